@@ -1,0 +1,3 @@
+from soreadvisor.cli import main
+
+main()

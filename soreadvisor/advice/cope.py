@@ -1,0 +1,136 @@
+"""``cope``: what to do now, fitted to the severity and to the person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..kb.models import Caution, Option, Remedy, Severity, Topic
+from ..report import Field, Item, Report, Section
+from .common import finish, new_report, warning_signs_section
+from .profile import Profile, is_general, matched_by
+
+
+@dataclass
+class Fit:
+    """How one remedy (or option) fits a person: advised or not, and why."""
+
+    advised: bool = True
+    reasons: list[str] = field(default_factory=list)  # why not advised
+    warnings: list[str] = field(default_factory=list)  # advised, with care
+    general: list[str] = field(default_factory=list)  # cautions for everyone
+
+
+def fit(cautions: list[Caution], profile: Profile, topic: Topic) -> Fit:
+    result = Fit()
+    for caution in cautions:
+        if is_general(caution):
+            result.general.append(caution.text)
+            continue
+        why = matched_by(caution, profile, topic)
+        if not why:
+            continue
+        line = f"{', '.join(why)}: {caution.text}"
+        if caution.level == "avoid":
+            result.advised = False
+            result.reasons.append(line)
+        else:
+            result.warnings.append(line)
+    return result
+
+
+@dataclass
+class RemedyFit:
+    remedy: Remedy
+    fit: Fit
+    options: list[tuple[Option, Fit]]
+
+    @property
+    def advised(self) -> bool:
+        if not self.fit.advised:
+            return False
+        return not self.options or any(f.advised for _, f in self.options)
+
+
+def assess_remedies(topic: Topic, severity: Severity, profile: Profile) -> list[RemedyFit]:
+    """The remedies that apply at ``severity``, in the knowledge base's order."""
+    out = []
+    for remedy in topic.remedies:
+        if severity not in remedy.severities:
+            continue
+        options = [(o, fit(o.cautions, profile, topic)) for o in remedy.options]
+        out.append(RemedyFit(remedy, fit(remedy.cautions, profile, topic), options))
+    return out
+
+
+def _remedy_item(rf: RemedyFit) -> Item:
+    r = rf.remedy
+    item = Item(
+        id=r.id,
+        title=r.title,
+        summary=r.summary,
+        evidence=r.evidence,
+        fields=[Field("how", "How", r.how), Field("when", "When", r.when)],
+        bullets=list(rf.fit.general),
+        bullets_key="cautions",
+        warnings=list(rf.fit.warnings),
+    )
+    reasons = list(rf.fit.reasons)
+    options = []
+    for option, f in rf.options:
+        if f.advised:
+            item.fields.append(Field(option.id, option.title, option.how))
+            item.warnings += [f"{option.title}: {w}" for w in f.warnings]
+            item.bullets += [f"{option.title}: {g}" for g in f.general]
+        else:
+            line = f"{option.title} is not advised for you ({'; '.join(f.reasons)})"
+            (reasons if not rf.advised else item.warnings).append(line)
+        options.append(
+            {"id": option.id, "title": option.title, "advised": f.advised, "reasons": f.reasons}
+        )
+    item.data = {"advised": rf.advised, "reasons": reasons}
+    if options:
+        item.data["options"] = options
+    if not rf.advised:
+        item.warnings = reasons + item.warnings
+    return item
+
+
+def cope(topic: Topic, severity: Severity, profile: Profile) -> Report:
+    report = new_report(topic, "cope", f"{topic.title}: what to do now ({severity})")
+    report.meta["severity"] = severity
+    report.meta["profile_applied"] = not profile.is_empty()
+    high = severity == "high"
+    signs = warning_signs_section(topic, prominent=high)
+    if high:
+        report.headline = "Check the warning signs first: any of them means this is not ordinary soreness."
+        report.tone = "critical"
+    if signs and high:
+        report.add(signs)
+    fits = assess_remedies(topic, severity, profile)
+    report.add(
+        Section("remedies", "What to do", [_remedy_item(f) for f in fits if f.advised])
+    )
+    ruled_out = [_remedy_item(f) for f in fits if not f.advised]
+    if ruled_out:
+        report.add(Section("remedies", "Not advised for you", ruled_out, tone="warning"))
+    if topic.donts:
+        report.add(
+            Section(
+                "donts",
+                "What not to do",
+                [Item(id=d.id, title=d.text, data={"references": d.references}) for d in topic.donts],
+                tone="warning",
+            )
+        )
+    if severity != "low" and topic.timeline:
+        report.add(
+            Section(
+                "see_professional",
+                "See a doctor or pharmacist if",
+                [Item(title=line) for line in topic.timeline.see_professional],
+                shape="strings",
+            )
+        )
+    if signs and not high:
+        report.add(signs)
+    return finish(report, topic)

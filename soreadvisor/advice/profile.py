@@ -1,0 +1,85 @@
+"""Who the advice is for, and which cautions apply to them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..errors import did_you_mean
+from ..kb.models import Caution, Topic
+from ..report import Report
+
+
+@dataclass
+class Profile:
+    conditions: list[str] = field(default_factory=list)
+    medications: list[str] = field(default_factory=list)
+    age: int | None = None
+    pregnant_weeks: int | None = None
+    region: str | None = None
+
+    def is_empty(self) -> bool:
+        return self == Profile()
+
+
+def check_ids(profile: Profile, topic: Topic) -> None:
+    """Refuse condition, medication or region ids the topic does not define."""
+    for kind, ids, known in (
+        ("condition", profile.conditions, [c.id for c in topic.conditions]),
+        ("medication", profile.medications, [m.id for m in topic.medications]),
+    ):
+        for wanted in ids:
+            if wanted not in known:
+                raise did_you_mean(kind, wanted, known)
+    if profile.region and topic.triage:
+        regions = [r.id for r in topic.triage.regions]
+        if profile.region not in regions:
+            raise did_you_mean("region", profile.region, regions)
+
+
+def is_general(caution: Caution) -> bool:
+    """True for a caution meant for everyone (it names nobody in particular)."""
+    return not (
+        caution.conditions
+        or caution.medications
+        or caution.pregnant_from_weeks is not None
+        or caution.age_over is not None
+    )
+
+
+def matched_by(caution: Caution, profile: Profile, topic: Topic) -> list[str]:
+    """What in the profile makes a personal caution apply, in plain words."""
+    names = {n.id: n.name for n in topic.conditions + topic.medications}
+    why = [names[c] for c in caution.conditions if c in profile.conditions]
+    why += [names[m] for m in caution.medications if m in profile.medications]
+    weeks = profile.pregnant_weeks
+    if caution.pregnant_from_weeks is not None and weeks is not None:
+        if weeks >= caution.pregnant_from_weeks:
+            why.append(f"pregnant ({weeks} weeks)")
+    if caution.age_over is not None and profile.age is not None and profile.age > caution.age_over:
+        why.append(f"age {profile.age}")
+    return why
+
+
+def profile_report(topic: Topic, profile: Profile, where: str) -> Report:
+    """The saved profile in plain words (ids alongside, for scripts)."""
+    from ..report import Item, Section
+
+    names = {n.id: n.name for n in topic.conditions + topic.medications}
+    report = Report(command="profile", topic=topic.id, title="Your profile",
+                    disclaimer=topic.disclaimer, intro=f"Stored in {where}")
+    report.meta.update(
+        conditions=profile.conditions, medications=profile.medications, age=profile.age,
+        pregnant_weeks=profile.pregnant_weeks, region=profile.region,
+    )
+    facts = [Item(id=c, title=names.get(c, c), data={"kind": "condition"}) for c in profile.conditions]
+    facts += [Item(id=m, title=names.get(m, m), data={"kind": "medication"}) for m in profile.medications]
+    if profile.age is not None:
+        facts.append(Item(id="age", title=f"Age {profile.age}", data={"kind": "age"}))
+    if profile.pregnant_weeks:
+        facts.append(Item(id="pregnant", title=f"Pregnant, {profile.pregnant_weeks} weeks",
+                          data={"kind": "pregnancy"}))
+    if profile.region:
+        facts.append(Item(id="region", title=f"Region {profile.region}", data={"kind": "region"}))
+    report.add(Section("facts", "Saved facts",
+                       facts or [Item(title="Nothing saved yet: see `soreadvisor profile set --help`.")]))
+    return report

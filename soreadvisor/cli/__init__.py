@@ -1,0 +1,105 @@
+"""The command line: arguments in, calls out. No rules and no formatting here.
+
+``main`` is the only entry point. It turns every failure into one line on
+stderr and an exit code; ``--debug`` (or ``SOREADVISOR_DEBUG=1``) shows the
+traceback instead, for bug reports.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from .. import __version__
+
+app = typer.Typer(
+    name="soreadvisor",
+    help="Leg soreness after a foot massage: why it happens, what to do, when to get help.\n\n"
+    "General information, not a diagnosis. Example: soreadvisor cope --severity high",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"soreadvisor {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks (also SOREADVISOR_DEBUG=1).")
+    ] = False,
+) -> None:
+    if debug:
+        os.environ["SOREADVISOR_DEBUG"] = "1"
+
+
+# Registering the commands (each module adds its own to ``app``).
+from . import advice, diary, kbcmd, safety  # noqa: E402,F401
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI and exit: 0 ok, 1 not found / bad data, 2 usage, 130 interrupted."""
+    from ..errors import UserError
+
+    code = 0
+    if sys.stdout is None:  # started with stdout closed
+        sys.stderr.write("soreadvisor: error: standard output is closed\n")
+        sys.exit(1)
+    try:
+        command = typer.main.get_command(app)
+        rv = command.main(args=argv, prog_name="soreadvisor", standalone_mode=False)
+        code = rv if isinstance(rv, int) else 0
+        sys.stdout.flush()
+    except typer.TyperException as exc:  # usage errors, from the vendored Click
+        show = getattr(exc, "show", None)
+        show() if show else _say(exc.format_message())
+        code = exc.exit_code
+    except UserError as exc:
+        _say(str(exc))
+        code = exc.exit_code
+    except (KeyboardInterrupt, typer.Abort):
+        _quiet_stdout()
+        code = 130
+    except BrokenPipeError:
+        _quiet_stdout()
+        code = 141
+    except Exception as exc:
+        if os.environ.get("SOREADVISOR_DEBUG"):
+            raise
+        if isinstance(exc, OSError) and exc.errno == 28:
+            _say("the disk is full")
+        else:
+            _say(f"internal error ({type(exc).__name__}: {exc}); "
+                 "run again with --debug for the traceback and please report it")
+        code = 70
+    sys.exit(code)
+
+
+def _say(message: str) -> None:
+    try:
+        sys.stderr.write(f"soreadvisor: error: {message}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _quiet_stdout() -> None:
+    """After a closed pipe, point stdout at devnull so the exit flush is silent."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass

@@ -1,0 +1,145 @@
+"""explain, cope, prevent, sources, search, topics."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ..kb.store import DEFAULT_TOPIC
+from . import app
+from .options import (
+    AgeOpt,
+    Color,
+    ColorOpt,
+    ConditionOpt,
+    Format,
+    FormatOpt,
+    KbOpt,
+    MedicationOpt,
+    NoProfileOpt,
+    PregnantOpt,
+    RegionOpt,
+    SeverityChoice,
+    TopicOpt,
+    emit,
+    load_topic,
+    person,
+)
+
+
+@app.command()
+def explain(
+    cause: Annotated[str | None, typer.Argument(help="A cause id, e.g. lactic-acid.")] = None,
+    topic: TopicOpt = DEFAULT_TOPIC,
+    kb: KbOpt = None,
+    format: FormatOpt = Format.auto,
+    color: ColorOpt = Color.auto,
+) -> None:
+    """Why legs ache after a massage: each cause and what the evidence says.
+
+    Example: soreadvisor explain lactic-acid
+    """
+    from ..advice.explain import explain as build
+
+    emit(build(load_topic(topic, kb), cause), format, color)
+
+
+@app.command()
+def cope(
+    severity: Annotated[
+        SeverityChoice, typer.Option("--severity", "-s", help="How sore: low, moderate or high.")
+    ] = SeverityChoice.moderate,
+    condition: ConditionOpt = None,
+    medication: MedicationOpt = None,
+    age: AgeOpt = None,
+    pregnant_weeks: PregnantOpt = None,
+    region: RegionOpt = None,
+    no_profile: NoProfileOpt = False,
+    topic: TopicOpt = DEFAULT_TOPIC,
+    kb: KbOpt = None,
+    format: FormatOpt = Format.auto,
+    color: ColorOpt = Color.auto,
+) -> None:
+    """What to do now, fitted to how sore you are and to you.
+
+    Remedies your profile rules out are listed apart, with the reason.
+    Example: soreadvisor cope --severity high --condition raynauds
+    """
+    from ..advice.cope import cope as build
+
+    t = load_topic(topic, kb)
+    who = person(t, condition, medication, age, pregnant_weeks, region, no_profile)
+    emit(build(t, severity.value, who), format, color)
+
+
+@app.command()
+def prevent(
+    topic: TopicOpt = DEFAULT_TOPIC,
+    kb: KbOpt = None,
+    format: FormatOpt = Format.auto,
+    color: ColorOpt = Color.auto,
+) -> None:
+    """How to avoid soreness next time, with a checklist for your therapist.
+
+    Example: soreadvisor prevent --format markdown >> notes.md
+    """
+    from ..advice.explain import prevent as build
+
+    emit(build(load_topic(topic, kb)), format, color)
+
+
+@app.command()
+def sources(
+    topic: TopicOpt = DEFAULT_TOPIC,
+    kb: KbOpt = None,
+    format: FormatOpt = Format.auto,
+    color: ColorOpt = Color.auto,
+) -> None:
+    """The references behind the advice, numbered, with verdict counts.
+
+    Example: soreadvisor sources --format json
+    """
+    from ..advice.explain import sources as build
+
+    emit(build(load_topic(topic, kb)), format, color)
+
+
+@app.command()
+def search(
+    words: Annotated[list[str], typer.Argument(help="Words that must all appear.")],
+    topic: TopicOpt = DEFAULT_TOPIC,
+    kb: KbOpt = None,
+    format: FormatOpt = Format.auto,
+    color: ColorOpt = Color.auto,
+) -> None:
+    """Find causes, remedies and tips; exits 1 when nothing matches.
+
+    Example: soreadvisor search cold
+    """
+    from ..advice.explain import search as build
+
+    emit(build(load_topic(topic, kb), words), format, color)
+
+
+@app.command()
+def topics(
+    kb: KbOpt = None,
+    format: FormatOpt = Format.auto,
+    color: ColorOpt = Color.auto,
+) -> None:
+    """The topics available, built-in and your own.
+
+    Example: soreadvisor topics
+    """
+    from ..advice.explain import topics as build
+    from ..kb.store import KnowledgeBase, KnowledgeError
+
+    base = KnowledgeBase.from_env(kb)
+    loaded, broken = [], {}
+    for topic_id in base.topic_ids():
+        try:
+            loaded.append(base.load(topic_id))
+        except KnowledgeError as exc:
+            broken[topic_id] = str(exc.problems[0])
+    emit(build(loaded, broken), format, color)

@@ -1,0 +1,1 @@
+"""massage, log, history, diary: the private soreness diary (see soreadvisor.diary)."""

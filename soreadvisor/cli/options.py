@@ -1,0 +1,118 @@
+"""Options every command shares, and the small steps each command repeats."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+class Format(str, Enum):
+    auto = "auto"
+    rich = "rich"
+    plain = "plain"
+    markdown = "markdown"
+    json = "json"
+
+
+class Color(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+class SeverityChoice(str, Enum):
+    low = "low"
+    moderate = "moderate"
+    high = "high"
+
+
+FormatOpt = Annotated[
+    Format,
+    typer.Option(
+        "--format", "-f",
+        help="auto = rich on a terminal, plain in a pipe.",
+        case_sensitive=False,
+    ),
+]
+ColorOpt = Annotated[
+    Color, typer.Option("--color", help="Colour in rich output (NO_COLOR is honoured).")
+]
+TopicOpt = Annotated[
+    str, typer.Option("--topic", "-t", help="Topic id; see `soreadvisor topics`.")
+]
+KbOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--kb",
+        help="Custom knowledge file or directory (instead of the user directory).",
+        envvar="SOREADVISOR_KB",
+        show_envvar=True,
+    ),
+]
+
+# Profile facts, accepted once by cope, check and plan: they override the
+# saved profile for this run only.
+ConditionOpt = Annotated[
+    list[str] | None, typer.Option("--condition", "-c", help="A condition id (repeat for more).")
+]
+MedicationOpt = Annotated[
+    list[str] | None, typer.Option("--medication", "-m", help="A medication id (repeat for more).")
+]
+AgeOpt = Annotated[int | None, typer.Option("--age", min=0, max=130, help="Your age in years.")]
+PregnantOpt = Annotated[
+    int | None,
+    typer.Option("--pregnant-weeks", min=0, max=45, help="Weeks of pregnancy, if pregnant."),
+]
+RegionOpt = Annotated[
+    str | None, typer.Option("--region", help="uk, us, ca, eu, au or nz: emergency numbers.")
+]
+NoProfileOpt = Annotated[
+    bool, typer.Option("--no-profile", help="Ignore the saved profile for this run.")
+]
+
+
+def emit(report, fmt: Format, color: Color) -> None:  # type: ignore[no-untyped-def]
+    from ..render import render
+
+    render(report, fmt.value, color.value)
+
+
+def load_topic(topic: str, kb: Path | None):  # type: ignore[no-untyped-def]
+    from ..kb.store import KnowledgeBase
+
+    return KnowledgeBase.from_env(kb).load(topic)
+
+
+def person(
+    topic,  # type: ignore[no-untyped-def]
+    condition: list[str] | None,
+    medication: list[str] | None,
+    age: int | None,
+    pregnant_weeks: int | None,
+    region: str | None,
+    no_profile: bool = False,
+):
+    """The saved profile with this run's options laid over it, checked against the topic."""
+    from dataclasses import replace
+
+    from ..advice.profile import Profile, check_ids
+    from ..userprofile import load
+
+    profile = Profile() if no_profile else load()
+    changes: dict[str, object] = {}
+    if condition:
+        changes["conditions"] = list(dict.fromkeys(condition))
+    if medication:
+        changes["medications"] = list(dict.fromkeys(medication))
+    if age is not None:
+        changes["age"] = age
+    if pregnant_weeks is not None:
+        changes["pregnant_weeks"] = pregnant_weeks or None
+    if region is not None:
+        changes["region"] = region.lower()
+    profile = replace(profile, **changes)
+    check_ids(profile, topic)
+    return profile

@@ -1,0 +1,215 @@
+"""check, plan and profile: the warning-sign screen and the person behind the advice."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from ..errors import UsageProblem
+from ..kb.store import DEFAULT_TOPIC
+from . import app
+from .options import (
+    AgeOpt,
+    Color,
+    ColorOpt,
+    ConditionOpt,
+    Format,
+    FormatOpt,
+    KbOpt,
+    MedicationOpt,
+    NoProfileOpt,
+    PregnantOpt,
+    RegionOpt,
+    TopicOpt,
+    emit,
+    load_topic,
+    person,
+)
+
+
+@app.command()
+def check(
+    symptom: Annotated[
+        list[str] | None,
+        typer.Option("--symptom", "-y", help="A warning-sign id you have (repeat for more)."),
+    ] = None,
+    none: Annotated[bool, typer.Option("--none", help="You have none of the warning signs.")] = False,
+    list_: Annotated[bool, typer.Option("--list", help="List the warning-sign ids.")] = False,
+    condition: ConditionOpt = None,
+    medication: MedicationOpt = None,
+    age: AgeOpt = None,
+    pregnant_weeks: PregnantOpt = None,
+    region: RegionOpt = None,
+    no_profile: NoProfileOpt = False,
+    topic: TopicOpt = DEFAULT_TOPIC,
+    kb: KbOpt = None,
+    format: FormatOpt = Format.auto,
+    color: ColorOpt = Color.auto,
+) -> None:
+    """Screen for warning signs: a clot, muscle breakdown or an infection.
+
+    With no options on a terminal it asks one question at a time, the most
+    serious first, and stops at the first emergency answer.
+    Example: soreadvisor check --symptom one-leg-swelling --symptom breathless
+    """
+    from ..advice import triage
+
+    t = load_topic(topic, kb)
+    if list_:
+        emit(triage.list_report(t), format, color)
+        return
+    if symptom and none:
+        raise UsageProblem("use either --symptom or --none, not both")
+    tr = triage.triage_of(t)
+    who = person(t, condition, medication, age, pregnant_weeks, region, no_profile)
+    if symptom or none:
+        present = triage.validate_signs(tr, symptom or [])
+    elif sys.stdin is not None and sys.stdin.isatty():
+        present = _interview(tr, who)
+    else:
+        raise UsageProblem(
+            "no terminal to ask questions on: pass --symptom ID (repeatable) or --none; "
+            "`soreadvisor check --list` shows the ids"
+        )
+    emit(triage.check_report(t, triage.assess(tr, present, who), who), format, color)
+
+
+def _interview(tr, who) -> set[str]:  # type: ignore[no-untyped-def]
+    """Ask each warning sign in turn on the terminal; stop at an emergency."""
+    from ..advice import triage
+
+    out = sys.stderr
+    signs = triage.questions(tr)
+    out.write("Answer y (yes), n (no) or ? (not sure). Ctrl-C to leave.\n")
+    present: set[str] = set()
+    for n, sign in enumerate(signs, 1):
+        while True:
+            out.write(f"[{n}/{len(signs)}] {sign.question} [y/n/?] ")
+            out.flush()
+            line = sys.stdin.readline()
+            if not line:  # end of input: leave as quietly as Ctrl-C
+                out.write("\n")
+                raise typer.Exit(130)
+            answer = triage.ANSWERS.get(" ".join(line.strip().lower().split()))
+            if answer:
+                break
+            out.write("Please answer y, n or ? (not sure).\n")
+        if triage.counts_as_yes(tr, sign, answer):
+            present.add(sign.id)
+            if triage.is_highest(tr, triage.assess(tr, present, who).level):
+                out.write("That is an emergency sign: stopping the questions.\n\n")
+                break
+    return present
+
+
+@app.command()
+def plan(
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="When the massage was: 6h, 30m, 2d, '2h ago', 'yesterday 18:00' or an ISO "
+            "date-time. Default: the last massage in your diary.",
+        ),
+    ] = None,
+    condition: ConditionOpt = None,
+    medication: MedicationOpt = None,
+    age: AgeOpt = None,
+    pregnant_weeks: PregnantOpt = None,
+    region: RegionOpt = None,
+    no_profile: NoProfileOpt = False,
+    topic: TopicOpt = DEFAULT_TOPIC,
+    kb: KbOpt = None,
+    format: FormatOpt = Format.auto,
+    color: ColorOpt = Color.auto,
+) -> None:
+    """Where you are in the recovery: what to do now, what comes next, when to get help.
+
+    Example: soreadvisor plan --since 30h
+    """
+    from datetime import datetime, timezone
+
+    from ..advice.plan import plan as build
+    from ..timeparse import hours_between, parse_when
+
+    t = load_topic(topic, kb)
+    who = person(t, condition, medication, age, pregnant_weeks, region, no_profile)
+    now = datetime.now(timezone.utc)
+    if since is not None:
+        start = parse_when(since, now)
+    else:
+        from ..diary.store import latest_massage
+
+        start = latest_massage()
+        if start is None:
+            raise UsageProblem(
+                "no massage in your diary: pass --since (e.g. --since 6h) "
+                "or record one with `soreadvisor massage`"
+            )
+    emit(build(t, hours_between(start, now), who), format, color)
+
+
+profile_app = typer.Typer(help="Your saved profile: conditions, medicines, age, pregnancy, region.")
+app.add_typer(profile_app, name="profile")
+
+
+@profile_app.command("set")
+def profile_set(
+    condition: ConditionOpt = None,
+    medication: MedicationOpt = None,
+    age: AgeOpt = None,
+    pregnant_weeks: PregnantOpt = None,
+    region: RegionOpt = None,
+    topic: TopicOpt = DEFAULT_TOPIC,
+    kb: KbOpt = None,
+) -> None:
+    """Save facts about you; options you leave out keep their saved value.
+
+    Example: soreadvisor profile set --condition raynauds --medication anticoagulant --region uk
+    """
+    from ..userprofile import save
+
+    who = person(load_topic(topic, kb), condition, medication, age, pregnant_weeks, region)
+    path = save(who)
+    typer.echo(f"Saved to {path}", err=True)
+
+
+@profile_app.command("show")
+def profile_show(
+    format: FormatOpt = Format.auto,
+    color: ColorOpt = Color.auto,
+    topic: TopicOpt = DEFAULT_TOPIC,
+    kb: KbOpt = None,
+) -> None:
+    """Show the saved profile.
+
+    Example: soreadvisor profile show --format json
+    """
+    from ..advice.profile import profile_report
+    from ..userprofile import load, profile_path
+
+    emit(profile_report(load_topic(topic, kb), load(), str(profile_path())), format, color)
+
+
+@profile_app.command("clear")
+def profile_clear() -> None:
+    """Delete the saved profile.
+
+    Example: soreadvisor profile clear
+    """
+    from ..userprofile import clear
+
+    typer.echo("Profile cleared." if clear() else "There was no saved profile.", err=True)
+
+
+@profile_app.command("path")
+def profile_path_cmd() -> None:
+    """Print where the profile is stored.
+
+    Example: soreadvisor profile path
+    """
+    from ..userprofile import profile_path
+
+    typer.echo(str(profile_path()))

@@ -1,0 +1,1 @@
+"""The soreness diary: a private SQLite file. Nothing else touches it."""

@@ -1,0 +1,1 @@
+"""The knowledge base: schema, files, validation, cache. Nothing else reads YAML."""

@@ -1,0 +1,258 @@
+"""The knowledge-base schema: one set of typed models for every topic file.
+
+These are plain standard-library dataclasses so that the hot path (a cached
+topic) needs no validation library at all. Validation of YAML files is done
+by pydantic in ``kb.validate`` against these same classes; semantic checks
+(ids, references, duplicates) live there too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+SCHEMA_VERSION = 1
+
+Verdict = Literal["supported", "mixed", "unsupported", "myth"]
+Severity = Literal["low", "moderate", "high"]
+SEVERITIES: tuple[Severity, ...] = ("low", "moderate", "high")
+VERDICTS: tuple[Verdict, ...] = ("supported", "mixed", "unsupported", "myth")
+
+# pydantic reads this attribute from a stdlib dataclass: reject unknown keys.
+# (Lax mode is kept because strict mode refuses mappings for dataclasses;
+# pydantic 2 never turns a number or a boolean into text in lax mode either.)
+_STRICT = {"extra": "forbid"}
+
+
+@dataclass
+class Reference:
+    __pydantic_config__ = _STRICT
+    id: str
+    citation: str
+    verified: bool
+    url: str | None = None
+    note: str | None = None
+
+
+@dataclass
+class Evidence:
+    """What the evidence says about one claim."""
+
+    __pydantic_config__ = _STRICT
+    verdict: Verdict
+    summary: str
+    references: list[str]
+
+
+@dataclass
+class Cause:
+    __pydantic_config__ = _STRICT
+    id: str
+    title: str
+    summary: str
+    article_claim: str
+    evidence: Evidence
+    instead: str | None = None
+
+
+@dataclass
+class Caution:
+    """A reason to avoid or take care with a remedy.
+
+    A caution with no selector (conditions, medications, pregnancy, age)
+    applies to everyone and is shown as advice. With selectors it applies
+    when the person's profile matches any of them. ``level: avoid`` moves the
+    remedy (or option) to "not advised"; ``warn`` keeps it with a warning.
+    """
+
+    __pydantic_config__ = _STRICT
+    text: str
+    level: Literal["avoid", "warn"] = "warn"
+    conditions: list[str] = field(default_factory=list)
+    medications: list[str] = field(default_factory=list)
+    pregnant_from_weeks: int | None = None
+    age_over: int | None = None
+    references: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Option:
+    """One way of doing a remedy (e.g. one medicine within pain relief)."""
+
+    __pydantic_config__ = _STRICT
+    id: str
+    title: str
+    how: str
+    cautions: list[Caution] = field(default_factory=list)
+
+
+@dataclass
+class Remedy:
+    __pydantic_config__ = _STRICT
+    id: str
+    title: str
+    summary: str
+    how: str
+    when: str
+    severities: list[Severity]
+    evidence: Evidence
+    article_claim: str | None = None
+    cautions: list[Caution] = field(default_factory=list)
+    options: list[Option] = field(default_factory=list)
+
+
+@dataclass
+class Tip:
+    __pydantic_config__ = _STRICT
+    id: str
+    title: str
+    summary: str
+    evidence: Evidence
+    article_claim: str | None = None
+    checklist: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Dont:
+    """Something not to do, at any severity."""
+
+    __pydantic_config__ = _STRICT
+    id: str
+    text: str
+    references: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Phase:
+    """A stretch of the recovery timeline, in hours since the massage."""
+
+    __pydantic_config__ = _STRICT
+    id: str
+    title: str
+    from_hours: float
+    summary: str
+    now: list[str]
+    next: str
+    get_help_if: list[str]
+    references: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Timeline:
+    __pydantic_config__ = _STRICT
+    summary: str
+    phases: list[Phase]
+    see_professional: list[str]
+    references: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Level:
+    """A triage level; the list order in the file is lowest to highest."""
+
+    __pydantic_config__ = _STRICT
+    id: str
+    title: str
+    action: str
+    timeframe: str
+    if_worse: str
+
+
+@dataclass
+class Sign:
+    """A warning sign, asked as a yes / no / not sure question."""
+
+    __pydantic_config__ = _STRICT
+    id: str
+    text: str
+    question: str
+    level: str
+    references: list[str]
+    clot: bool = False
+
+
+@dataclass
+class Rule:
+    """Signs (and profile facts) that together raise the level.
+
+    ``all_of`` is a list of groups; the rule fires when at least one sign of
+    every group is present and, if ``medications`` or ``conditions`` are
+    given, the profile has one of them.
+    """
+
+    __pydantic_config__ = _STRICT
+    id: str
+    text: str
+    all_of: list[list[str]]
+    level: str
+    references: list[str]
+    medications: list[str] = field(default_factory=list)
+    conditions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Region:
+    __pydantic_config__ = _STRICT
+    id: str
+    name: str
+    emergency_number: str
+    urgent_service: str
+
+
+@dataclass
+class Triage:
+    __pydantic_config__ = _STRICT
+    levels: list[Level]
+    signs: list[Sign]
+    rules: list[Rule]
+    regions: list[Region]
+    generic_emergency: str
+    generic_urgent: str
+    clot_warning: str
+    not_sure_counts_as_yes: list[str]
+
+
+@dataclass
+class Named:
+    """A condition or medication id with its plain-language name."""
+
+    __pydantic_config__ = _STRICT
+    id: str
+    name: str
+
+
+@dataclass
+class DiaryRules:
+    """When a soreness diary should say "get this checked"."""
+
+    __pydantic_config__ = _STRICT
+    not_improving_after_hours: float
+    rising_after_hours: float
+    high_score: int
+    flat_band: float
+    messages: dict[str, str]
+    references: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Topic:
+    __pydantic_config__ = _STRICT
+    schema_version: int
+    id: str
+    title: str
+    summary: str
+    disclaimer: str
+    evidence_note: str
+    references: list[Reference]
+    causes: list[Cause]
+    remedies: list[Remedy]
+    tips: list[Tip]
+    donts: list[Dont] = field(default_factory=list)
+    timeline: Timeline | None = None
+    triage: Triage | None = None
+    conditions: list[Named] = field(default_factory=list)
+    medications: list[Named] = field(default_factory=list)
+    diary: DiaryRules | None = None
+
+    def reference(self, ref_id: str) -> Reference:
+        return next(r for r in self.references if r.id == ref_id)

@@ -1,0 +1,214 @@
+"""Finding, merging, validating and caching topics.
+
+A topic is ``<topic-id>.yaml``. The built-in file comes first; a file of the
+same name in the user directory (or ``--kb`` / ``SOREADVISOR_KB``) overrides
+it entry by entry, matched on ``id`` (like tldr's custom pages); a user file
+with a new name adds a topic. Only the files of the topic asked for are read.
+
+A validated topic is cached (pickle, in the user's private cache directory)
+under a key made of the package version and each source file's path, size
+and modification time, so the hot path reads no YAML and imports no
+validation library.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import __version__, paths
+from ..errors import UserError, did_you_mean
+from .models import SCHEMA_VERSION, Topic
+from .yamlfile import Doc, FileProblems, Path_, Problem, read_doc
+
+DEFAULT_TOPIC = "foot-massage-leg-soreness"
+SUFFIXES = (".yaml", ".yml")
+
+
+class KnowledgeError(UserError):
+    """One or more problems in knowledge files, each as file:line:column."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        extra = f" (and {len(problems) - 1} more; run `soreadvisor kb check`)"
+        super().__init__(str(problems[0]) + (extra if len(problems) > 1 else ""))
+
+
+@dataclass
+class KnowledgeBase:
+    """The built-in topics plus the user's (a directory or a single file)."""
+
+    user_path: Path | None
+    builtin_dir: Path
+
+    @classmethod
+    def from_env(cls, kb: Path | None = None) -> KnowledgeBase:
+        if kb is None and os.environ.get("SOREADVISOR_KB"):
+            kb = Path(os.environ["SOREADVISOR_KB"])
+        if kb is not None and not kb.exists():
+            raise UserError(f"knowledge path {str(kb)!r} does not exist")
+        return cls(kb if kb is not None else paths.user_kb_dir(), paths.builtin_topics_dir())
+
+    def _user_files(self) -> list[Path]:
+        p = self.user_path
+        if p is None:
+            return []
+        if p.is_file():
+            return [p]
+        try:
+            return sorted(f for f in p.iterdir() if f.suffix in SUFFIXES and f.is_file())
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
+            raise UserError(f"cannot read knowledge directory {str(p)!r}: {exc.strerror}") from None
+
+    def _builtin_files(self) -> list[Path]:
+        return sorted(f for f in self.builtin_dir.iterdir() if f.suffix in SUFFIXES)
+
+    def topic_ids(self) -> list[str]:
+        return sorted({f.stem for f in self._builtin_files() + self._user_files()})
+
+    def sources(self, topic_id: str) -> list[Path]:
+        """The files that make up one topic, built-in first."""
+        found = []
+        for base in (self.builtin_dir, None):
+            if base is not None:
+                candidates = [base / f"{topic_id}{s}" for s in SUFFIXES]
+            else:
+                candidates = [f for f in self._user_files() if f.stem == topic_id]
+            found += [c for c in candidates if c.is_file()]
+        return found
+
+    def load(self, topic_id: str = DEFAULT_TOPIC) -> Topic:
+        from .validate import ID_RE
+
+        files = self.sources(topic_id) if ID_RE.match(topic_id) else []
+        if not files:
+            raise did_you_mean("topic", topic_id, self.topic_ids())
+        key, cache_file = _cache_key(topic_id, files)
+        cached = _read_cache(cache_file, key)
+        if cached is not None:
+            return cached
+        topic, problems = self._validate(topic_id, files)
+        if topic is None:
+            raise KnowledgeError(problems)
+        _write_cache(cache_file, key, topic)
+        return topic
+
+    def _validate(self, topic_id: str, files: list[Path]) -> tuple[Topic | None, list[Problem]]:
+        from .validate import validate
+
+        try:
+            doc = read_doc(files[0])
+            for f in files[1:]:
+                doc = merge(doc, read_doc(f))
+        except FileProblems as exc:
+            return None, exc.problems
+        return validate(doc, str(files[-1]), topic_id)
+
+    def check(self, target: Path | None = None) -> tuple[int, list[Problem]]:
+        """Validate every topic (or those a path names); return (count, problems)."""
+        if target is not None:
+            if not target.exists():
+                raise UserError(f"{str(target)!r} does not exist")
+            files = [target] if target.is_file() else sorted(
+                f for f in target.iterdir() if f.suffix in SUFFIXES
+            )
+            ids = sorted({f.stem for f in files})
+            kb = KnowledgeBase(target, self.builtin_dir)
+        else:
+            ids, kb = self.topic_ids(), self
+        problems: list[Problem] = []
+        for topic_id in ids:
+            _, found = kb._validate(topic_id, kb.sources(topic_id))
+            problems += found
+        return len(ids), problems
+
+
+def merge(base: Doc, top: Doc) -> Doc:
+    """Overlay ``top`` on ``base``: mappings merge, id-lists merge by id, the rest is replaced."""
+    positions = dict(base.positions)
+
+    def move(tpath: Path_, bpath: Path_) -> None:
+        n = len(bpath)
+        for p in [p for p in positions if p[:n] == bpath]:
+            del positions[p]
+        k = len(tpath)
+        for p, where in top.positions.items():
+            if p[:k] == tpath:
+                positions[bpath + p[k:]] = where
+
+    def by_id(items: Any) -> bool:
+        return isinstance(items, list) and all(
+            isinstance(e, dict) and isinstance(e.get("id"), str) for e in items
+        )
+
+    def m(b: Any, t: Any, bpath: Path_, tpath: Path_) -> Any:
+        if isinstance(b, dict) and isinstance(t, dict):
+            out = dict(b)
+            for key, value in t.items():
+                if key in b:
+                    out[key] = m(b[key], value, (*bpath, key), (*tpath, key))
+                else:
+                    out[key] = value
+                    move((*tpath, key), (*bpath, key))
+            return out
+        if by_id(b) and by_id(t) and b and t:
+            out_list = list(b)
+            index = {e["id"]: i for i, e in enumerate(b)}
+            for j, entry in enumerate(t):
+                i = index.get(entry["id"], len(out_list))
+                if i == len(out_list):
+                    out_list.append(entry)
+                else:
+                    out_list[i] = entry
+                move((*tpath, j), (*bpath, i))
+            return out_list
+        move(tpath, bpath)
+        return t
+
+    return Doc(m(base.data, top.data, (), ()), positions)
+
+
+def _cache_key(topic_id: str, files: list[Path]) -> tuple[str, Path]:
+    import zlib
+
+    parts = [__version__, str(SCHEMA_VERSION)]
+    for f in files:
+        st = f.stat()
+        parts.append(f"{f.resolve()}:{st.st_size}:{st.st_mtime_ns}")
+    key = "|".join(parts)
+    name = f"{topic_id}-{zlib.crc32(key.encode()):08x}.pickle"
+    return key, paths.cache_dir() / "topics" / name
+
+
+def _read_cache(cache_file: Path, key: str) -> Topic | None:
+    try:
+        with cache_file.open("rb") as fh:
+            stored_key, topic = pickle.load(fh)
+    except Exception:  # missing, unreadable, truncated or stale: rebuild
+        return None
+    return topic if stored_key == key and isinstance(topic, Topic) else None
+
+
+def _write_cache(cache_file: Path, key: str, topic: Topic) -> None:
+    """Best effort: a read-only or missing home only makes the next run slower."""
+    try:
+        folder = paths.private_dir(cache_file.parent)
+        for old in folder.glob(f"{topic_id_of(cache_file)}-*.pickle"):
+            old.unlink(missing_ok=True)
+        tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump((key, topic), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache_file)
+    except OSError:
+        pass
+
+
+def topic_id_of(cache_file: Path) -> str:
+    return cache_file.stem.rsplit("-", 1)[0]
+

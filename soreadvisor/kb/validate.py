@@ -1,0 +1,180 @@
+"""Validating a parsed topic: types by pydantic, meaning by the checks below.
+
+Only used when a knowledge file is new or changed (or by ``kb check``): a
+cached topic is already valid and never comes through here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import Any
+
+from .models import SCHEMA_VERSION, Topic
+from .yamlfile import Doc, Path_, Problem
+
+ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+REF_ID_RE = re.compile(r"^(R[0-9]+|[a-z0-9]+(-[a-z0-9]+)*)$")
+
+
+@lru_cache(maxsize=1)
+def _adapter() -> Any:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(Topic)
+
+
+def json_schema() -> dict[str, Any]:
+    schema: dict[str, Any] = _adapter().json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "soreadvisor topic"
+    return schema
+
+
+def validate(doc: Doc, file: str, expected_id: str | None) -> tuple[Topic | None, list[Problem]]:
+    """Check a topic document; return the typed topic or every problem found."""
+    from pydantic import ValidationError
+
+    def at(path: Path_, message: str) -> Problem:
+        return Problem(*doc.where(path, file), message)
+
+    if not isinstance(doc.data, dict):
+        return None, [at((), "a topic file must be a mapping of keys to values")]
+    try:
+        topic: Topic = _adapter().validate_python(doc.data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors(include_url=False):
+            loc = tuple(err["loc"])
+            where = ".".join(str(p) for p in loc) or "file"
+            problems.append(at(loc, f"{where}: {_plain(err)}"))
+        return None, problems
+    problems = [at(path, msg) for path, msg in _meaning(topic, expected_id)]
+    return (None if problems else topic), problems
+
+
+def _plain(err: dict[str, Any]) -> str:
+    kind = err["type"]
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        return "unknown field (check the spelling; `soreadvisor kb schema` lists the fields)"
+    if kind == "literal_error":
+        return str(err["msg"]).replace("Input should be", "must be")
+    msg = str(err["msg"]).replace("Input should be", "must be")
+    return f"{msg}, got {type(err.get('input')).__name__}"
+
+
+def _dupes(items: Iterable[Any], path: Path_, kind: str) -> Iterator[tuple[Path_, str]]:
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        pattern = REF_ID_RE if kind == "reference" else ID_RE
+        if not pattern.match(item.id):
+            yield (*path, i, "id"), f"{kind} id {item.id!r} must be lowercase-with-dashes"
+        if item.id in seen:
+            yield (*path, i, "id"), f"duplicate {kind} id {item.id!r}"
+        seen.add(item.id)
+
+
+def _meaning(t: Topic, expected_id: str | None) -> Iterator[tuple[Path_, str]]:
+    """Every problem a well-typed topic can still have."""
+    if t.schema_version != SCHEMA_VERSION:
+        yield ("schema_version",), f"schema_version must be {SCHEMA_VERSION}"
+    if not ID_RE.match(t.id):
+        yield ("id",), f"topic id {t.id!r} must be lowercase-with-dashes"
+    if expected_id and t.id != expected_id:
+        yield ("id",), f"topic id {t.id!r} does not match the file name {expected_id!r}"
+    refs = {r.id for r in t.references}
+    conditions = {c.id for c in t.conditions}
+    medications = {m.id for m in t.medications}
+    yield from _dupes(t.references, ("references",), "reference")
+    yield from _dupes(t.causes, ("causes",), "cause")
+    yield from _dupes(t.remedies, ("remedies",), "remedy")
+    yield from _dupes(t.tips, ("tips",), "tip")
+    yield from _dupes(t.donts, ("donts",), "dont")
+    yield from _dupes(t.conditions, ("conditions",), "condition")
+    yield from _dupes(t.medications, ("medications",), "medication")
+
+    def cited(ids: list[str], path: Path_, need_one: bool = False) -> Iterator[tuple[Path_, str]]:
+        if need_one and not ids:
+            yield path, "at least one reference is required"
+        for j, ref in enumerate(ids):
+            if ref not in refs:
+                yield (*path, j), f"unknown reference {ref!r} (not in this topic's references)"
+
+    def profile_ids(c: Any, path: Path_) -> Iterator[tuple[Path_, str]]:
+        for j, cid in enumerate(c.conditions):
+            if cid not in conditions:
+                yield (*path, "conditions", j), f"unknown condition {cid!r}"
+        for j, mid in enumerate(c.medications):
+            if mid not in medications:
+                yield (*path, "medications", j), f"unknown medication {mid!r}"
+
+    for section in ("causes", "remedies", "tips"):
+        for i, item in enumerate(getattr(t, section)):
+            yield from cited(item.evidence.references, (section, i, "evidence", "references"), True)
+    for i, remedy in enumerate(t.remedies):
+        if not remedy.severities:
+            yield ("remedies", i, "severities"), "list at least one severity"
+        yield from _dupes(remedy.options, ("remedies", i, "options"), "option")
+        cautions = [(("remedies", i, "cautions", j), c) for j, c in enumerate(remedy.cautions)]
+        for k, opt in enumerate(remedy.options):
+            cautions += [
+                (("remedies", i, "options", k, "cautions", j), c) for j, c in enumerate(opt.cautions)
+            ]
+        for path, caution in cautions:
+            yield from cited(caution.references, (*path, "references"))
+            yield from profile_ids(caution, path)
+    for i, dont in enumerate(t.donts):
+        yield from cited(dont.references, ("donts", i, "references"))
+    if t.timeline:
+        tl = t.timeline
+        yield from cited(tl.references, ("timeline", "references"))
+        yield from _dupes(tl.phases, ("timeline", "phases"), "phase")
+        if not tl.phases or tl.phases[0].from_hours != 0:
+            yield ("timeline", "phases"), "the first phase must start at from_hours: 0"
+        for i, phase in enumerate(tl.phases):
+            yield from cited(phase.references, ("timeline", "phases", i, "references"))
+            if i and phase.from_hours <= tl.phases[i - 1].from_hours:
+                yield ("timeline", "phases", i, "from_hours"), "phases must be in increasing order"
+    if t.triage:
+        yield from _triage(t, cited, profile_ids)
+    if t.diary:
+        yield from cited(t.diary.references, ("diary", "references"))
+        needed = {"improving", "flat", "worse", "not_improving", "rising", "high_score"}
+        missing = needed - set(t.diary.messages)
+        if missing:
+            yield ("diary", "messages"), "missing messages: " + ", ".join(sorted(missing))
+
+
+def _triage(t: Topic, cited: Any, profile_ids: Any) -> Iterator[tuple[Path_, str]]:
+    tr = t.triage
+    assert tr is not None
+    yield from _dupes(tr.levels, ("triage", "levels"), "level")
+    yield from _dupes(tr.signs, ("triage", "signs"), "sign")
+    yield from _dupes(tr.rules, ("triage", "rules"), "rule")
+    yield from _dupes(tr.regions, ("triage", "regions"), "region")
+    if not tr.levels:
+        yield ("triage", "levels"), "list at least one level"
+    levels = {lv.id for lv in tr.levels}
+    signs = {s.id for s in tr.signs}
+    for j, lid in enumerate(tr.not_sure_counts_as_yes):
+        if lid not in levels:
+            yield ("triage", "not_sure_counts_as_yes", j), f"unknown level {lid!r}"
+    for i, sign in enumerate(tr.signs):
+        if sign.level not in levels:
+            yield ("triage", "signs", i, "level"), f"unknown level {sign.level!r}"
+        yield from cited(sign.references, ("triage", "signs", i, "references"), True)
+    for i, rule in enumerate(tr.rules):
+        path: Path_ = ("triage", "rules", i)
+        if rule.level not in levels:
+            yield (*path, "level"), f"unknown level {rule.level!r}"
+        if not rule.all_of or not all(rule.all_of):
+            yield (*path, "all_of"), "all_of needs at least one non-empty group of signs"
+        for g, group in enumerate(rule.all_of):
+            for j, sid in enumerate(group):
+                if sid not in signs:
+                    yield (*path, "all_of", g, j), f"unknown sign {sid!r}"
+        yield from cited(rule.references, (*path, "references"), True)
+        yield from profile_ids(rule, path)

@@ -1,0 +1,148 @@
+"""Reading one knowledge file: safe, bounded, with a line:column for every value.
+
+The only place that parses YAML. A file is refused (with its position) when
+it is too big, not UTF-8, nested too deeply, uses anchors or aliases (the
+"billion laughs" expansion), repeats a key, or has a non-text key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 32
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass
+class Problem:
+    file: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+
+
+class FileProblems(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(map(str, problems)))
+        self.problems = problems
+
+
+@dataclass
+class Doc:
+    """Parsed YAML plus where each value came from: path -> (file, line, column)."""
+
+    data: Any
+    positions: dict[Path_, tuple[str, int, int]] = field(default_factory=dict)
+
+    def where(self, path: Path_, fallback_file: str) -> tuple[str, int, int]:
+        """The position of ``path`` or of its closest existing parent."""
+        for end in range(len(path), -1, -1):
+            hit = self.positions.get(tuple(path[:end]))
+            if hit:
+                return hit
+        return (fallback_file, 1, 1)
+
+
+def _yaml():
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml, loader
+
+
+def read_doc(path: Path) -> Doc:
+    """Parse ``path`` into a Doc, or raise FileProblems with positions."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise FileProblems(
+                [Problem(name, 1, 1, f"file is {size:,} bytes; the limit is {MAX_BYTES:,}")]
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise FileProblems([Problem(name, 1, 1, f"cannot read: {exc.strerror or exc}")]) from None
+    return parse_doc(raw, name)
+
+
+def parse_doc(raw: bytes, name: str) -> Doc:
+    if b"\x00" in raw:
+        raise FileProblems([Problem(name, 1, 1, "binary file, not YAML text")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise FileProblems([Problem(name, line, 1, "not UTF-8 text")]) from None
+    yaml, loader = _yaml()
+    try:
+        _precheck(yaml, loader, text, name)
+        node = yaml.compose(text, Loader=loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        msg = " ".join(str(p) for p in (exc.context, exc.problem) if p) or "invalid YAML"
+        raise FileProblems([Problem(name, line, col, f"invalid YAML: {msg}")]) from None
+    except yaml.YAMLError as exc:
+        raise FileProblems([Problem(name, 1, 1, f"invalid YAML: {exc}")]) from None
+    doc = Doc(None)
+    if node is None:
+        raise FileProblems([Problem(name, 1, 1, "empty file")])
+    problems: list[Problem] = []
+    from yaml.constructor import ConstructorError, SafeConstructor
+
+    constructor = SafeConstructor()
+
+    def build(n: Any, path: Path_) -> Any:
+        doc.positions[path] = (name, n.start_mark.line + 1, n.start_mark.column + 1)
+        if isinstance(n, yaml.MappingNode):
+            out: dict[str, Any] = {}
+            for key_node, value_node in n.value:
+                where = (name, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge"):
+                    problems.append(Problem(*where, "keys must be plain text"))
+                    continue
+                key = key_node.value
+                if key in out:
+                    problems.append(Problem(*where, f"duplicate key {key!r}"))
+                    continue
+                out[key] = build(value_node, (*path, key))
+            return out
+        if isinstance(n, yaml.SequenceNode):
+            return [build(item, (*path, i)) for i, item in enumerate(n.value)]
+        try:
+            return constructor.construct_object(n)
+        except ConstructorError as exc:
+            problems.append(Problem(*doc.positions[path], f"cannot read value: {exc.problem}"))
+            return None
+
+    doc.data = build(node, ())
+    if problems:
+        raise FileProblems(problems)
+    return doc
+
+
+def _precheck(yaml: Any, loader: Any, text: str, name: str) -> None:
+    """Refuse aliases and deep nesting from the event stream, before building."""
+    depth = 0
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            m = event.start_mark
+            raise FileProblems(
+                [Problem(name, m.line + 1, m.column + 1, "anchors and aliases are not allowed")]
+            )
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                m = event.start_mark
+                raise FileProblems(
+                    [Problem(name, m.line + 1, m.column + 1, f"nested deeper than {MAX_DEPTH}")]
+                )
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1

@@ -1,0 +1,82 @@
+"""Turning one Report into text: one module per format, chosen here.
+
+``auto`` is ``rich`` on a terminal and ``plain`` in a pipe (or on a dumb
+terminal). Colour follows ``--color``, then ``NO_COLOR`` (which wins), then
+``FORCE_COLOR``, then ``TERM=dumb``, then whether stdout is a terminal.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from typing import TextIO
+
+from ..report import Report
+
+FORMATS = ("auto", "rich", "plain", "markdown", "json")
+COLORS = ("auto", "always", "never")
+
+# C0 controls other than tab and newline, DEL, and C1 controls: shown as
+# visible escapes so knowledge text can never drive the terminal.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def safe(text: str) -> str:
+    """Text from a knowledge file, made inert for a terminal."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def one_line(text: str) -> str:
+    """Safe text on one line (paragraphs are never hard-wrapped or split)."""
+    return " ".join(safe(text).split())
+
+
+def is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def resolve_format(fmt: str, stream: TextIO) -> str:
+    if fmt != "auto":
+        return fmt
+    dumb = os.environ.get("TERM") == "dumb"
+    return "rich" if is_terminal(stream) and not dumb else "plain"
+
+
+def use_color(color: str, stream: TextIO) -> bool:
+    if color != "auto":
+        return color == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("TERM") == "dumb":
+        return False
+    return is_terminal(stream)
+
+
+def render(report: Report, fmt: str = "auto", color: str = "auto", stream: TextIO | None = None) -> None:
+    """Write ``report`` to ``stream`` (stdout) in the chosen format."""
+    out = stream or sys.stdout
+    fmt = resolve_format(fmt, out)
+    if fmt == "rich":
+        from .terminal import print_rich
+
+        print_rich(report, out, use_color(color, out))
+        return
+    if fmt == "json":
+        from .jsondoc import to_json
+
+        text = to_json(report)
+    elif fmt == "markdown":
+        from .markdown import to_markdown
+
+        text = to_markdown(report)
+    else:
+        from .plain import to_plain
+
+        text = to_plain(report)
+    out.write(text)

@@ -1,0 +1,49 @@
+"""JSON: one object per run, documented in the README."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+from ..report import JSON_SCHEMA_VERSION, Item, Report
+
+
+def _item(item: Item) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": item.id, "title": item.title, "summary": item.summary}
+    if item.evidence is not None:
+        out["evidence"] = asdict(item.evidence)
+    for f in item.fields:
+        out[f.key] = f.text
+    if item.bullets:
+        out[item.bullets_key] = item.bullets
+    if item.warnings:
+        out["warnings"] = item.warnings
+    out.update(item.data)
+    return out
+
+
+def to_dict(report: Report) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "schema_version": JSON_SCHEMA_VERSION,
+        "command": report.command,
+        "topic": report.topic,
+        "title": report.title,
+        "disclaimer": report.disclaimer,
+    }
+    if report.headline:
+        doc["headline"] = report.headline
+    doc.update(report.meta)
+    for section in report.sections:
+        if section.shape == "string":
+            doc[section.key] = section.items[0].title if section.items else None
+        elif section.shape == "strings":
+            doc.setdefault(section.key, []).extend(i.title for i in section.items)
+        else:
+            doc.setdefault(section.key, []).extend(_item(i) for i in section.items)
+    doc["references"] = [asdict(r) for r in report.references]
+    return doc
+
+
+def to_json(report: Report) -> str:
+    return json.dumps(to_dict(report), indent=2, ensure_ascii=False) + "\n"

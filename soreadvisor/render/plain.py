@@ -1,0 +1,57 @@
+"""Plain text: no escape codes, no box drawing, no padding, no hard wrapping.
+
+Every paragraph is one line, so it pastes cleanly into notes and each list
+entry can be picked out with grep.
+"""
+
+from __future__ import annotations
+
+from ..report import Item, Report
+from . import one_line
+
+
+def evidence_line(item: Item) -> str:
+    ev = item.evidence
+    if ev is None:
+        return ""
+    refs = ", ".join(ev.references)
+    return f"Evidence ({ev.verdict}): {one_line(ev.summary)} [{refs}]"
+
+
+def to_plain(report: Report) -> str:
+    if report.listing:
+        items = [i for section in report.sections for i in section.items]
+        return "".join(one_line(i.line or i.id or i.title) + "\n" for i in items)
+    lines: list[str] = [one_line(report.title)]
+    if report.headline:
+        lines.append(one_line(report.headline))
+    if report.show_disclaimer:
+        lines.append(one_line(report.disclaimer))
+    if report.intro:
+        lines += ["", one_line(report.intro)]
+    for section in report.sections:
+        lines += ["", one_line(section.title).upper()]
+        if section.note:
+            lines.append(one_line(section.note))
+        for item in section.items:
+            head = one_line(item.title)
+            if item.evidence:
+                head += f" [{item.evidence.verdict}]"
+            if item.summary:
+                head += f": {one_line(item.summary)}"
+            lines.append(f"- {head}")
+            for warning in item.warnings:
+                lines.append(f"  ! {one_line(warning)}")
+            for f in item.fields:
+                lines.append(f"  {one_line(f.label)}: {one_line(f.text)}")
+            for bullet in item.bullets:
+                lines.append(f"  * {one_line(bullet)}")
+            if item.evidence:
+                lines.append(f"  {evidence_line(item)}")
+    if report.references:
+        lines += ["", "SOURCES"]
+        for n, ref in enumerate(report.references, 1):
+            flag = "" if ref.verified else " (unverified)"
+            url = f" {one_line(ref.url)}" if ref.url else ""
+            lines.append(f"{n}. [{ref.id}] {one_line(ref.citation)}{flag}{url}")
+    return "\n".join(lines) + "\n"
