@@ -1,0 +1,83 @@
+"""Shared fixtures: every test runs with a private, empty home and no colour env."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from soreadvisor.kb.models import Topic
+from soreadvisor.kb.store import DEFAULT_TOPIC, KnowledgeBase
+
+# A safety net for anything that runs before the per-test home is set.
+os.environ["SOREADVISOR_HOME"] = tempfile.mkdtemp(prefix="soreadvisor-tests-")
+
+REPO = Path(__file__).resolve().parent.parent
+ANSI = "\x1b"
+
+
+@pytest.fixture(autouse=True)
+def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """SOREADVISOR_HOME points at a fresh directory; colour and KB env are cleared."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("SOREADVISOR_HOME", str(home))
+    for var in ("SOREADVISOR_KB", "SOREADVISOR_DEBUG", "NO_COLOR", "FORCE_COLOR", "COLUMNS"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    return home
+
+
+@pytest.fixture(scope="session")
+def topic() -> Topic:
+    """The shipped topic, validated straight from data/ (no cache involved)."""
+    kb = KnowledgeBase(None, REPO / "data" / "topics")
+    loaded, problems = kb._validate(DEFAULT_TOPIC, kb.sources(DEFAULT_TOPIC))
+    assert loaded is not None, problems
+    return loaded
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]):
+    """Run soreadvisor in-process, as `soreadvisor ARGS` with stdout captured (not a tty)."""
+    from soreadvisor.cli import main
+
+    def run(*args: str) -> Result:
+        capsys.readouterr()
+        try:
+            main(list(args))
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def sh():
+    """Run soreadvisor as a real process with piped stdout/stderr."""
+
+    def run(*args: str, env: dict[str, str] | None = None, input: str | None = None,
+            timeout: float = 60) -> Result:
+        full_env = dict(os.environ, **(env or {}))
+        proc = subprocess.run(
+            [sys.executable, "-m", "soreadvisor", *args],
+            capture_output=True, text=True, env=full_env, input=input, timeout=timeout,
+            stdin=None if input is not None else subprocess.DEVNULL,
+        )
+        return Result(proc.returncode, proc.stdout, proc.stderr)
+
+    return run
