@@ -8,10 +8,12 @@ by pydantic in ``kb.validate`` against these same classes; semantic checks
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
 SCHEMA_VERSION = 1
+ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 Verdict = Literal["supported", "mixed", "unsupported", "myth"]
 Severity = Literal["low", "moderate", "high"]

@@ -17,12 +17,14 @@ import os
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__, paths
 from ..errors import UserError, did_you_mean
-from .models import SCHEMA_VERSION, Topic
-from .yamlfile import Doc, FileProblems, Path_, Problem, read_doc
+from .models import ID_RE, SCHEMA_VERSION, Topic
+
+if TYPE_CHECKING:
+    from .yamlfile import Doc, Problem
 
 DEFAULT_TOPIC = "foot-massage-leg-soreness"
 SUFFIXES = (".yaml", ".yml")
@@ -83,8 +85,6 @@ class KnowledgeBase:
         return found
 
     def load(self, topic_id: str = DEFAULT_TOPIC) -> Topic:
-        from .validate import ID_RE
-
         files = self.sources(topic_id) if ID_RE.match(topic_id) else []
         if not files:
             raise did_you_mean("topic", topic_id, self.topic_ids())
@@ -100,6 +100,7 @@ class KnowledgeBase:
 
     def _validate(self, topic_id: str, files: list[Path]) -> tuple[Topic | None, list[Problem]]:
         from .validate import validate
+        from .yamlfile import FileProblems, read_doc
 
         try:
             doc = read_doc(files[0])
@@ -130,6 +131,8 @@ class KnowledgeBase:
 
 def merge(base: Doc, top: Doc) -> Doc:
     """Overlay ``top`` on ``base``: mappings merge, id-lists merge by id, the rest is replaced."""
+    from .yamlfile import Doc, Path_
+
     positions = dict(base.positions)
 
     def move(tpath: Path_, bpath: Path_) -> None:

@@ -11,10 +11,9 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
-from .models import SCHEMA_VERSION, Topic
+from .models import ID_RE, SCHEMA_VERSION, Topic
 from .yamlfile import Doc, Path_, Problem
 
-ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 REF_ID_RE = re.compile(r"^(R[0-9]+|[a-z0-9]+(-[a-z0-9]+)*)$")
 
 
