@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
-from .models import ID_RE, SCHEMA_VERSION, Topic
+from .models import ID_RE, SCHEMA_VERSION, Topic, materialize
 from .yamlfile import Doc, Path_, Problem
 
 REF_ID_RE = re.compile(r"^(R[0-9]+|[a-z0-9]+(-[a-z0-9]+)*)$")
@@ -21,6 +21,7 @@ REF_ID_RE = re.compile(r"^(R[0-9]+|[a-z0-9]+(-[a-z0-9]+)*)$")
 def _adapter() -> Any:
     from pydantic import TypeAdapter
 
+    materialize()
     return TypeAdapter(Topic)
 
 

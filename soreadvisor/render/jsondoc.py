@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from typing import Any
 
 from ..report import JSON_SCHEMA_VERSION, Item, Report
 
 
+def _fields(obj: Any) -> dict[str, Any]:
+    """A knowledge model's fields (models may be unpickled without being dataclasses yet)."""
+    return {k: v for k, v in vars(obj).items() if not k.startswith("_")}
+
+
 def _item(item: Item) -> dict[str, Any]:
     out: dict[str, Any] = {"id": item.id, "title": item.title, "summary": item.summary}
     if item.evidence is not None:
-        out["evidence"] = asdict(item.evidence)
+        out["evidence"] = _fields(item.evidence)
     for f in item.fields:
         out[f.key] = f.text
     if item.bullets:
@@ -41,7 +45,7 @@ def to_dict(report: Report) -> dict[str, Any]:
             doc.setdefault(section.key, []).extend(i.title for i in section.items)
         else:
             doc.setdefault(section.key, []).extend(_item(i) for i in section.items)
-    doc["references"] = [asdict(r) for r in report.references]
+    doc["references"] = [_fields(r) for r in report.references]
     return doc
 
 
