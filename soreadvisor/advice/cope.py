@@ -29,12 +29,11 @@ def fit(cautions: list[Caution], profile: Profile, topic: Topic) -> Fit:
         why = matched_by(caution, profile, topic)
         if not why:
             continue
-        line = f"{', '.join(why)}: {caution.text}"
         if caution.level == "avoid":
             result.advised = False
-            result.reasons.append(line)
+            result.reasons.append(f"Not advised because of {' and '.join(why)}: {caution.text}")
         else:
-            result.warnings.append(line)
+            result.warnings.append(f"Take care because of {' and '.join(why)}: {caution.text}")
     return result
 
 
@@ -82,7 +81,7 @@ def _remedy_item(rf: RemedyFit) -> Item:
             item.warnings += [f"{option.title}: {w}" for w in f.warnings]
             item.bullets += [f"{option.title}: {g}" for g in f.general]
         else:
-            line = f"{option.title} is not advised for you ({'; '.join(f.reasons)})"
+            line = f"{option.title}: {' '.join(f.reasons)}"
             (reasons if not rf.advised else item.warnings).append(line)
         options.append(
             {"id": option.id, "title": option.title, "advised": f.advised, "reasons": f.reasons}
@@ -90,8 +89,9 @@ def _remedy_item(rf: RemedyFit) -> Item:
     item.data = {"advised": rf.advised, "reasons": reasons}
     if options:
         item.data["options"] = options
-    if not rf.advised:
-        item.warnings = reasons + item.warnings
+    if not rf.advised:  # the reasons, and no instructions for something ruled out
+        item.warnings = reasons
+        item.fields, item.bullets = [], []
     return item
 
 

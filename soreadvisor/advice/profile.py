@@ -54,9 +54,9 @@ def matched_by(caution: Caution, profile: Profile, topic: Topic) -> list[str]:
     weeks = profile.pregnant_weeks
     if caution.pregnant_from_weeks is not None and weeks is not None:
         if weeks >= caution.pregnant_from_weeks:
-            why.append(f"pregnant ({weeks} weeks)")
+            why.append(f"pregnancy ({weeks} weeks)")
     if caution.age_over is not None and profile.age is not None and profile.age > caution.age_over:
-        why.append(f"age {profile.age}")
+        why.append(f"your age ({profile.age})")
     return why
 
 
