@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from rich.console import Console, Group
-from rich.padding import Padding
+from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
+from rich.table import Table
 from rich.text import Text
 
 from ..report import Item, Report
@@ -30,24 +30,32 @@ def _t(text: str, style: str = "") -> Text:
     return Text(one_line(text), style=style)
 
 
-def _item(item: Item, tone: str) -> Group:
+def _hang(marker: Text, body: RenderableType) -> Table:
+    """A marker with the text beside it, so wrapped lines stay indented."""
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(marker, body)
+    return grid
+
+
+def _item(item: Item, tone: str) -> RenderableType:
     head = Text()
     bullet_style = TONE_STYLE[tone] if tone != "info" else "bold"
-    head.append("• ", style=bullet_style)
     head.append(one_line(item.title), style="bold")
     if item.evidence:
         head.append(" ")
         head.append(f" {item.evidence.verdict} ", style=VERDICT_STYLE[item.evidence.verdict])
-    parts: list = [head]
-    body: list[Text] = []
+    parts: list[RenderableType] = [head]
+    body: list[RenderableType] = []
     if item.summary:
         body.append(_t(item.summary))
     for warning in item.warnings:
-        body.append(Text.assemble(("! ", "bold yellow"), _t(warning, "yellow")))
+        body.append(_hang(Text("!", "bold yellow"), _t(warning, "yellow")))
     for f in item.fields:
         body.append(Text.assemble((one_line(f.label) + ": ", "bold dim"), _t(f.text)))
     for bullet in item.bullets:
-        body.append(Text.assemble(("– ", "dim"), _t(bullet)))
+        body.append(_hang(Text("–", "dim"), _t(bullet)))
     if item.evidence:
         ev = item.evidence
         body.append(
@@ -57,9 +65,7 @@ def _item(item: Item, tone: str) -> Group:
                 (f" [{', '.join(ev.references)}]", "dim"),
             )
         )
-    if body:
-        parts.append(Padding(Group(*body), (0, 0, 0, 2)))
-    return Group(*parts)
+    return _hang(Text("•", bullet_style), Group(*parts, *body))
 
 
 def print_rich(report: Report, stream: TextIO, color: bool) -> None:
@@ -94,10 +100,10 @@ def print_rich(report: Report, stream: TextIO, color: bool) -> None:
         p()
         p(_t("Sources", "bold cyan underline"))
         for n, ref in enumerate(report.references, 1):
-            line = Text(f"{n}. [{ref.id}] ", style="dim")
+            line = Text(f"[{ref.id}] ", style="dim")
             line.append(one_line(ref.citation))
             if not ref.verified:
                 line.append(" (unverified)", style="yellow")
             if ref.url:
                 line.append(" " + one_line(ref.url), style="dim underline")
-            p(line)
+            p(_hang(Text(f"{n}.", "dim"), line))
