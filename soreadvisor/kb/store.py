@@ -74,14 +74,20 @@ class KnowledgeBase:
         return sorted({f.stem for f in self._builtin_files() + self._user_files()})
 
     def sources(self, topic_id: str) -> list[Path]:
-        """The files that make up one topic, built-in first."""
+        """The files that make up one topic, built-in first (no directory listing)."""
+        user = self.user_path
+        if user is not None and user.is_file():
+            user_candidates = [user] if user.stem == topic_id else []
+        else:
+            user_candidates = [user / f"{topic_id}{s}" for s in SUFFIXES] if user else []
+        candidates = [self.builtin_dir / f"{topic_id}{s}" for s in SUFFIXES] + user_candidates
         found = []
-        for base in (self.builtin_dir, None):
-            if base is not None:
-                candidates = [base / f"{topic_id}{s}" for s in SUFFIXES]
-            else:
-                candidates = [f for f in self._user_files() if f.stem == topic_id]
-            found += [c for c in candidates if c.is_file()]
+        for c in candidates:
+            try:
+                if c.is_file():
+                    found.append(c)
+            except OSError as exc:  # e.g. an unreadable user directory
+                raise UserError(f"cannot read {str(c)!r}: {exc.strerror}") from None
         return found
 
     def load(self, topic_id: str = DEFAULT_TOPIC) -> Topic:
