@@ -58,6 +58,9 @@ def main(argv: list[str] | None = None) -> None:
     if sys.stdout is None:  # started with stdout closed
         sys.stderr.write("soreadvisor: error: standard output is closed\n")
         sys.exit(1)
+    for stream in (sys.stdout, sys.stderr):  # never die on a narrow encoding
+        if hasattr(stream, "reconfigure") and stream is not None:
+            stream.reconfigure(errors="replace")
     try:
         command = typer.main.get_command(_only_what_is_asked(argv))
         rv = command.main(args=argv, prog_name="soreadvisor", standalone_mode=False)

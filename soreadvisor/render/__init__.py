@@ -22,6 +22,26 @@ COLORS = ("auto", "always", "never")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+# For a terminal or pipe that cannot take UTF-8 (PYTHONIOENCODING=ascii, an
+# old code page): readable stand-ins before anything becomes "?".
+_PLAIN_PUNCTUATION = str.maketrans({
+    "\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"',
+    "\u201d": '"', "\u2026": "...", "\u2022": "*", "\u258c": "|", "\u00d7": "x",
+    "\u2265": ">=", "\u2264": "<=", "\u26a0": "!", "\u00a0": " ",
+})
+
+
+def encodable(text: str, stream: TextIO) -> str:
+    """``text`` as the stream's encoding can carry it."""
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+        return text
+    except (UnicodeEncodeError, LookupError):
+        plain = text.translate(_PLAIN_PUNCTUATION)
+        return plain.encode(encoding, "replace").decode(encoding)
+
+
 def safe(text: str) -> str:
     """Text from a knowledge file, made inert for a terminal."""
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
@@ -70,7 +90,7 @@ def render(report: Report, fmt: str = "auto", color: str = "auto", stream: TextI
     if fmt == "json":
         from .jsondoc import to_json
 
-        text = to_json(report)
+        text = to_json(report, ascii_only=encodable("\u2013", out) != "\u2013")
     elif fmt == "markdown":
         from .markdown import to_markdown
 
@@ -79,4 +99,4 @@ def render(report: Report, fmt: str = "auto", color: str = "auto", stream: TextI
         from .plain import to_plain
 
         text = to_plain(report)
-    out.write(text)
+    out.write(encodable(text, out))

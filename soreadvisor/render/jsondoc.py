@@ -49,5 +49,6 @@ def to_dict(report: Report) -> dict[str, Any]:
     return doc
 
 
-def to_json(report: Report) -> str:
-    return json.dumps(to_dict(report), indent=2, ensure_ascii=False) + "\n"
+def to_json(report: Report, ascii_only: bool = False) -> str:
+    """The report as JSON; ``ascii_only`` escapes non-ASCII losslessly (\\uXXXX)."""
+    return json.dumps(to_dict(report), indent=2, ensure_ascii=ascii_only) + "\n"

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.text import Text
 
 from ..report import Item, Report
-from . import one_line
+from . import encodable, one_line
 
 VERDICT_STYLE = {
     "supported": "bold white on green",
@@ -31,45 +31,50 @@ TONE_STYLE = {"info": "bold cyan", "warning": "bold yellow", "critical": "bold r
 class _Page:
     """Text lines for a console of a given width, wrapped with hanging indents."""
 
-    def __init__(self, console: Console):
+    def __init__(self, console: Console, stream: TextIO):
         self.console = console
+        self.stream = stream
         self.width = max(console.width, 20)
         self.lines: list[Text] = []
 
     def add(self, text: Text | str, style: str = "", indent: int = 0,
             marker: str = "", marker_style: str = "") -> None:
-        body = text if isinstance(text, Text) else Text(one_line(text), style=style)
+        body = text if isinstance(text, Text) else Text(self.t(text), style=style)
         wrapped = body.wrap(self.console, max(self.width - indent, 10))
         for n, line in enumerate(wrapped):
             line.rstrip()
             lead = marker.ljust(indent) if n == 0 and marker else " " * indent
             self.lines.append(Text(lead, style=marker_style) + line if lead else line)
 
+    def t(self, text: str) -> str:
+        """Knowledge text: inert, on one line, in characters the stream can carry."""
+        return encodable(one_line(text), self.stream)
+
     def blank(self) -> None:
         self.lines.append(Text())
 
 
 def _item(page: _Page, item: Item, tone: str) -> None:
-    head = Text(one_line(item.title), style="bold")
+    head = Text(page.t(item.title), style="bold")
     if item.evidence:
         head.append(" ")
         head.append(f" {item.evidence.verdict} ", style=VERDICT_STYLE[item.evidence.verdict])
-    page.add(head, indent=2, marker="•", marker_style=TONE_STYLE[tone])
+    page.add(head, indent=2, marker=page.t("•"), marker_style=TONE_STYLE[tone])
     if item.summary:
         page.add(item.summary, indent=2)
     for warning in item.warnings:
-        page.add(Text(one_line(warning), style="yellow"), indent=4, marker="  !",
+        page.add(Text(page.t(warning), style="yellow"), indent=4, marker="  !",
                  marker_style="bold yellow")
     for f in item.fields:
-        page.add(Text.assemble((one_line(f.label) + ": ", "bold"), one_line(f.text)), indent=2)
+        page.add(Text.assemble((page.t(f.label) + ": ", "bold"), page.t(f.text)), indent=2)
     for bullet in item.bullets:
-        page.add(bullet, indent=4, marker="  –", marker_style="dim")
+        page.add(bullet, indent=4, marker="  " + page.t("–"), marker_style="dim")
     if item.evidence:
         ev = item.evidence
         page.add(
             Text.assemble(
                 ("Evidence: ", "bold dim"),
-                (one_line(ev.summary), "italic"),
+                (page.t(ev.summary), "italic"),
                 (f" [{', '.join(ev.references)}]", "dim"),
             ),
             indent=2,
@@ -86,10 +91,10 @@ def print_rich(report: Report, stream: TextIO, color: bool) -> None:
         color_system="auto" if color else None,
         force_terminal=color or None,
     )
-    page = _Page(console)
+    page = _Page(console, stream)
     page.add(report.title, style="bold underline")
     if report.headline:
-        page.add(Text(one_line(report.headline), style=TONE_STYLE[report.tone]),
+        page.add(Text(page.t(report.headline), style=TONE_STYLE[report.tone]),
                  indent=2, marker="▌", marker_style=TONE_STYLE[report.tone])
     if report.show_disclaimer:
         page.add(report.disclaimer, style="dim italic")
@@ -109,10 +114,10 @@ def print_rich(report: Report, stream: TextIO, color: bool) -> None:
         width = len(str(len(report.references))) + 2
         for n, ref in enumerate(report.references, 1):
             line = Text(f"[{ref.id}] ", style="dim")
-            line.append(one_line(ref.citation))
+            line.append(page.t(ref.citation))
             if not ref.verified:
                 line.append(" (unverified)", style="yellow")
             if ref.url:
-                line.append(" " + one_line(ref.url), style="dim underline")
+                line.append(" " + page.t(ref.url), style="dim underline")
             page.add(line, indent=width, marker=f"{n}.", marker_style="dim")
     console.print(Text("\n").join(page.lines), soft_wrap=True)
