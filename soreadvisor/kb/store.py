@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,27 +46,37 @@ class KnowledgeBase:
 
     user_path: Path | None
     builtin_dir: Path
+    explicit: bool = False  # the user path was given (--kb / SOREADVISOR_KB)
 
     @classmethod
     def from_env(cls, kb: Path | None = None) -> KnowledgeBase:
-        if kb is None and os.environ.get("SOREADVISOR_KB"):
-            kb = Path(os.environ["SOREADVISOR_KB"])
+        """Built-in topics plus ``kb`` (from --kb or SOREADVISOR_KB) or the user directory."""
         if kb is not None and not kb.exists():
             raise UserError(f"knowledge path {str(kb)!r} does not exist")
-        return cls(kb if kb is not None else paths.user_kb_dir(), paths.builtin_topics_dir())
+        user = kb if kb is not None else paths.user_kb_dir()
+        return cls(user, paths.builtin_topics_dir(), explicit=kb is not None)
+
+    def _unreadable(self, path: Path, exc: OSError) -> None:
+        """An explicit path must be readable; the default directory only warns."""
+        message = f"cannot read knowledge {str(path)!r}: {exc.strerror or exc}"
+        if self.explicit:
+            raise UserError(message)
+        sys.stderr.write(f"soreadvisor: warning: {message}; using the built-in topics\n")
+        self.user_path = None
 
     def _user_files(self) -> list[Path]:
         p = self.user_path
         if p is None:
             return []
-        if p.is_file():
-            return [p]
         try:
+            if p.is_file():
+                return [p]
             return sorted(f for f in p.iterdir() if f.suffix in SUFFIXES and f.is_file())
         except FileNotFoundError:
             return []
         except OSError as exc:
-            raise UserError(f"cannot read knowledge directory {str(p)!r}: {exc.strerror}") from None
+            self._unreadable(p, exc)
+            return []
 
     def _builtin_files(self) -> list[Path]:
         return sorted(f for f in self.builtin_dir.iterdir() if f.suffix in SUFFIXES)
@@ -87,7 +98,7 @@ class KnowledgeBase:
                 if c.is_file():
                     found.append(c)
             except OSError as exc:  # e.g. an unreadable user directory
-                raise UserError(f"cannot read {str(c)!r}: {exc.strerror}") from None
+                self._unreadable(c, exc)
         return found
 
     def load(self, topic_id: str = DEFAULT_TOPIC) -> Topic:
