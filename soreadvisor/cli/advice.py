@@ -38,7 +38,9 @@ def explain(
 ) -> None:
     """Why legs ache after a massage: each cause and what the evidence says.
 
-    Example: soreadvisor explain lactic-acid
+    \b
+    Example:
+      soreadvisor explain lactic-acid
     """
     from ..advice.explain import explain as build
 
@@ -64,7 +66,10 @@ def cope(
     """What to do now, fitted to how sore you are and to you.
 
     Remedies your profile rules out are listed apart, with the reason.
-    Example: soreadvisor cope --severity high --condition raynauds
+
+    \b
+    Example:
+      soreadvisor cope --severity high --condition raynauds
     """
     from ..advice.cope import cope as build
 
@@ -82,7 +87,9 @@ def prevent(
 ) -> None:
     """How to avoid soreness next time, with a checklist for your therapist.
 
-    Example: soreadvisor prevent --format markdown >> notes.md
+    \b
+    Example:
+      soreadvisor prevent --format markdown >> notes.md
     """
     from ..advice.explain import prevent as build
 
@@ -98,7 +105,9 @@ def sources(
 ) -> None:
     """The references behind the advice, numbered, with verdict counts.
 
-    Example: soreadvisor sources --format json
+    \b
+    Example:
+      soreadvisor sources --format json
     """
     from ..advice.explain import sources as build
 
@@ -115,7 +124,9 @@ def search(
 ) -> None:
     """Find causes, remedies and tips; exits 1 when nothing matches.
 
-    Example: soreadvisor search cold
+    \b
+    Example:
+      soreadvisor search cold
     """
     from ..advice.explain import search as build
 
@@ -130,7 +141,9 @@ def topics(
 ) -> None:
     """The topics available, built-in and your own.
 
-    Example: soreadvisor topics
+    \b
+    Example:
+      soreadvisor topics
     """
     from ..advice.explain import topics as build
     from ..kb.store import KnowledgeBase, KnowledgeError

@@ -18,7 +18,9 @@ app.add_typer(kb_app, name="kb")
 def kb_path(kb: KbOpt = None) -> None:
     """Print the directory for your own topics and overrides (<topic-id>.yaml).
 
-    Example: soreadvisor kb path
+    \b
+    Example:
+      soreadvisor kb path
     """
     from ..kb.store import KnowledgeBase
 
@@ -35,7 +37,11 @@ def kb_check(
 ) -> None:
     """Validate knowledge files; print each problem as file:line:column: message.
 
-    Exits 1 if there is any problem. Example: soreadvisor kb check ~/my-topics
+    Exits 1 if there is any problem.
+
+    \b
+    Example:
+      soreadvisor kb check ~/my-topics
     """
     from ..kb.store import KnowledgeBase
 
@@ -53,7 +59,9 @@ def kb_check(
 def kb_schema() -> None:
     """Print the JSON Schema of a topic file, for editor completion.
 
-    Example: soreadvisor kb schema > topic.schema.json
+    \b
+    Example:
+      soreadvisor kb schema > topic.schema.json
     """
     import json
 

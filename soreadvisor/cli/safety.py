@@ -52,7 +52,10 @@ def check(
 
     With no options on a terminal it asks one question at a time, the most
     serious first, and stops at the first emergency answer.
-    Example: soreadvisor check --symptom one-leg-swelling --symptom breathless
+
+    \b
+    Example:
+      soreadvisor check --symptom one-leg-swelling --symptom breathless
     """
     from ..advice import triage
 
@@ -127,7 +130,9 @@ def plan(
 ) -> None:
     """Where you are in the recovery: what to do now, what comes next, when to get help.
 
-    Example: soreadvisor plan --since 30h
+    \b
+    Example:
+      soreadvisor plan --since 30h
     """
     from datetime import datetime, timezone
 
@@ -167,7 +172,9 @@ def profile_set(
 ) -> None:
     """Save facts about you; options you leave out keep their saved value.
 
-    Example: soreadvisor profile set --condition raynauds --medication anticoagulant --region uk
+    \b
+    Example:
+      soreadvisor profile set --condition raynauds --medication anticoagulant --region uk
     """
     from ..userprofile import save
 
@@ -185,7 +192,9 @@ def profile_show(
 ) -> None:
     """Show the saved profile.
 
-    Example: soreadvisor profile show --format json
+    \b
+    Example:
+      soreadvisor profile show --format json
     """
     from ..advice.profile import profile_report
     from ..userprofile import load, profile_path
@@ -197,7 +206,9 @@ def profile_show(
 def profile_clear() -> None:
     """Delete the saved profile.
 
-    Example: soreadvisor profile clear
+    \b
+    Example:
+      soreadvisor profile clear
     """
     from ..userprofile import clear
 
@@ -208,7 +219,9 @@ def profile_clear() -> None:
 def profile_path_cmd() -> None:
     """Print where the profile is stored.
 
-    Example: soreadvisor profile path
+    \b
+    Example:
+      soreadvisor profile path
     """
     from ..userprofile import profile_path
 
