@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..errors import NotFound
-from ..kb.models import Cause, Tip, Topic
+from ..kb.models import Cause, Remedy, Tip, Topic
 from ..report import Field, Item, Report, Section
 from .common import find, finish, new_report
 
@@ -57,7 +57,7 @@ def prevent(topic: Topic) -> Report:
 def sources(topic: Topic) -> Report:
     """Every reference, numbered, and how the topic's claims are graded."""
     report = new_report(topic, "sources", f"{topic.title}: sources")
-    graded = [*topic.causes, *topic.remedies, *topic.tips]
+    graded: list[Cause | Remedy | Tip] = [*topic.causes, *topic.remedies, *topic.tips]
     counts = Counter(item.evidence.verdict for item in graded)
     report.intro = topic.evidence_note
     report.add(
@@ -80,17 +80,19 @@ def search(topic: Topic, words: list[str]) -> Report:
     needles = [w.casefold() for w in words if w.strip()]
     report = new_report(topic, "search", f"{topic.title}: search for {' '.join(words)}")
     hits: list[Item] = []
-    for kind, items in (("cause", topic.causes), ("remedy", topic.remedies), ("tip", topic.tips)):
-        for item in items:
-            hay = " ".join(
-                str(v) for v in (item.id, item.title, item.summary, item.evidence.summary,
-                                 getattr(item, "article_claim", ""), getattr(item, "how", ""))
-                if v
-            ).casefold()
-            if all(n in hay for n in needles):
-                hits.append(Item(id=item.id, title=item.title, summary=item.summary,
-                                 evidence=item.evidence, data={"kind": kind},
-                                 line=f"{item.id}\t{kind}\t{item.title}"))
+    graded: list[tuple[str, Cause | Remedy | Tip]] = [
+        *(("cause", c) for c in topic.causes),
+        *(("remedy", r) for r in topic.remedies),
+        *(("tip", t) for t in topic.tips),
+    ]
+    for kind, item in graded:
+        texts = (item.id, item.title, item.summary, item.evidence.summary,
+                 item.article_claim, getattr(item, "how", ""))
+        hay = " ".join(t for t in texts if t).casefold()
+        if all(n in hay for n in needles):
+            hits.append(Item(id=item.id, title=item.title, summary=item.summary,
+                             evidence=item.evidence, data={"kind": kind},
+                             line=f"{item.id}\t{kind}\t{item.title}"))
     if not hits:
         raise NotFound(f"nothing in {topic.id!r} matches {' '.join(words)!r}")
     report.listing = True

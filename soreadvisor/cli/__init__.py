@@ -18,7 +18,7 @@ from .. import __version__
 app = typer.Typer(
     name="soreadvisor",
     help="Leg soreness after a foot massage: why it happens, what to do, when to get help.\n\n"
-    "General information, not a diagnosis. Example: soreadvisor cope --severity high",
+    "General information, not a diagnosis.\n\n\b\nExample:\n  soreadvisor cope --severity high",
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,

@@ -96,23 +96,16 @@ def person(
     no_profile: bool = False,
 ):
     """The saved profile with this run's options laid over it, checked against the topic."""
-    from dataclasses import replace
-
     from ..advice.profile import Profile, check_ids
     from ..userprofile import load
 
-    profile = Profile() if no_profile else load()
-    changes: dict[str, object] = {}
-    if condition:
-        changes["conditions"] = list(dict.fromkeys(condition))
-    if medication:
-        changes["medications"] = list(dict.fromkeys(medication))
-    if age is not None:
-        changes["age"] = age
-    if pregnant_weeks is not None:
-        changes["pregnant_weeks"] = pregnant_weeks or None
-    if region is not None:
-        changes["region"] = region.lower()
-    profile = replace(profile, **changes)
+    saved = Profile() if no_profile else load()
+    profile = Profile(
+        conditions=list(dict.fromkeys(condition)) if condition else saved.conditions,
+        medications=list(dict.fromkeys(medication)) if medication else saved.medications,
+        age=age if age is not None else saved.age,
+        pregnant_weeks=(pregnant_weeks or None) if pregnant_weeks is not None else saved.pregnant_weeks,
+        region=region.lower() if region is not None else saved.region,
+    )
     check_ids(profile, topic)
     return profile

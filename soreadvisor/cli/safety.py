@@ -147,12 +147,13 @@ def plan(
     else:
         from ..diary.store import latest_massage
 
-        start = latest_massage()
-        if start is None:
+        last = latest_massage()
+        if last is None:
             raise UsageProblem(
                 "no massage in your diary: pass --since (e.g. --since 6h) "
                 "or record one with `soreadvisor massage`"
             )
+        start = last
     emit(build(t, hours_between(start, now), who), format, color)
 
 

@@ -47,7 +47,7 @@ def model(cls: type[_T]) -> type[_T]:
         materialize()
         type(self).__init__(self, *args, **kwargs)
 
-    cls.__init__ = __init__  # type: ignore[misc]
+    cls.__init__ = __init__  # type: ignore[method-assign,misc]
     _PENDING.append(cls)
     return cls
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
-from .models import ID_RE, SCHEMA_VERSION, Topic, materialize
+from .models import ID_RE, SCHEMA_VERSION, Caution, Topic, materialize
 from .yamlfile import Doc, Path_, Problem
 
 REF_ID_RE = re.compile(r"^(R[0-9]+|[a-z0-9]+(-[a-z0-9]+)*)$")
@@ -48,7 +48,7 @@ def validate(doc: Doc, file: str, expected_id: str | None) -> tuple[Topic | None
         for err in exc.errors(include_url=False):
             loc = tuple(err["loc"])
             where = ".".join(str(p) for p in loc) or "file"
-            problems.append(at(loc, f"{where}: {_plain(err)}"))
+            problems.append(at(loc, f"{where}: {_plain(dict(err))}"))
         return None, problems
     problems = [at(path, msg) for path, msg in _meaning(topic, expected_id)]
     return (None if problems else topic), problems
@@ -118,7 +118,9 @@ def _meaning(t: Topic, expected_id: str | None) -> Iterator[tuple[Path_, str]]:
         if not remedy.severities:
             yield ("remedies", i, "severities"), "list at least one severity"
         yield from _dupes(remedy.options, ("remedies", i, "options"), "option")
-        cautions = [(("remedies", i, "cautions", j), c) for j, c in enumerate(remedy.cautions)]
+        cautions: list[tuple[Path_, Caution]] = [
+            (("remedies", i, "cautions", j), c) for j, c in enumerate(remedy.cautions)
+        ]
         for k, opt in enumerate(remedy.options):
             cautions += [
                 (("remedies", i, "options", k, "cautions", j), c) for j, c in enumerate(opt.cautions)
