@@ -6,7 +6,6 @@ atomically, so an interrupted save never leaves half a file.
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import asdict, fields
 from pathlib import Path
@@ -28,6 +27,8 @@ def load() -> Profile:
         return Profile()
     except OSError as exc:
         raise UserError(f"cannot read the profile {str(path)!r}: {exc.strerror}") from None
+    import json  # only when there is a profile: most runs have none to read
+
     try:
         data = json.loads(raw)
         known = {f.name for f in fields(Profile)}
@@ -49,6 +50,8 @@ def load() -> Profile:
 
 
 def save(profile: Profile) -> Path:
+    import json
+
     path = profile_path()
     try:
         paths.private_dir(path.parent)
