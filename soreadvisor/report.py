@@ -39,6 +39,7 @@ class Item:
     data: dict[str, Any] = field(default_factory=dict)
     bullets_key: str = "bullets"
     line: str = ""  # the item as one line, for listings in plain text
+    cells: list[str] = field(default_factory=list)  # its row when the section has columns
 
 
 @dataclass
@@ -55,6 +56,10 @@ class Section:
     tone: Tone = "info"
     shape: Shape = "items"
     note: str = ""
+    # On a terminal (rich) only: the items as a table with these headings (one
+    # row of ``Item.cells`` each), and a line drawn after them, e.g. a sparkline.
+    columns: list[str] = field(default_factory=list)
+    chart: str = ""
 
 
 @dataclass

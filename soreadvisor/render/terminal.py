@@ -16,7 +16,7 @@ from typing import TextIO
 from rich.console import Console
 from rich.text import Text
 
-from ..report import Item, Report
+from ..report import Item, Report, Section
 from . import encodable, one_line
 
 VERDICT_STYLE = {
@@ -81,6 +81,48 @@ def _item(page: _Page, item: Item, tone: str) -> None:
         )
 
 
+# Chart characters, for a stream that cannot carry block elements.
+_PLAIN_BLOCKS = str.maketrans("▁▂▃▄▅▆▇█·─", "_.,-=+*#.-")
+
+
+def _chart(page: _Page, text: str) -> str:
+    """A table cell or chart line, with ASCII blocks where the stream needs them."""
+    if encodable("█▁", page.stream) != "█▁":
+        text = text.translate(_PLAIN_BLOCKS)
+    return page.t(text)
+
+
+def _table(page: _Page, section: Section) -> None:
+    """The items as rows of ``cells`` under ``columns``, fitted to the width:
+    the widest columns give way first, cut with an ellipsis."""
+    from rich.cells import cell_len
+
+    heads = [page.t(h) for h in section.columns]
+    rows = [[_chart(page, c) for c in item.cells] for item in section.items]
+    widths = [
+        max(cell_len(r[n]) if n < len(r) else 0 for r in [heads, *rows]) for n in range(len(heads))
+    ]
+    gap = 2
+    while sum(widths) + gap * (len(widths) - 1) > page.width and max(widths) > 6:
+        widths[widths.index(max(widths))] -= 1
+
+    def line(cells: list[str], style: str = "") -> Text:
+        out = Text(style=style)
+        for n, width in enumerate(widths):
+            cell = Text(cells[n] if n < len(cells) else "")
+            cell.truncate(width, overflow="ellipsis", pad=n < len(widths) - 1)
+            out.append_text(cell)
+            if n < len(widths) - 1:
+                out.append(" " * gap)
+        out.rstrip()
+        return out
+
+    page.lines.append(line(heads, "bold"))
+    rule = min(sum(widths) + gap * (len(widths) - 1), page.width)
+    page.lines.append(Text(_chart(page, "─" * rule), style="dim"))
+    page.lines.extend(line(r) for r in rows)
+
+
 def print_rich(report: Report, stream: TextIO, color: bool) -> None:
     console = Console(
         file=stream,
@@ -106,8 +148,13 @@ def print_rich(report: Report, stream: TextIO, color: bool) -> None:
         page.add(section.title, style=f"{TONE_STYLE[section.tone]} underline")
         if section.note:
             page.add(section.note, style="italic")
-        for item in section.items:
-            _item(page, item, section.tone)
+        if section.columns and section.items:
+            _table(page, section)
+        else:
+            for item in section.items:
+                _item(page, item, section.tone)
+        if section.chart:
+            page.add(_chart(page, section.chart), style=TONE_STYLE[section.tone])
     if report.references:
         page.blank()
         page.add("Sources", style="bold cyan underline")
