@@ -103,6 +103,12 @@ class KnowledgeBase:
 
     def load(self, topic_id: str = DEFAULT_TOPIC) -> Topic:
         files = self.sources(topic_id) if ID_RE.match(topic_id) else []
+        misnamed = [] if files else [f for f in self._user_files() if f.stem == topic_id]
+        if misnamed:  # listed by topic_ids(), but its name is not a topic id
+            from .yamlfile import Problem
+
+            message = "a topic file must be named <topic-id>.yaml, the id lowercase-with-dashes"
+            raise KnowledgeError([Problem(str(misnamed[0]), 1, 1, message)])
         if not files:
             raise did_you_mean("topic", topic_id, self.topic_ids())
         key, cache_file = _cache_key(topic_id, files)
@@ -179,8 +185,12 @@ def merge(base: Doc, top: Doc) -> Doc:
         if by_id(b) and by_id(t) and b and t:
             out_list = list(b)
             index = {e["id"]: i for i, e in enumerate(b)}
+            seen: set[str] = set()
             for j, entry in enumerate(t):
-                i = index.get(entry["id"], len(out_list))
+                # an id repeated in ``top`` is kept twice, so validation reports it
+                repeated = entry["id"] in seen
+                seen.add(entry["id"])
+                i = len(out_list) if repeated else index.get(entry["id"], len(out_list))
                 if i == len(out_list):
                     out_list.append(entry)
                 else:

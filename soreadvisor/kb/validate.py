@@ -58,7 +58,7 @@ def _plain(err: dict[str, Any]) -> str:
     kind = err["type"]
     if kind == "missing":
         return "required field is missing"
-    if kind == "extra_forbidden":
+    if kind in ("extra_forbidden", "unexpected_keyword_argument"):  # dataclasses say the latter
         return "unknown field (check the spelling; `soreadvisor kb schema` lists the fields)"
     if kind == "literal_error":
         return str(err["msg"]).replace("Input should be", "must be")

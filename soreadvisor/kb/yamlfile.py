@@ -13,6 +13,7 @@ from typing import Any
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 32
+_COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 Path_ = tuple[str | int, ...]
 
@@ -101,6 +102,10 @@ def parse_doc(raw: bytes, name: str) -> Doc:
 
     def build(n: Any, path: Path_) -> Any:
         doc.positions[path] = (name, n.start_mark.line + 1, n.start_mark.column + 1)
+        if isinstance(n, yaml.CollectionNode) and n.tag not in _COLLECTION_TAGS:
+            # e.g. !!python/object/apply on a list: refuse it, as for a scalar
+            problems.append(Problem(*doc.positions[path], f"cannot read value: tag {n.tag!r}"))
+            return None
         if isinstance(n, yaml.MappingNode):
             out: dict[str, Any] = {}
             for key_node, value_node in n.value:

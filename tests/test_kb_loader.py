@@ -1,0 +1,365 @@
+"""Loading knowledge: the shipped topic, safe YAML reading with positions, the cache.
+
+File-level problems (malformed YAML, duplicate keys, anchors and aliases,
+oversized, binary, not UTF-8, deeply nested) must each come back as
+``file:line:column: message`` with the right line, from ``kb check`` (exit 1)
+and from any other command given the file with ``--kb`` (one line on stderr,
+non-zero exit, no traceback).
+"""
+
+from __future__ import annotations
+
+import pickle
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from soreadvisor.kb import yamlfile
+from soreadvisor.kb.store import DEFAULT_TOPIC, KnowledgeBase, KnowledgeError
+from soreadvisor.kb.yamlfile import FileProblems, parse_doc, read_doc
+
+REPO = Path(__file__).resolve().parent.parent
+SHIPPED = REPO / "data" / "topics" / f"{DEFAULT_TOPIC}.yaml"
+PROBLEM = re.compile(r"^(?P<file>.+):(?P<line>\d+):(?P<col>\d+): (?P<msg>.+)$")
+
+# The ids the issue asks for, each named in the article.
+ARTICLE_IDS = {
+    "causes": ["muscle-stimulation", "blood-flow", "lactic-acid", "unaccustomed-intensity"],
+    "remedies": ["rest", "ice", "compression", "heat", "stretching", "hydration", "pain-relief"],
+    "tips": ["tell-therapist", "gradual-intensity", "regular-exercise"],
+}
+VERDICTS = {"supported", "mixed", "unsupported", "myth"}
+
+
+# --- the shipped topic ------------------------------------------------------------
+
+
+def test_shipped_knowledge_base_has_no_problems(monkeypatch, tmp_path):
+    count, problems = KnowledgeBase(None, REPO / "data" / "topics").check()
+    assert count >= 1
+    assert problems == []
+
+
+@pytest.mark.parametrize("section", sorted(ARTICLE_IDS))
+def test_every_cause_remedy_and_tip_of_the_article_is_there(topic, section):
+    ids = [item.id for item in getattr(topic, section)]
+    for wanted in ARTICLE_IDS[section]:
+        assert wanted in ids
+
+
+def test_every_claim_carries_a_verdict_a_summary_and_a_known_reference(topic):
+    refs = {r.id for r in topic.references}
+    for item in [*topic.causes, *topic.remedies, *topic.tips]:
+        assert item.evidence.verdict in VERDICTS, item.id
+        assert item.evidence.summary.strip(), item.id
+        assert item.evidence.references, item.id
+        assert set(item.evidence.references) <= refs, item.id
+
+
+def test_references_are_listed_once_with_a_citation_and_a_verified_flag(topic):
+    ids = [r.id for r in topic.references]
+    assert len(ids) == len(set(ids))
+    for ref in topic.references:
+        assert ref.citation.strip() and isinstance(ref.verified, bool), ref.id
+
+
+def test_lactic_acid_is_labelled_a_myth_and_says_what_is_known_instead(topic):
+    cause = next(c for c in topic.causes if c.id == "lactic-acid")
+    assert cause.evidence.verdict == "myth"
+    assert cause.article_claim.strip() and (cause.instead or "").strip()
+
+
+def test_every_remedy_says_how_when_and_for_which_severities(topic):
+    for remedy in topic.remedies:
+        assert remedy.how.strip() and remedy.when.strip(), remedy.id
+        assert remedy.severities and set(remedy.severities) <= {"low", "moderate", "high"}
+
+
+def test_medicine_advice_says_follow_the_label(topic):
+    pain = next(r for r in topic.remedies if r.id == "pain-relief")
+    assert pain.options, "one option per medicine"
+    for option in pain.options:
+        assert "follow the label" in option.how.lower(), option.id
+
+
+def test_the_timeline_and_the_warning_signs_are_in_the_knowledge_base(topic):
+    assert topic.timeline is not None and topic.timeline.phases
+    assert topic.timeline.see_professional
+    assert topic.triage is not None and topic.triage.signs
+
+
+# --- reading one file safely ---------------------------------------------------------
+
+
+def problems_of(raw: bytes) -> list[yamlfile.Problem]:
+    with pytest.raises(FileProblems) as info:
+        parse_doc(raw, "f.yaml")
+    return info.value.problems
+
+
+def test_positions_are_one_based_line_and_column_of_each_value():
+    doc = parse_doc(b"a: 1\nb:\n  - x\n  - y: 2\n", "f.yaml")
+    assert doc.positions[("a",)] == ("f.yaml", 1, 4)
+    assert doc.positions[("b", 1)] == ("f.yaml", 4, 5)
+    assert doc.positions[("b", 1, "y")] == ("f.yaml", 4, 8)
+    assert doc.where(("b", 1, "missing"), "f.yaml") == ("f.yaml", 4, 5)
+
+
+def test_malformed_yaml_is_reported_on_its_line():
+    (p,) = problems_of(b"a: 1\nb: x: y\nc: 2\n")
+    assert (p.line, p.column) == (2, 5)
+    assert "YAML" in p.message
+
+
+def test_a_duplicate_key_is_an_error_on_the_second_key():
+    (p,) = problems_of(b"a: 1\nb:\n  c: 1\n  c: 2\n")
+    assert (p.line, p.column) == (4, 3)
+    assert "duplicate" in p.message and "c" in p.message
+
+
+def test_every_duplicate_key_is_reported():
+    problems = problems_of(b"a: 1\na: 2\nb:\n  c: 1\n  c: 2\n")
+    assert [p.line for p in problems] == [2, 5]
+
+
+@pytest.mark.parametrize("raw,line", [
+    (b"a: &x [1, 2]\nb: 1\n", 1),
+    (b"a: 1\nb: *x\n", 2),
+    (b"a: 1\nb:\n  <<: {c: 1}\n", 3),
+])
+def test_anchors_aliases_and_merge_keys_are_refused_with_their_line(raw, line):
+    (p,) = problems_of(raw)
+    assert p.line == line
+
+
+def test_billion_laughs_is_refused_fast():
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 10):
+        prev, cur = chr(96 + i), chr(97 + i)
+        lines.append(f"{cur}: &{cur} [" + ",".join([f"*{prev}"] * 9) + "]")
+    raw = "\n".join(lines).encode()
+    start = time.perf_counter()
+    (p,) = problems_of(raw)
+    assert time.perf_counter() - start < 1
+    assert p.line == 1
+
+
+def test_deep_nesting_is_refused_with_its_line_and_without_recursion_errors():
+    depth = yamlfile.MAX_DEPTH + 1
+    (p,) = problems_of(b"a: 1\nb: " + b"[" * depth + b"]" * depth + b"\n")
+    assert p.line == 2
+    (p,) = problems_of(b"a: " + b"[" * 100_000 + b"]" * 100_000 + b"\n")
+    assert p.line == 1
+
+
+def test_nesting_up_to_the_limit_is_fine():
+    depth = yamlfile.MAX_DEPTH - 1  # plus the top-level mapping
+    doc = parse_doc(b"a: " + b"[" * depth + b"]" * depth + b"\n", "f.yaml")
+    assert "a" in doc.data
+
+
+def test_binary_file_is_refused():
+    (p,) = problems_of(b"id: x\n\x00\x01\x02")
+    assert "binary" in p.message
+
+
+def test_text_that_is_not_utf8_is_refused_on_the_line_of_the_bad_byte():
+    (p,) = problems_of(b"a: 1\nb: 2\nc: caf\xe9\n")
+    assert p.line == 3 and "UTF-8" in p.message
+
+
+def test_a_utf8_byte_order_mark_is_accepted():
+    assert parse_doc(b"\xef\xbb\xbfa: 1\n", "f.yaml").data == {"a": 1}
+
+
+@pytest.mark.parametrize("raw", [b"", b"# only a comment\n", b"\n\n"])
+def test_an_empty_file_is_a_problem_not_a_crash(raw):
+    assert problems_of(raw)
+
+
+@pytest.mark.parametrize("template", [
+    'a: 1\nb: !!python/object/apply:os.system ["touch {marker}"]\n',
+    "a: 1\nb: !!python/object/apply:os.system {{args: [touch {marker}]}}\n",
+    "a: 1\nb: !!python/name:os.system {marker}\n",
+    "a: 1\nb: !custom [{marker}]\n",
+])
+def test_python_and_unknown_tags_are_refused_and_never_run(tmp_path, template):
+    marker = tmp_path / "pwned"
+    (p,) = problems_of(template.format(marker=marker).encode())
+    assert p.line == 2
+    assert not marker.exists()
+
+
+def test_a_second_document_in_the_file_is_refused():
+    (p,) = problems_of(b"a: 1\n---\nb: 2\n")
+    assert p.line == 2
+
+
+def test_an_oversized_file_is_refused_without_reading_it(tmp_path):
+    big = tmp_path / "big.yaml"
+    with big.open("wb") as fh:  # sparse: 3 GiB on paper, nothing on disk
+        fh.truncate(3 * 1024**3)
+    start = time.perf_counter()
+    with pytest.raises(FileProblems) as info:
+        read_doc(big)
+    assert time.perf_counter() - start < 1
+    (p,) = info.value.problems
+    assert (p.file, p.line) == (str(big), 1)
+    assert f"{yamlfile.MAX_BYTES:,}" in p.message
+
+
+def test_a_file_at_the_size_limit_is_read(tmp_path):
+    f = tmp_path / "edge.yaml"
+    body = b"a: 1\n"
+    f.write_bytes(body + b"#" * (yamlfile.MAX_BYTES - len(body) - 1) + b"\n")
+    assert f.stat().st_size == yamlfile.MAX_BYTES
+    assert read_doc(f).data == {"a": 1}
+
+
+def test_an_unreadable_file_is_a_problem_not_a_crash(tmp_path):
+    with pytest.raises(FileProblems) as info:
+        read_doc(tmp_path / "missing.yaml")
+    assert info.value.problems[0].line == 1
+
+
+# --- the same problems through the command line --------------------------------------
+
+FILE_PROBLEMS = {
+    "malformed": (b"id: tiny\ntitle: a: b\n", 2),
+    "duplicate-key": (b"id: tiny\ntitle: x\ntitle: y\n", 3),
+    "anchor": (b"id: tiny\ntitle: &t x\n", 2),
+    "alias": (b"id: tiny\ntitle: *t\n", 2),
+    "binary": (b"id: tiny\n\x00", 1),
+    "not-utf8": (b"id: tiny\ntitle: caf\xe9\n", 2),
+    "deep": (b"id: tiny\nx: " + b"[" * 200 + b"]" * 200 + b"\n", 2),
+    "empty": (b"", 1),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FILE_PROBLEMS))
+def test_kb_check_reports_a_bad_file_as_file_line_column_and_exits_1(cli, tmp_path, case):
+    raw, line = FILE_PROBLEMS[case]
+    f = tmp_path / "tiny.yaml"
+    f.write_bytes(raw)
+    result = cli("kb", "check", str(f))
+    assert result.code == 1
+    lines = [m for m in map(PROBLEM.match, result.out.splitlines()) if m]
+    assert lines, result.out
+    assert lines[0]["file"] == str(f)
+    assert int(lines[0]["line"]) == line
+    assert "Traceback" not in result.out + result.err
+
+
+@pytest.mark.parametrize("case", sorted(FILE_PROBLEMS))
+def test_a_bad_file_given_with_kb_is_one_line_on_stderr(cli, tmp_path, case):
+    raw, line = FILE_PROBLEMS[case]
+    f = tmp_path / "tiny.yaml"
+    f.write_bytes(raw)
+    result = cli("explain", "--kb", str(f), "--topic", "tiny")
+    assert result.code != 0
+    assert result.out == ""
+    err = result.err.strip().splitlines()
+    assert len(err) == 1, result.err
+    assert f"{f}:{line}:" in err[0]
+    assert "Traceback" not in result.err
+
+
+def test_an_oversized_file_through_the_command_line(cli, tmp_path):
+    f = tmp_path / "tiny.yaml"
+    with f.open("wb") as fh:
+        fh.truncate(yamlfile.MAX_BYTES + 1)
+    result = cli("explain", "--kb", str(f), "--topic", "tiny")
+    assert result.code != 0 and f"{f}:1:1:" in result.err
+    assert len(result.err.strip().splitlines()) == 1
+
+
+def test_a_bad_overlay_of_the_shipped_topic_points_at_the_user_file(cli, private_home):
+    user_dir = Path(cli("kb", "path").out.strip())
+    user_dir.mkdir(parents=True)
+    overlay = user_dir / f"{DEFAULT_TOPIC}.yaml"
+    overlay.write_bytes(b"title: x\ntitle: y\n")
+    result = cli("cope")
+    assert result.code != 0
+    assert f"{overlay}:2:" in result.err
+    assert len(result.err.strip().splitlines()) == 1
+
+
+# --- the cache --------------------------------------------------------------------------
+
+
+def kb_with(user: Path | None) -> KnowledgeBase:
+    return KnowledgeBase(user, REPO / "data" / "topics")
+
+
+def test_a_cached_topic_is_the_same_as_a_freshly_validated_one(topic, private_home):
+    first = kb_with(None).load()
+    second = kb_with(None).load()  # from the cache
+    assert first == topic and second == topic
+    assert list((private_home / "cache").rglob("*.pickle")), "the topic should be cached"
+
+
+def test_the_cache_serves_a_topic_without_reading_yaml(private_home, monkeypatch):
+    kb_with(None).load()
+
+    def no_yaml(*_):
+        raise AssertionError("YAML read on a cache hit")
+
+    monkeypatch.setattr("soreadvisor.kb.yamlfile.read_doc", no_yaml)
+    assert kb_with(None).load().id == DEFAULT_TOPIC
+
+
+@pytest.mark.parametrize("junk", [b"", b"not a pickle", pickle.dumps(("wrong key", "x"))])
+def test_a_damaged_cache_is_rebuilt_silently(topic, private_home, junk):
+    kb_with(None).load()
+    caches = list((private_home / "cache").rglob("*.pickle"))
+    for c in caches:
+        c.write_bytes(junk)
+    assert kb_with(None).load() == topic
+
+
+def test_editing_a_user_file_is_seen_on_the_next_run(tmp_path, private_home):
+    user = tmp_path / "kb"
+    user.mkdir()
+    overlay = user / f"{DEFAULT_TOPIC}.yaml"
+    overlay.write_text('title: "First title"\n')
+    assert kb_with(user).load().title == "First title"
+    overlay.write_text('title: "Second, longer title"\n')
+    assert kb_with(user).load().title == "Second, longer title"
+    overlay.unlink()
+    assert kb_with(user).load().title != "Second, longer title"
+
+
+def test_a_topic_loaded_with_an_overlay_does_not_leak_into_runs_without_it(tmp_path, topic):
+    user = tmp_path / "kb"
+    user.mkdir()
+    (user / f"{DEFAULT_TOPIC}.yaml").write_text('title: "Overlaid"\n')
+    assert kb_with(user).load().title == "Overlaid"
+    assert kb_with(None).load().title == topic.title
+    assert kb_with(tmp_path / "empty").load().title == topic.title
+
+
+def test_an_invalid_topic_is_never_cached(tmp_path, private_home):
+    user = tmp_path / "kb"
+    user.mkdir()
+    (user / f"{DEFAULT_TOPIC}.yaml").write_text("title: 5\n")
+    for _ in range(2):
+        with pytest.raises(KnowledgeError):
+            kb_with(user).load()
+
+
+def test_an_unwritable_cache_only_makes_it_slower(topic, tmp_path, monkeypatch):
+    blocker = tmp_path / "home"
+    blocker.write_text("a file where the cache directory should go")
+    monkeypatch.setenv("SOREADVISOR_HOME", str(blocker))
+    assert kb_with(None).load() == topic
+    assert kb_with(None).load() == topic
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd", "/etc/passwd", "..", "FOO", "a/b"])
+def test_a_topic_name_cannot_reach_outside_the_knowledge_directories(cli, name):
+    result = cli("explain", "--topic", name)
+    assert result.code != 0
+    assert "unknown topic" in result.err
+    assert "root:" not in result.out + result.err
