@@ -1,0 +1,265 @@
+"""Custom knowledge: the user directory, --kb, SOREADVISOR_KB, and `kb path`.
+
+Like tldr's custom pages: a user file named like a built-in topic overrides its
+entries by id and adds new ones; any other name adds a topic.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from soreadvisor.kb.store import DEFAULT_TOPIC
+
+REPO = Path(__file__).resolve().parent.parent
+SHIPPED = REPO / "data" / "topics" / f"{DEFAULT_TOPIC}.yaml"
+
+
+@pytest.fixture(scope="module")
+def shipped() -> dict:
+    return yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+
+
+def entry(shipped: dict, section: str, entry_id: str) -> dict:
+    return copy.deepcopy(next(e for e in shipped[section] if e["id"] == entry_id))
+
+
+def user_dir(cli) -> Path:
+    result = cli("kb", "path")
+    assert result.code == 0
+    path = Path(result.out.strip())
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def dump(path: Path, data: dict) -> Path:
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def remedies(cli, *args: str) -> dict[str, dict]:
+    result = cli("cope", "--severity", "high", "--format", "json", *args)
+    assert result.code == 0, result.err
+    return {r["id"]: r for r in json.loads(result.out)["remedies"]}
+
+
+def my_ice(shipped: dict) -> dict:
+    ice = entry(shipped, "remedies", "ice")
+    ice["title"] = "Frozen peas, my way"
+    ice["how"] = "Wrap the peas in a tea towel for ten minutes."
+    return ice
+
+
+# --- where it lives --------------------------------------------------------------------
+
+
+def test_kb_path_prints_a_directory_under_the_private_home(cli, private_home):
+    path = Path(cli("kb", "path").out.strip())
+    assert private_home in path.parents
+
+
+def test_kb_path_follows_platform_conventions_without_soreadvisor_home(cli, tmp_path,
+                                                                       monkeypatch):
+    monkeypatch.delenv("SOREADVISOR_HOME")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = Path(cli("kb", "path").out.strip())
+    assert (tmp_path / "config" / "soreadvisor") in [path, *path.parents]
+
+
+def test_a_missing_user_directory_is_not_an_error(cli):
+    assert not Path(cli("kb", "path").out.strip()).exists()
+    assert cli("explain").code == 0
+    assert cli("topics").code == 0
+
+
+# --- overriding the built-in topic ---------------------------------------------------
+
+
+def test_a_user_file_overrides_a_builtin_remedy_by_id(cli, shipped, topic):
+    dump(user_dir(cli) / f"{DEFAULT_TOPIC}.yaml", {"remedies": [my_ice(shipped)]})
+    got = remedies(cli)
+    assert got["ice"]["title"] == "Frozen peas, my way"
+    assert got["ice"]["how"] == "Wrap the peas in a tea towel for ten minutes."
+    # the other remedies and their order are untouched
+    expected_order = [r.id for r in topic.remedies if "high" in r.severities]
+    assert list(got) == expected_order
+    compression = next(r for r in topic.remedies if r.id == "compression")
+    assert got["compression"]["title"] == compression.title
+
+
+def test_the_override_shows_in_plain_output_too(cli, shipped):
+    dump(user_dir(cli) / f"{DEFAULT_TOPIC}.yaml", {"remedies": [my_ice(shipped)]})
+    out = cli("cope", "--format", "plain").out
+    assert "Frozen peas, my way" in out
+
+
+def test_an_overridden_remedy_keeps_its_safety_cautions_if_the_user_keeps_them(cli, shipped):
+    dump(user_dir(cli) / f"{DEFAULT_TOPIC}.yaml", {"remedies": [my_ice(shipped)]})
+    assert remedies(cli, "--condition", "raynauds")["ice"]["advised"] is False
+
+
+def test_a_user_file_adds_a_new_remedy(cli, shipped):
+    new = entry(shipped, "remedies", "rest")
+    new.update(id="foot-bath", title="A warm foot bath", severities=["low", "high"])
+    dump(user_dir(cli) / f"{DEFAULT_TOPIC}.yaml", {"remedies": [new]})
+    got = remedies(cli)
+    assert list(got)[-1] == "foot-bath"
+    assert got["foot-bath"]["title"] == "A warm foot bath"
+    moderate = cli("cope", "--severity", "moderate", "--format", "json").out
+    assert "foot-bath" not in moderate
+
+
+def test_a_user_file_can_change_a_warning_sign_level(cli, shipped):
+    fever = entry(shipped["triage"], "signs", "fever")
+    fever["level"] = "urgent"
+    dump(user_dir(cli) / f"{DEFAULT_TOPIC}.yaml", {"triage": {"signs": [fever]}})
+    doc = json.loads(cli("check", "--symptom", "fever", "--format", "json").out)
+    assert doc["level"] == "urgent"
+    # the other signs are still there
+    listed = cli("check", "--list").out.split()
+    assert len(listed) == len(shipped["triage"]["signs"])
+
+
+def test_a_user_file_can_override_a_plain_value(cli):
+    dump(user_dir(cli) / f"{DEFAULT_TOPIC}.yaml", {"title": "My sore legs"})
+    assert cli("explain", "--format", "plain").out.startswith("My sore legs")
+
+
+def test_a_yml_suffix_works_too(cli):
+    dump(user_dir(cli) / f"{DEFAULT_TOPIC}.yml", {"title": "From a .yml file"})
+    assert cli("explain", "--format", "plain").out.startswith("From a .yml file")
+
+
+def test_an_override_with_a_mistake_names_the_user_file(cli, shipped):
+    ice = my_ice(shipped)
+    ice["verdict"] = "great"  # not a field of a remedy
+    path = dump(user_dir(cli) / f"{DEFAULT_TOPIC}.yaml", {"remedies": [ice]})
+    result = cli("cope")
+    assert result.code != 0
+    assert str(path) in result.err and "verdict" in result.err
+    assert "Traceback" not in result.err
+
+
+# --- new topics --------------------------------------------------------------------------
+
+
+def new_topic(shipped: dict, topic_id: str, title: str) -> dict:
+    data = copy.deepcopy(shipped)
+    data["id"], data["title"] = topic_id, title
+    return data
+
+
+def test_a_user_file_with_a_new_name_adds_a_topic(cli, shipped):
+    dump(user_dir(cli) / "hand-massage.yaml", new_topic(shipped, "hand-massage", "Sore hands"))
+    listing = cli("topics").out.splitlines()
+    assert any(line.startswith("hand-massage") and "Sore hands" in line for line in listing)
+    assert any(line.startswith(DEFAULT_TOPIC) for line in listing)
+    doc = json.loads(cli("topics", "--format", "json").out)
+    assert {t["id"] for t in doc["topics"]} == {DEFAULT_TOPIC, "hand-massage"}
+    out = cli("explain", "--topic", "hand-massage", "--format", "plain").out
+    assert out.startswith("Sore hands")
+
+
+def test_a_broken_user_topic_is_listed_as_broken_without_hiding_the_others(cli, shipped):
+    dump(user_dir(cli) / "broken-one.yaml", {"id": "broken-one"})
+    result = cli("topics")
+    assert result.code == 0
+    lines = result.out.splitlines()
+    assert any(line.startswith(DEFAULT_TOPIC) for line in lines)
+    broken = [line for line in lines if line.startswith("broken-one")]
+    assert broken and "broken-one.yaml:" in broken[0]
+
+
+def test_a_misnamed_user_file_does_not_break_the_topic_listing(cli, shipped):
+    dump(user_dir(cli) / "My Topic.yaml", new_topic(shipped, "my-topic", "Mine"))
+    result = cli("topics")
+    assert result.code == 0, result.err
+    assert any(line.startswith(DEFAULT_TOPIC) for line in result.out.splitlines())
+    assert "My Topic" in result.out  # listed, with why it cannot be used
+
+
+def test_a_new_topic_can_be_checked_before_use(cli, shipped, tmp_path):
+    path = dump(tmp_path / "hand-massage.yaml", new_topic(shipped, "hand-massage", "Sore hands"))
+    result = cli("kb", "check", str(path))
+    assert result.code == 0, result.out
+    assert "Sore hands" not in result.out  # it checks, it does not print the topic
+
+
+def test_kb_check_without_a_path_checks_the_user_directory_too(cli, shipped):
+    dump(user_dir(cli) / "broken-one.yaml", {"id": "broken-one"})
+    result = cli("kb", "check")
+    assert result.code == 1
+    assert "broken-one.yaml:" in result.out
+
+
+# --- --kb and SOREADVISOR_KB ---------------------------------------------------------------
+
+
+def test_kb_option_uses_the_given_directory_instead_of_the_user_directory(cli, tmp_path):
+    dump(user_dir(cli) / f"{DEFAULT_TOPIC}.yaml", {"title": "From the user directory"})
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    dump(other / f"{DEFAULT_TOPIC}.yaml", {"title": "From elsewhere"})
+    assert cli("explain", "--kb", str(other), "--format", "plain").out.startswith("From elsewhere")
+    assert cli("explain", "--format", "plain").out.startswith("From the user directory")
+
+
+def test_kb_option_accepts_a_single_file(cli, tmp_path, shipped):
+    path = dump(tmp_path / f"{DEFAULT_TOPIC}.yaml", {"remedies": [my_ice(shipped)]})
+    assert remedies(cli, "--kb", str(path))["ice"]["title"] == "Frozen peas, my way"
+
+
+def test_kb_option_with_a_single_new_topic_file(cli, tmp_path, shipped):
+    path = dump(tmp_path / "hand-massage.yaml", new_topic(shipped, "hand-massage", "Sore hands"))
+    out = cli("explain", "--kb", str(path), "--topic", "hand-massage", "--format", "plain").out
+    assert out.startswith("Sore hands")
+    # the built-in topic is still there next to it
+    assert cli("explain", "--kb", str(path)).code == 0
+
+
+def test_soreadvisor_kb_environment_variable_works_like_the_option(cli, tmp_path, monkeypatch):
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    dump(other / f"{DEFAULT_TOPIC}.yaml", {"title": "From the environment"})
+    monkeypatch.setenv("SOREADVISOR_KB", str(other))
+    assert cli("explain", "--format", "plain").out.startswith("From the environment")
+
+
+def test_soreadvisor_kb_is_read_by_a_real_process(sh, tmp_path):
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    dump(other / f"{DEFAULT_TOPIC}.yaml", {"title": "From the environment"})
+    result = sh("explain", env={"SOREADVISOR_KB": str(other)})
+    assert result.code == 0, result.err
+    assert result.out.startswith("From the environment")
+
+
+def test_the_kb_option_wins_over_the_environment(cli, tmp_path, monkeypatch):
+    for name in ("env", "opt"):
+        (tmp_path / name).mkdir()
+        dump(tmp_path / name / f"{DEFAULT_TOPIC}.yaml", {"title": f"From {name}"})
+    monkeypatch.setenv("SOREADVISOR_KB", str(tmp_path / "env"))
+    out = cli("explain", "--kb", str(tmp_path / "opt"), "--format", "plain").out
+    assert out.startswith("From opt")
+
+
+def test_a_kb_path_that_does_not_exist_is_one_clear_error(cli, tmp_path):
+    result = cli("explain", "--kb", str(tmp_path / "nowhere"))
+    assert result.code != 0
+    assert "nowhere" in result.err
+    assert len(result.err.strip().splitlines()) == 1
+    assert "Traceback" not in result.err
+
+
+@pytest.mark.parametrize("command", [["topics"], ["kb", "check"]])
+def test_commands_that_list_topics_accept_kb_too(cli, tmp_path, shipped, command):
+    path = dump(tmp_path / "hand-massage.yaml", new_topic(shipped, "hand-massage", "Sore hands"))
+    result = cli(*command, "--kb", str(path))
+    assert result.code == 0, result.out + result.err
+    if command == ["topics"]:
+        assert "hand-massage" in result.out
