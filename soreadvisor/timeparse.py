@@ -2,6 +2,16 @@
 
 Everything returns an aware UTC datetime. A time without a zone is local
 time. A moment in the future is refused: soreness cannot start tomorrow.
+
+Accepted forms:
+
+- ``now``
+- a duration, meaning that long ago: ``6h``, ``30m``, ``2d``, ``1h30m``,
+  ``2h ago``, ``90 minutes ago``, ``1 day ago``
+- a day and/or a clock time, local: ``today``, ``yesterday``,
+  ``yesterday 18:00``, ``today at 9:30``, ``18:00``, ``6pm``, ``yesterday 6:30pm``
+- an ISO 8601 date or date-time: ``2026-11-23``, ``2026-11-23 18:00``,
+  ``2026-11-23T18:00:00+01:00``, ``2026-11-23T17:00Z``
 """
 
 from __future__ import annotations
@@ -11,21 +21,35 @@ from datetime import datetime, timedelta, timezone
 
 from .errors import UsageProblem
 
-_UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "hr": "hours", "d": "days", "w": "weeks"}
-_DURATION = re.compile(r"^\s*((\d+(\.\d+)?)\s*(m|min|h|hr|d|w)\s*)+(ago)?\s*$", re.I)
-_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(min|m|hr|h|d|w)", re.I)
-_DAY_TIME = re.compile(r"^\s*(today|yesterday)(?:\s+(\d{1,2})(?::(\d{2}))?)?\s*$", re.I)
+_UNITS = {
+    "m": "minutes", "min": "minutes", "mins": "minutes", "minute": "minutes",
+    "minutes": "minutes",
+    "h": "hours", "hr": "hours", "hrs": "hours", "hour": "hours", "hours": "hours",
+    "d": "days", "day": "days", "days": "days",
+    "w": "weeks", "wk": "weeks", "wks": "weeks", "week": "weeks", "weeks": "weeks",
+}  # fmt: skip
+_DURATION = re.compile(r"^\s*(?:\d+(?:\.\d+)?\s*[a-z]+\s*,?\s*)+(?:ago)?\s*$", re.I)
+_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]+)", re.I)
+_CLOCK = r"(\d{1,2})(?::(\d{2}))?(?:\s*([ap])\.?m\.?)?"
+_DAY_TIME = re.compile(rf"^\s*(today|yesterday)(?:\s+(?:at\s+)?{_CLOCK})?\s*$", re.I)
+_TIME_ONLY = re.compile(rf"^\s*(?:at\s+)?{_CLOCK}\s*$", re.I)
 
 HELP = "use e.g. 6h, 30m, 2d, '2h ago', 'yesterday 18:00' or 2026-11-23T09:30"
 
 
 def parse_duration(text: str) -> timedelta | None:
-    """``6h``, ``1d12h``, ``30m``, ``2h ago`` as a timedelta, else None."""
+    """``6h``, ``1d12h``, ``30m``, ``2h ago``, ``90 minutes ago`` as a timedelta, else None."""
     if not _DURATION.match(text):
         return None
     total = timedelta()
     for amount, unit in _PART.findall(text):
-        total += timedelta(**{_UNITS[unit.lower()]: float(amount)})
+        name = _UNITS.get(unit.lower())
+        if name is None:
+            return None
+        try:
+            total += timedelta(**{name: float(amount)})
+        except OverflowError:
+            raise UsageProblem(f"{text!r} is too long ago; {HELP}") from None
     return total
 
 
@@ -33,33 +57,63 @@ def parse_when(text: str, now: datetime | None = None) -> datetime:
     """A point in time (UTC) from what a person would type."""
     now = now or datetime.now(timezone.utc)
     raw = text.strip()
+    if not raw:
+        raise UsageProblem(f"no time given; {HELP}")
     if raw.lower() == "now":
         return now
     span = parse_duration(raw)
     if span is not None:
-        return now - span
-    local_now = now.astimezone()
-    m = _DAY_TIME.match(raw)
-    if m:
-        day = local_now.date() - timedelta(days=1 if m.group(1).lower() == "yesterday" else 0)
-        hour, minute = int(m.group(2) or 0), int(m.group(3) or 0)
-        if m.group(2) is None:
-            hour, minute = (local_now.hour, local_now.minute)
-        if hour > 23 or minute > 59:
-            raise UsageProblem(f"{text!r} is not a time of day; {HELP}")
-        naive = datetime(day.year, day.month, day.day, hour, minute)
-        when = naive.astimezone().astimezone(timezone.utc)
-    else:
         try:
-            parsed = datetime.fromisoformat(raw.replace("Z", "+00:00").replace(" ", "T", 1))
-        except ValueError:
-            raise UsageProblem(f"cannot read the time {text!r}; {HELP}") from None
-        if parsed.tzinfo is None:
-            parsed = parsed.astimezone()
-        when = parsed.astimezone(timezone.utc)
+            when = now - span
+        except OverflowError:
+            raise UsageProblem(f"{text!r} is too long ago; {HELP}") from None
+    else:
+        when = _clock_time(raw, text, now) or _iso(raw, text)
     if when > now + timedelta(minutes=1):
+        if _TIME_ONLY.match(raw):
+            raise UsageProblem(f"{text!r} today is still to come; did you mean 'yesterday {raw}'?")
         raise UsageProblem(f"{text!r} is in the future; {HELP}")
     return when
+
+
+def _clock_time(raw: str, text: str, now: datetime) -> datetime | None:
+    """``today``, ``yesterday 18:00``, ``6pm``, ``18:00``: local day and time, else None."""
+    m = _DAY_TIME.match(raw)
+    if m:
+        day_word, hour, minute, half = m.groups()
+    else:
+        m = _TIME_ONLY.match(raw)
+        # A bare number is not a time: it needs a colon or am/pm.
+        if not m or (m.group(2) is None and m.group(3) is None):
+            return None
+        day_word, (hour, minute, half) = "today", m.groups()
+    local_now = now.astimezone()
+    day = local_now.date() - timedelta(days=1 if day_word.lower() == "yesterday" else 0)
+    if hour is None:
+        h, mi = local_now.hour, local_now.minute
+    else:
+        h, mi = int(hour), int(minute or 0)
+        if half:
+            if not 1 <= h <= 12:
+                raise UsageProblem(f"{text!r} is not a time of day; {HELP}")
+            h = h % 12 + (12 if half.lower() == "p" else 0)
+    if h > 23 or mi > 59:
+        raise UsageProblem(f"{text!r} is not a time of day; {HELP}")
+    naive = datetime(day.year, day.month, day.day, h, mi)
+    return naive.astimezone().astimezone(timezone.utc)
+
+
+def _iso(raw: str, text: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(raw.replace("Z", "+00:00").replace(" ", "T", 1))
+    except ValueError:
+        raise UsageProblem(f"cannot read the time {text!r}; {HELP}") from None
+    try:
+        if parsed.tzinfo is None:
+            parsed = parsed.astimezone()
+        return parsed.astimezone(timezone.utc)
+    except (OverflowError, ValueError, OSError):
+        raise UsageProblem(f"cannot use the time {text!r}; {HELP}") from None
 
 
 def hours_between(start: datetime, end: datetime) -> float:

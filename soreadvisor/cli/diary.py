@@ -1,1 +1,280 @@
-"""massage, log, history, diary: the private soreness diary (see soreadvisor.diary)."""
+"""massage, log, history, diary: the private soreness diary (see soreadvisor.diary).
+
+Confirmations go to stderr, so stdout holds only what was asked for.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..errors import UsageProblem, UserError
+from ..kb.store import DEFAULT_TOPIC
+from . import app
+from .options import Color, ColorOpt, Format, FormatOpt, KbOpt, TopicOpt, emit, load_topic
+
+DataDirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        help="Where the diary lives (default: SOREADVISOR_HOME, else your data directory).",
+        file_okay=False,
+    ),
+]
+WhenOpt = Annotated[
+    str,
+    typer.Option(
+        "--at",
+        help="When: now, '2h ago', 30m, 'yesterday 18:00', 18:00, 6pm or an ISO date-time.",
+    ),
+]
+NoteOpt = Annotated[str | None, typer.Option("--note", help="A few words to remember.")]
+
+
+class Intensity(str, Enum):
+    light = "light"
+    moderate = "moderate"
+    deep = "deep"
+
+
+class ExportFormat(str, Enum):
+    csv = "csv"
+    json = "json"
+    markdown = "markdown"
+
+
+def _say(text: str) -> None:
+    typer.echo(text, err=True)
+
+
+def _text(value: str | None) -> str | None:
+    """Free text as stored: trimmed, and nothing rather than an empty string."""
+    value = (value or "").strip()
+    return value or None
+
+
+def _when(text: str):  # type: ignore[no-untyped-def]
+    from ..timeparse import parse_when
+
+    return parse_when(text)
+
+
+def _score(text: str) -> int:
+    """A whole number from 0 to 10 (``6/10`` is fine too)."""
+    from ..diary.models import SCORE_MAX, SCORE_MIN
+
+    raw = text.strip()
+    if raw.endswith(f"/{SCORE_MAX}"):
+        raw = raw[: -len(f"/{SCORE_MAX}")].strip()
+    try:
+        value = int(raw, 10)
+    except ValueError:
+        value = None
+    if value is None or not SCORE_MIN <= value <= SCORE_MAX:
+        raise UsageProblem(
+            f"the score must be a whole number from {SCORE_MIN} (no soreness) to {SCORE_MAX} "
+            f"(worst imaginable), not {text!r}; nothing was logged"
+        )
+    return value
+
+
+@app.command()
+def massage(
+    at: WhenOpt = "now",
+    intensity: Annotated[
+        Intensity | None,
+        typer.Option("--intensity", "-i", help="How firm it was.", case_sensitive=False),
+    ] = None,
+    note: NoteOpt = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Record a massage session; `plan` and `history` count from the latest one.
+
+    Example: soreadvisor massage --at 'yesterday 18:00' --intensity deep
+    """
+    from ..advice.trend import when_text
+    from ..diary.store import Diary
+
+    when = _when(at)
+    with Diary.open(data_dir, write=True) as diary:
+        diary.add_massage(when, intensity.value if intensity else None, _text(note))
+    how = f" ({intensity.value})" if intensity else ""
+    _say(f"Recorded a massage{how} at {when_text(when)}.")
+
+
+@app.command(context_settings={"ignore_unknown_options": True})
+def log(
+    score: Annotated[str, typer.Argument(help="How sore, 0 (none) to 10 (worst imaginable).")],
+    at: WhenOpt = "now",
+    where: Annotated[
+        str | None, typer.Option("--where", "-w", help="Where it hurts, e.g. 'left calf'.")
+    ] = None,
+    note: NoteOpt = None,
+    data_dir: DataDirOpt = None,
+    topic: TopicOpt = DEFAULT_TOPIC,
+    kb: KbOpt = None,
+) -> None:
+    """Log how sore you are now, on the 0-10 scale; warns at once when it is time to get checked.
+
+    Example: soreadvisor log 6 --where calves --note 'stiff on the stairs'
+    """
+    from datetime import datetime, timezone
+
+    from ..advice.trend import hours_after, span_text, when_text
+    from ..diary.store import Diary
+
+    value = _score(score)
+    when = _when(at)
+    with Diary.open(data_dir, write=True) as diary:
+        diary.add_score(when, value, _text(where), _text(note))
+        window = diary.window(datetime.now(timezone.utc), limit=2)
+    after = ""
+    if window.massage is not None and window.massage.at <= when:
+        after = f", {span_text(hours_after(window.massage.at, when) or 0.0)} after the massage"
+    _say(f"Logged {value}/10 at {when_text(when)}{after}.")
+    try:
+        _, assessment = _assess(window, topic, kb)
+    except UserError as exc:  # the score is saved; only the advice is missing
+        _say(f"(no advice on the trend: {exc})")
+        return
+    for _, message in assessment.escalations:
+        _say(f"Warning: {message}")
+
+
+def _assess(window, topic: str, kb: Path | None):  # type: ignore[no-untyped-def]
+    from datetime import datetime, timezone
+
+    from ..advice.trend import Assessment, assess
+
+    t = load_topic(topic, kb)
+    if t.diary is None:
+        return t, Assessment(None)
+    now = datetime.now(timezone.utc)
+    massage_at = window.massage.at if window.massage else None
+    return t, assess(window.recent, t.diary, massage_at, now, window.earlier_peak)
+
+
+@app.command()
+def history(
+    days: Annotated[
+        float | None,
+        typer.Option("--days", "-d", help="The last N days instead of since the last massage."),
+    ] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", help="Show at most this many scores (0: all).")
+    ] = 50,
+    data_dir: DataDirOpt = None,
+    topic: TopicOpt = DEFAULT_TOPIC,
+    kb: KbOpt = None,
+    format: FormatOpt = Format.auto,
+    color: ColorOpt = Color.auto,
+) -> None:
+    """Your scores since the last massage, the trend, and when to get checked.
+
+    On a terminal: a table and a chart. Piped: one score per line, then the trend.
+    Example: soreadvisor history --days 7 --format json
+    """
+    from datetime import datetime, timezone
+
+    from ..advice.trend import history_report
+    from ..diary.store import Diary
+
+    if days is not None and not 0 < days <= 36500:
+        raise UsageProblem(f"--days must be more than 0 (and at most 36500), not {days:g}")
+    if limit < 0:
+        raise UsageProblem(f"--limit must be 0 (all) or more, not {limit}")
+    now = datetime.now(timezone.utc)
+    with Diary.open(data_dir) as diary:
+        window = diary.window(now, days, limit)
+    t, assessment = _assess(window, topic, kb)
+    report = history_report(
+        t,
+        entries=window.entries,
+        total=window.total,
+        massage=window.massage,
+        massages=window.massages,
+        days=days,
+        assessment=assessment,
+        now=now,
+    )
+    emit(report, format, color)
+
+
+diary_app = typer.Typer(
+    help="The diary file: export it, delete it, or show where it is.", no_args_is_help=True
+)
+app.add_typer(diary_app, name="diary")
+
+
+@diary_app.command("export")
+def diary_export(
+    format: Annotated[
+        ExportFormat,
+        typer.Option("--format", "-f", help="csv, json or markdown.", case_sensitive=False),
+    ] = ExportFormat.csv,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Everything in the diary, oldest first, to stdout (times in local time).
+
+    Example: soreadvisor diary export --format csv > diary.csv
+    """
+    from ..diary.export import export
+    from ..diary.store import Diary
+
+    with Diary.open(data_dir) as diary:
+        export(diary, format.value, sys.stdout)
+
+
+@diary_app.command("delete")
+def diary_delete(
+    all_: Annotated[bool, typer.Option("--all", help="Delete every massage and score.")] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Do not ask (needed when not on a terminal).")
+    ] = False,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Delete the whole diary (asks first on a terminal).
+
+    Example: soreadvisor diary delete --all
+    """
+    from ..diary.store import Diary
+
+    if not all_:
+        raise UsageProblem("say --all to delete the whole diary (there is no partial delete)")
+    with Diary.open(data_dir) as diary:
+        if not diary.exists:
+            _say(f"There is no diary at {diary.path}; nothing to delete.")
+            return
+        massages, scores = diary.counts()
+    if not yes:
+        if sys.stdin is None or not sys.stdin.isatty():
+            raise UsageProblem(
+                "not deleting without confirmation: no terminal to ask on; pass --yes"
+            )
+        sys.stderr.write(
+            f"Delete all {scores} scores and {massages} massages from {diary.path}? "
+            "This cannot be undone. [y/N] "
+        )
+        sys.stderr.flush()
+        answer = sys.stdin.readline().strip().lower()
+        if answer not in ("y", "yes"):
+            _say("Nothing deleted.")
+            raise typer.Exit(1)
+    with Diary.open(data_dir, write=True) as diary:
+        massages, scores = diary.delete_all()
+    _say(f"Deleted {scores} scores and {massages} massages.")
+
+
+@diary_app.command("path")
+def diary_path_cmd(data_dir: DataDirOpt = None) -> None:
+    """Print where the diary file is (it may not exist yet).
+
+    Example: soreadvisor diary path
+    """
+    from ..diary.store import diary_path
+
+    typer.echo(str(diary_path(data_dir)))

@@ -1,0 +1,439 @@
+"""massage, log, history and diary as a user runs them: every format, every refusal."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from soreadvisor.diary.store import Diary
+
+ANSI = "\x1b"
+FORMATS = ("plain", "markdown", "json", "rich")
+
+
+@pytest.fixture
+def india_time():
+    """Local time is UTC+05:30 (a POSIX TZ string: no tz database needed)."""
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = "IST-5:30"
+    time.tzset()
+    yield
+    if old is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = old
+    time.tzset()
+
+
+def ok(result):
+    assert result.code == 0, result.err
+    return result
+
+
+def one_line_error(result, code: int) -> str:
+    assert result.code == code, (result.code, result.out, result.err)
+    assert "Traceback" not in result.err
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1, result.err
+    return lines[0]
+
+
+def history_json(cli, *args: str) -> dict:
+    return json.loads(ok(cli("history", "--format", "json", *args)).out)
+
+
+@pytest.fixture
+def sore(cli):
+    """A massage 30 hours ago and three scores since."""
+    ok(cli("massage", "--at", "30h", "--intensity", "deep", "--note", "firm pressure"))
+    ok(cli("log", "3", "--at", "28h", "--where", "calves"))
+    ok(cli("log", "7", "--at", "20h", "--note", "stairs | hurt"))
+    ok(cli("log", "5", "--at", "1h"))
+
+
+# -- massage and log ---------------------------------------------------------------
+
+
+def test_massage_confirms_on_stderr_and_keeps_stdout_clean(cli):
+    result = ok(cli("massage", "--at", "2h ago", "--intensity", "moderate"))
+    assert result.out == ""
+    assert "Recorded a massage (moderate)" in result.err
+    massage = history_json(cli)["massage"]
+    assert massage["intensity"] == "moderate" and 1.9 < massage["hours_ago"] < 2.1
+
+
+def test_massage_refuses_an_unknown_intensity(cli, private_home):
+    result = cli("massage", "--intensity", "brutal")
+    assert result.code == 2
+    assert not (private_home / "diary.sqlite3").exists()
+
+
+def test_log_confirms_the_score_and_hours_since_the_massage(cli):
+    ok(cli("massage", "--at", "10h"))
+    result = ok(cli("log", "6", "--where", "left calf", "--note", "stiff"))
+    assert result.out == ""
+    assert result.err.startswith("Logged 6/10 at ")
+    assert "10 h after the massage" in result.err
+    [entry] = history_json(cli)["entries"]
+    assert (entry["score"], entry["where"], entry["note"]) == (6, "left calf", "stiff")
+
+
+def test_log_accepts_a_score_written_out_of_ten(cli):
+    ok(cli("log", "7/10"))
+    assert [e["score"] for e in history_json(cli)["entries"]] == [7]
+
+
+@pytest.mark.parametrize("bad", ["11", "-1", "abc", "6.5", "", "10.0", "1e1", "0x5"])
+def test_log_refuses_scores_off_the_scale_and_writes_nothing(cli, private_home, bad):
+    line = one_line_error(cli("log", bad), 2)
+    assert "0 (no soreness) to 10" in line and "nothing was logged" in line
+    assert not (private_home / "diary.sqlite3").exists()
+
+
+def test_a_refused_score_leaves_an_existing_diary_as_it_was(cli):
+    ok(cli("log", "4"))
+    one_line_error(cli("log", "12"), 2)
+    assert [e["score"] for e in history_json(cli)["entries"]] == [4]
+
+
+@pytest.mark.parametrize("when", ["tomorrow", "25:00", "2999-01-01", "soon"])
+def test_log_refuses_a_bad_or_future_time_and_writes_nothing(cli, private_home, when):
+    one_line_error(cli("log", "5", "--at", when), 2)
+    assert not (private_home / "diary.sqlite3").exists()
+
+
+def test_log_warns_at_once_about_a_high_score(cli, topic):
+    result = ok(cli("log", str(topic.diary.high_score)))
+    assert topic.diary.messages["high_score"] in result.err
+    assert result.out == ""
+
+
+# -- history ----------------------------------------------------------------------
+
+
+def test_history_json_has_entries_trend_escalations_and_massage(cli, sore, topic):
+    doc = history_json(cli)
+    assert doc["command"] == "history"
+    assert [e["score"] for e in doc["entries"]] == [3, 7, 5]
+    first = doc["entries"][0]
+    assert {"id", "at", "hours_since_massage", "score", "where", "note"} <= set(first)
+    assert first["where"] == "calves" and first["hours_since_massage"] == pytest.approx(2, abs=0.1)
+    assert doc["trend"] == "improving"
+    assert doc["trend_message"] == topic.diary.messages["improving"]
+    assert doc["escalations"] == []
+    assert doc["massage"]["intensity"] == "deep" and doc["massage"]["note"] == "firm pressure"
+
+
+def test_history_shows_times_in_local_time(cli, india_time):
+    ok(cli("log", "4", "--at", "2026-01-05T10:00:00Z"))
+    [entry] = history_json(cli, "--days", "36500")["entries"]
+    assert entry["at"] == "2026-01-05T15:30:00+05:30"
+    plain = ok(cli("history", "--days", "36500", "--format", "plain")).out
+    assert plain.startswith("2026-01-05 15:30 | 4/10")
+
+
+def test_history_plain_is_one_line_per_entry_then_the_trend(cli, sore, topic):
+    out = ok(cli("history", "--format", "plain")).out
+    assert ANSI not in out
+    lines = out.splitlines()
+    assert len(lines) == 4
+    assert [line.split(" | ")[1] for line in lines[:3]] == ["3/10", "7/10", "5/10"]
+    assert lines[0].split(" | ")[3] == "calves"
+    assert lines[-1] == f"Trend: improving. {topic.diary.messages['improving']}"
+
+
+def test_history_piped_by_default_is_plain(sh, private_home):
+    assert sh("log", "4").code == 0
+    result = sh("history")
+    assert result.code == 0, result.err
+    assert ANSI not in result.out
+    assert result.out.splitlines()[0].split(" | ")[1] == "4/10"
+
+
+def test_history_markdown_has_headings_and_one_bullet_per_entry(cli, sore):
+    out = ok(cli("history", "--format", "markdown")).out
+    lines = out.splitlines()
+    assert lines[0] == "# Soreness diary"
+    assert "## Scores" in lines and "## Trend: improving" in lines
+    scores = lines[lines.index("## Scores") + 1 : lines.index("## Trend: improving")]
+    bullets = [line for line in scores if line.startswith("- **")]
+    assert [b.rsplit(": ", 1)[1] for b in bullets] == ["3/10", "7/10", "5/10"]
+    assert "  - Note: stairs \\| hurt" in lines  # a pipe in a note cannot break the structure
+
+
+def test_history_rich_draws_a_table_and_a_chart(cli, sore):
+    out = ok(cli("history", "--format", "rich", "--color", "never")).out
+    assert ANSI not in out
+    header = next(line for line in out.splitlines() if line.startswith("When"))
+    assert "After massage" in header and "Score" in header
+    assert "3/10 ███·······" in out and "7/10 ███████···" in out
+    chart = next(line for line in out.splitlines() if line.startswith("Scores over time"))
+    assert "▃▆▅" in chart
+
+
+def test_history_rich_with_colour_uses_escape_codes(cli, sore):
+    assert ANSI in ok(cli("history", "--format", "rich", "--color", "always")).out
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_history_of_an_empty_diary_works_in_every_format(cli, private_home, fmt):
+    result = ok(cli("history", "--format", fmt, "--color", "never"))
+    if fmt == "json":
+        doc = json.loads(result.out)
+        assert doc["entries"] == [] and doc["trend"] is None
+        assert doc["escalations"] == [] and doc["massage"] is None
+    else:
+        assert "trend" in result.out.lower()
+    assert not (private_home / "diary.sqlite3").exists()
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_history_escalates_and_points_to_check_in_every_format(cli, topic, fmt):
+    rules = topic.diary
+    hours = max(rules.not_improving_after_hours, rules.rising_after_hours) + 10
+    ok(cli("massage", "--at", f"{hours}h"))
+    ok(cli("log", "2", "--at", f"{hours - 5}h"))
+    ok(cli("log", str(rules.high_score), "--at", "1h"))
+    out = ok(cli("history", "--format", fmt, "--color", "never")).out
+    if fmt == "json":
+        doc = json.loads(out)
+        assert doc["trend"] == "worse"
+        assert [e["id"] for e in doc["escalations"]] == ["high_score", "not_improving", "rising"]
+        assert [e["message"] for e in doc["escalations"]] == [
+            rules.messages[k] for k in ("high_score", "not_improving", "rising")
+        ]
+    elif fmt == "plain":
+        assert out.splitlines()[-3:] == [
+            f"Warning: {rules.messages[k]}" for k in ("high_score", "not_improving", "rising")
+        ]
+    else:
+        assert "Get checked" in out
+    assert out.count("soreadvisor check") >= 3
+
+
+def test_history_without_days_starts_at_the_last_massage(cli):
+    ok(cli("log", "8", "--at", "3d"))
+    ok(cli("massage", "--at", "2d"))
+    ok(cli("log", "4", "--at", "1d"))
+    assert [e["score"] for e in history_json(cli)["entries"]] == [4]
+    both = history_json(cli, "--days", "4")["entries"]
+    assert [e["score"] for e in both] == [8, 4]
+    assert both[0]["hours_since_massage"] is None  # logged before any massage
+    assert both[1]["hours_since_massage"] == pytest.approx(24, abs=0.1)
+
+
+def test_history_without_any_massage_shows_the_last_week(cli):
+    ok(cli("log", "6", "--at", "8d"))
+    ok(cli("log", "5", "--at", "6d"))
+    doc = history_json(cli)
+    assert [e["score"] for e in doc["entries"]] == [5]
+    assert doc["massage"] is None
+
+
+def test_history_shows_the_latest_scores_and_says_how_many_are_hidden(cli, tmp_path):
+    from datetime import datetime, timedelta, timezone
+
+    now = datetime.now(timezone.utc)
+    with Diary.open(tmp_path, write=True) as diary:
+        diary.add_massage(now - timedelta(hours=70))
+        diary.add_scores([(now - timedelta(hours=60), 7)])
+        diary.add_scores([(now - timedelta(hours=59 - i / 2), 4) for i in range(59)])
+    doc = history_json(cli, "--data-dir", str(tmp_path))
+    assert len(doc["entries"]) == 50 and doc["entries_total"] == 60
+    assert "10 earlier scores are not shown" in doc["not_shown"]
+    assert doc["trend"] == "improving"  # the hidden 7 is the peak it eases from
+    assert len(history_json(cli, "--data-dir", str(tmp_path), "--limit", "0")["entries"]) == 60
+    plain = ok(cli("history", "--data-dir", str(tmp_path), "-f", "plain", "-n", "5")).out
+    lines = plain.splitlines()
+    assert len(lines) == 1 + 5 + 1  # what is hidden, five scores, the trend
+    assert lines[0].startswith("55 earlier scores are not shown")
+    assert lines[-1].startswith("Trend: improving")
+
+
+@pytest.mark.parametrize("args", [("--days", "0"), ("--days", "-3"), ("--limit", "-1")])
+def test_history_refuses_impossible_windows(cli, args):
+    one_line_error(cli("history", *args), 2)
+
+
+# -- export -------------------------------------------------------------------------
+
+
+def test_export_csv_has_every_massage_and_score_in_time_order(cli, sore):
+    out = ok(cli("diary", "export", "--format", "csv")).out
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["kind"] for r in rows] == ["massage", "score", "score", "score"]
+    assert [r["score"] for r in rows] == ["", "3", "7", "5"]
+    assert rows[0]["intensity"] == "deep" and rows[2]["note"] == "stairs | hurt"
+
+
+def test_export_json_parses_and_holds_everything(cli, sore):
+    doc = json.loads(ok(cli("diary", "export", "--format", "json")).out)
+    assert [m["intensity"] for m in doc["massages"]] == ["deep"]
+    assert [s["score"] for s in doc["scores"]] == [3, 7, 5]
+    assert doc["scores"][0]["where"] == "calves"
+
+
+def test_export_markdown_is_a_table_a_note_cannot_break(cli, sore):
+    out = ok(cli("diary", "export", "--format", "markdown")).out
+    lines = out.splitlines()
+    assert lines[0] == "# Soreness diary"
+    table = [line for line in lines if line.startswith("|")]
+    assert len(table) == 2 + 4
+    assert all(line.replace("\\|", "").count("|") == 7 for line in table)
+
+
+def test_export_times_are_local(cli, india_time):
+    ok(cli("log", "4", "--at", "2026-01-05T10:00:00Z"))
+    out = ok(cli("diary", "export", "--format", "csv")).out
+    assert "2026-01-05T15:30:00+05:30" in out
+
+
+def test_export_of_no_diary_is_empty_and_creates_nothing(cli, private_home):
+    assert ok(cli("diary", "export")).out == "kind,id,at,score,intensity,where,note\n"
+    assert json.loads(ok(cli("diary", "export", "-f", "json")).out)["scores"] == []
+    assert not (private_home / "diary.sqlite3").exists()
+
+
+# -- delete and path ------------------------------------------------------------------
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_delete_without_all_is_a_usage_error(cli, sore):
+    one_line_error(cli("diary", "delete", "--yes"), 2)
+    assert len(history_json(cli)["entries"]) == 3
+
+
+def test_delete_needs_yes_when_not_on_a_terminal(cli, sore):
+    line = one_line_error(cli("diary", "delete", "--all"), 2)
+    assert "--yes" in line
+    assert len(history_json(cli)["entries"]) == 3
+
+
+def test_delete_needs_yes_without_a_terminal_as_a_real_process(sh, cli, sore):
+    result = sh("diary", "delete", "--all")
+    assert result.code == 2 and "--yes" in result.err
+    assert len(history_json(cli)["entries"]) == 3
+
+
+def test_delete_all_yes_empties_the_diary(cli, sore):
+    result = ok(cli("diary", "delete", "--all", "--yes"))
+    assert "Deleted 3 scores and 1 massage" in result.err
+    doc = history_json(cli)
+    assert doc["entries"] == [] and doc["massage"] is None
+
+
+def test_delete_asks_on_a_terminal_and_yes_deletes(cli, sore, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", FakeTerminal("y\n"))
+    result = ok(cli("diary", "delete", "--all"))
+    assert "Delete all 3 scores and 1 massage" in result.err
+    assert history_json(cli)["entries"] == []
+
+
+@pytest.mark.parametrize("answer", ["n\n", "\n", ""])
+def test_delete_asks_on_a_terminal_and_anything_else_keeps_it(cli, sore, monkeypatch, answer):
+    monkeypatch.setattr(sys, "stdin", FakeTerminal(answer))
+    result = cli("diary", "delete", "--all")
+    assert result.code == 1 and "Nothing deleted" in result.err
+    assert len(history_json(cli)["entries"]) == 3
+
+
+def test_diary_path_prints_where_the_file_is_and_creates_nothing(cli, private_home, tmp_path):
+    assert ok(cli("diary", "path")).out == f"{private_home / 'diary.sqlite3'}\n"
+    other = tmp_path / "elsewhere"
+    assert ok(cli("diary", "path", "--data-dir", str(other))).out == f"{other / 'diary.sqlite3'}\n"
+    assert not private_home.exists() and not other.exists()
+
+
+# -- --data-dir, and homes that cannot be used ----------------------------------------------
+
+
+def test_data_dir_overrides_soreadvisor_home_for_every_command(cli, private_home, tmp_path):
+    data = tmp_path / "mine"
+    ok(cli("massage", "--at", "3h", "--data-dir", str(data)))
+    ok(cli("log", "5", "--data-dir", str(data)))
+    assert (data / "diary.sqlite3").exists()
+    assert not (private_home / "diary.sqlite3").exists()
+    assert [e["score"] for e in history_json(cli, "--data-dir", str(data))["entries"]] == [5]
+    assert "5" in ok(cli("diary", "export", "--data-dir", str(data))).out
+    ok(cli("diary", "delete", "--all", "--yes", "--data-dir", str(data)))
+    assert history_json(cli, "--data-dir", str(data))["entries"] == []
+
+
+def test_plan_counts_from_the_last_recorded_massage(cli):
+    ok(cli("massage", "--at", "30h"))
+    doc = json.loads(ok(cli("plan", "--format", "json", "--no-profile")).out)
+    assert doc["hours_since"] == pytest.approx(30, abs=0.1)
+
+
+def test_a_home_that_cannot_hold_a_directory_gives_one_clear_line(cli, tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("SOREADVISOR_HOME", str(blocker / "home"))
+    line = one_line_error(cli("log", "5"), 1)
+    assert line == (
+        f"soreadvisor: error: cannot write the diary at "
+        f"'{blocker / 'home' / 'diary.sqlite3'}': Not a directory"
+    )
+    ok(cli("history"))  # nothing to read is not an error
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere")
+def test_a_read_only_home_gives_permission_denied(cli, tmp_path, monkeypatch):
+    home = tmp_path / "ro"
+    home.mkdir()
+    home.chmod(0o500)
+    monkeypatch.setenv("SOREADVISOR_HOME", str(home))
+    try:
+        line = one_line_error(cli("log", "5"), 1)
+    finally:
+        home.chmod(0o700)
+    assert "cannot write the diary" in line and "Permission denied" in line
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("log", "5"), ("massage",), ("history",), ("diary", "export"),
+     ("diary", "delete", "--all", "--yes")],
+)  # fmt: skip
+def test_every_command_refuses_a_corrupted_file_and_leaves_it_alone(cli, private_home, args):
+    private_home.mkdir()
+    junk = os.urandom(4096)
+    (private_home / "diary.sqlite3").write_bytes(junk)
+    line = one_line_error(cli(*args), 1)
+    assert str(private_home / "diary.sqlite3") in line and "not a soreadvisor diary" in line
+    assert (private_home / "diary.sqlite3").read_bytes() == junk
+    assert [p.name for p in private_home.iterdir() if p.name.startswith("diary")] == [
+        "diary.sqlite3"
+    ]
+
+
+def test_two_log_commands_at_once_both_land(tmp_path):
+    import subprocess
+
+    env = dict(os.environ, SOREADVISOR_HOME=str(tmp_path / "home"))
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "soreadvisor", "log", str(n)],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for n in range(6)
+    ]
+    for p in procs:
+        _, err = p.communicate(timeout=60)
+        assert p.returncode == 0, err
+    with Diary.open(Path(env["SOREADVISOR_HOME"])) as diary:
+        assert sorted(s.score for s in diary.scores()) == list(range(6))

@@ -1,0 +1,377 @@
+"""The diary file: private, versioned, safe with two writers, never overwriting others' files."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import stat
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from soreadvisor.diary import store
+from soreadvisor.diary.store import Diary, DiaryError, diary_path, latest_massage
+
+REPO = Path(__file__).resolve().parent.parent
+NOW = datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def log(data: Path, *scores: int, start: datetime | None = None) -> None:
+    start = start or NOW - timedelta(hours=len(scores))
+    with Diary.open(data, write=True) as diary:
+        for n, score in enumerate(scores):
+            diary.add_score(start + timedelta(hours=n), score)
+
+
+def raw(path: Path, sql: str) -> list[tuple]:
+    con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+# -- privacy -------------------------------------------------------------------
+
+
+def test_a_new_diary_is_a_0700_directory_and_a_0600_file(tmp_path):
+    data = tmp_path / "new" / "soreadvisor"
+    log(data, 4)
+    assert mode(data) == 0o700
+    assert mode(data / "diary.sqlite3") == 0o600
+    for side in data.glob("diary.sqlite3-*"):  # -wal and -shm hold the same data
+        assert mode(side) == 0o600
+
+
+def test_the_file_is_private_even_with_a_permissive_umask(tmp_path):
+    old = os.umask(0)
+    try:
+        log(tmp_path / "d", 4)
+    finally:
+        os.umask(old)
+    assert mode(tmp_path / "d" / "diary.sqlite3") == 0o600
+
+
+def test_reading_a_diary_that_does_not_exist_creates_nothing(tmp_path):
+    data = tmp_path / "nothing-here"
+    with Diary.open(data) as diary:
+        assert not diary.exists
+        assert diary.scores() == [] and diary.latest_massage() is None
+        assert list(diary.everything()) == []
+        assert diary.window(NOW).entries == []
+    assert latest_massage(data) is None
+    assert not data.exists()
+
+
+def test_soreadvisor_home_is_the_default_place(private_home):
+    log(None, 3)  # type: ignore[arg-type]
+    assert diary_path() == private_home / "diary.sqlite3"
+    assert (private_home / "diary.sqlite3").is_file()
+
+
+# -- the schema ------------------------------------------------------------------
+
+
+def test_the_file_is_marked_ours_versioned_and_in_wal_mode(tmp_path):
+    log(tmp_path, 4)
+    path = tmp_path / "diary.sqlite3"
+    assert raw(path, "PRAGMA user_version") == [(store.SCHEMA_VERSION,)]
+    assert raw(path, "PRAGMA application_id") == [(store.APPLICATION_ID,)]
+    assert raw(path, "PRAGMA journal_mode") == [("wal",)]
+
+
+def test_times_are_stored_as_utc_iso_text(tmp_path):
+    local = datetime(2026, 11, 20, 18, 0, tzinfo=timezone(timedelta(hours=5, minutes=30)))
+    with Diary.open(tmp_path, write=True) as diary:
+        diary.add_massage(local, "deep", "firm")
+    [(at,)] = raw(tmp_path / "diary.sqlite3", "SELECT at FROM massages")
+    assert at == "2026-11-20T12:30:00+00:00"
+    assert latest_massage(tmp_path) == local
+
+
+def test_history_queries_use_the_time_index_not_a_full_scan(tmp_path):
+    log(tmp_path, 4)
+    plan = " ".join(
+        str(r)
+        for r in raw(
+            tmp_path / "diary.sqlite3",
+            "EXPLAIN QUERY PLAN SELECT id, at, score, location, note FROM scores"
+            " WHERE at >= '2026' ORDER BY at DESC, id DESC LIMIT 50",
+        )
+    )
+    assert "scores_at" in plan and "SCAN scores" not in plan.replace("USING INDEX", "")
+
+
+def test_a_later_release_migrates_todays_file_and_keeps_its_data(tmp_path, monkeypatch):
+    log(tmp_path, 4, 6)
+    later = [*store.MIGRATIONS, ("ALTER TABLE scores ADD COLUMN side TEXT",)]
+    monkeypatch.setattr(store, "MIGRATIONS", later)
+    monkeypatch.setattr(store, "SCHEMA_VERSION", len(later))
+    with Diary.open(tmp_path, write=True) as diary:
+        assert [s.score for s in diary.scores()] == [4, 6]
+    path = tmp_path / "diary.sqlite3"
+    assert raw(path, "PRAGMA user_version") == [(len(later),)]
+    assert "side" in [c[1] for c in raw(path, "PRAGMA table_info(scores)")]
+
+
+def test_an_empty_file_becomes_a_diary(tmp_path):
+    (tmp_path / "diary.sqlite3").touch()
+    log(tmp_path, 5)
+    with Diary.open(tmp_path) as diary:
+        assert [s.score for s in diary.scores()] == [5]
+
+
+# -- files that are not ours ----------------------------------------------------------
+
+
+def _random_file(folder: Path) -> bytes:
+    folder.mkdir(parents=True, exist_ok=True)
+    content = os.urandom(8192)
+    (folder / "diary.sqlite3").write_bytes(content)
+    return content
+
+
+def _foreign_db(folder: Path, **pragmas: int) -> bytes:
+    folder.mkdir(parents=True, exist_ok=True)
+    con = sqlite3.connect(folder / "diary.sqlite3")
+    con.execute("CREATE TABLE recipes (name TEXT)")
+    con.execute("INSERT INTO recipes VALUES ('soup')")
+    for name, value in pragmas.items():
+        con.execute(f"PRAGMA {name} = {value}")
+    con.commit()
+    con.close()
+    return (folder / "diary.sqlite3").read_bytes()
+
+
+def _newer_diary(folder: Path) -> bytes:
+    log(folder, 4)
+    con = sqlite3.connect(folder / "diary.sqlite3")
+    con.execute(f"PRAGMA user_version = {store.SCHEMA_VERSION + 1}")
+    con.execute("PRAGMA journal_mode = DELETE")
+    con.commit()
+    con.close()
+    return (folder / "diary.sqlite3").read_bytes()
+
+
+@pytest.mark.parametrize(
+    "make, words",
+    [
+        (_random_file, "not an SQLite database"),
+        (_foreign_db, "another program"),
+        (lambda f: _foreign_db(f, application_id=1234), "another program"),
+        (lambda f: _foreign_db(f, user_version=3), "another program"),
+        (_newer_diary, "newer soreadvisor"),
+    ],
+)
+@pytest.mark.parametrize("write", [False, True])
+def test_a_file_that_is_not_our_diary_is_refused_and_left_byte_for_byte(
+    tmp_path, make, words, write
+):
+    folder = tmp_path / "d"
+    before = make(folder)
+    names = sorted(p.name for p in folder.iterdir())
+    with pytest.raises(DiaryError) as caught, Diary.open(folder, write=write) as diary:
+        diary.add_score(NOW, 5)
+    message = str(caught.value)
+    assert words in message and str(folder / "diary.sqlite3") in message
+    assert "untouched" in message and "\n" not in message
+    assert (folder / "diary.sqlite3").read_bytes() == before
+    assert sorted(p.name for p in folder.iterdir()) == names  # no -wal, no -journal
+
+
+def test_a_damaged_page_gives_a_clear_error_not_a_traceback(tmp_path):
+    log(tmp_path, *range(11), *range(11))
+    path = tmp_path / "diary.sqlite3"
+    with Diary.open(tmp_path, write=True):
+        pass  # the last writer checkpoints the log into the file
+    page = raw(path, "PRAGMA page_size")[0][0]
+    [(root,)] = raw(path, "SELECT rootpage FROM sqlite_master WHERE name = 'scores'")
+    data = bytearray(path.read_bytes())
+    data[(root - 1) * page : root * page] = os.urandom(page)  # scramble the scores table
+    path.write_bytes(bytes(data))
+    with pytest.raises(DiaryError, match="untouched"), Diary.open(tmp_path) as diary:
+        diary.scores()
+
+
+# -- writes ----------------------------------------------------------------------
+
+
+def test_a_write_that_fails_half_way_leaves_nothing_behind(tmp_path):
+    log(tmp_path, 3)
+    with (
+        pytest.raises(RuntimeError),
+        Diary.open(tmp_path, write=True) as diary,
+        diary.transaction() as con,
+    ):
+        con.execute("INSERT INTO scores (at, score) VALUES (?, ?)", (store.to_text(NOW), 9))
+        raise RuntimeError("interrupted")
+    with Diary.open(tmp_path) as diary:
+        assert [s.score for s in diary.scores()] == [3]
+
+
+@pytest.mark.parametrize("bad", [-1, 11, True, 5.0, "5"])
+def test_the_store_refuses_scores_off_the_scale(tmp_path, bad):
+    with pytest.raises(ValueError), Diary.open(tmp_path, write=True) as diary:
+        diary.add_score(NOW, bad)
+    with Diary.open(tmp_path) as diary:
+        assert diary.scores() == []
+
+
+def test_delete_all_removes_the_data_from_the_file_itself(tmp_path, monkeypatch):
+    connect = store._connect
+
+    def insecure_by_default(path, mode):  # as SQLite is built on many systems
+        con = connect(path, mode)
+        con.execute("PRAGMA secure_delete = OFF")
+        return con
+
+    monkeypatch.setattr(store, "_connect", insecure_by_default)
+    with Diary.open(tmp_path, write=True) as diary:
+        diary.add_massage(NOW - timedelta(hours=2), note="massage-secret-4711")
+        diary.add_score(NOW, 5, "calf", "score-secret-4712")
+        assert diary.delete_all() == (1, 1)
+    with Diary.open(tmp_path) as diary:
+        assert diary.counts() == (0, 0)
+    for f in tmp_path.glob("diary.sqlite3*"):
+        content = f.read_bytes()
+        assert b"secret-471" not in content, f.name
+
+
+# -- the history window ---------------------------------------------------------------
+
+
+def test_the_window_is_the_scores_since_the_last_massage(tmp_path):
+    with Diary.open(tmp_path, write=True) as diary:
+        diary.add_score(NOW - timedelta(hours=50), 9)
+        diary.add_massage(NOW - timedelta(hours=40))
+        for h, s in ((30, 3), (20, 6), (10, 4)):
+            diary.add_score(NOW - timedelta(hours=h), s)
+        w = diary.window(NOW)
+    assert [s.score for s in w.entries] == [3, 6, 4]
+    assert w.total == 3 and [s.score for s in w.recent] == [6, 4] and w.earlier_peak == 3
+
+
+def test_a_limited_window_still_knows_the_total_and_the_hidden_peak(tmp_path):
+    with Diary.open(tmp_path, write=True) as diary:
+        diary.add_massage(NOW - timedelta(hours=100))
+        diary.add_scores([(NOW - timedelta(hours=90 - i), 9 if i == 0 else 2) for i in range(60)])
+        w = diary.window(NOW, limit=5)
+    assert len(w.entries) == 5 and w.total == 60
+    assert w.earlier_peak == 9 and len(w.recent) == 2
+
+
+def test_a_days_window_reaches_back_past_the_last_massage(tmp_path):
+    with Diary.open(tmp_path, write=True) as diary:
+        diary.add_massage(NOW - timedelta(days=5))
+        diary.add_score(NOW - timedelta(days=4), 7)
+        diary.add_massage(NOW - timedelta(days=1))
+        diary.add_score(NOW - timedelta(hours=12), 3)
+        w = diary.window(NOW, days=6)
+    assert [s.score for s in w.entries] == [7, 3]
+    assert len(w.massages) == 2 and w.massage == w.massages[-1]
+
+
+# -- two processes, and a process killed ------------------------------------------------
+
+WRITER = """
+import sys, time
+from datetime import datetime, timezone
+from pathlib import Path
+from soreadvisor.diary.store import Diary
+data, tag, start = Path(sys.argv[1]), sys.argv[2], float(sys.argv[3])
+while time.time() < start:
+    time.sleep(0.001)
+for i in range(200):
+    with Diary.open(data, write=True) as diary:  # as each `log` command does
+        diary.add_score(datetime.now(timezone.utc), i % 11, None, f"{tag}-{i}")
+"""
+
+
+def _python(code: str, *args: str, **kw) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", code, *args], cwd=REPO, **kw)
+
+
+def test_two_processes_logging_200_each_at_once_all_400_land(tmp_path):
+    data = tmp_path / "fresh"  # neither finds a file: both race to create it too
+    start = str(time.time() + 1.0)
+    procs = [_python(WRITER, str(data), tag, start, stderr=subprocess.PIPE) for tag in ("a", "b")]
+    for p in procs:
+        _, err = p.communicate(timeout=60)
+        assert p.returncode == 0, err.decode()
+    with Diary.open(data) as diary:
+        notes = [s.note or "" for s in sorted(diary.scores(), key=lambda s: s.id)]
+    assert sorted(notes) == sorted(f"{t}-{i}" for t in ("a", "b") for i in range(200))
+    turns = sum(1 for x, y in zip(notes, notes[1:], strict=False) if x[0] != y[0])
+    assert turns > 2, "the two writers did not overlap, so this tested nothing"
+
+
+LOOP = """
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from soreadvisor.diary.store import Diary
+data = Path(sys.argv[1])
+n = 0
+while True:
+    with Diary.open(data, write=True) as diary:
+        diary.add_score(datetime.now(timezone.utc), n % 11, "calf", f"entry {n}")
+    n += 1
+    if n == 50:
+        print("ready", flush=True)
+"""
+
+BIG_TRANSACTION = """
+import sys, time
+from pathlib import Path
+from soreadvisor.diary.store import Diary, to_text
+from datetime import datetime, timezone
+with Diary.open(Path(sys.argv[1]), write=True) as diary:
+    with diary.transaction() as con:
+        at = to_text(datetime.now(timezone.utc))
+        con.executemany("INSERT INTO scores (at, score) VALUES (?, 1)", [(at,)] * 20000)
+        print("inside", flush=True)
+        time.sleep(60)
+"""
+
+
+def _integrity(data: Path) -> str:
+    return raw(data / "diary.sqlite3", "PRAGMA integrity_check")[0][0]
+
+
+def test_a_process_killed_while_logging_leaves_a_readable_diary(tmp_path, cli):
+    proc = _python(LOOP, str(tmp_path), stdout=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == b"ready"
+    time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    with Diary.open(tmp_path) as diary:
+        scores = diary.scores()
+    assert len(scores) >= 50
+    assert [s.note for s in scores] == [f"entry {n}" for n in range(len(scores))]
+    assert _integrity(tmp_path) == "ok"
+    after = cli("log", "4", "--data-dir", str(tmp_path))
+    assert after.code == 0, after.err
+    assert _integrity(tmp_path) == "ok"
+
+
+def test_a_process_killed_inside_a_write_leaves_none_of_it(tmp_path):
+    log(tmp_path, 2, 3)
+    proc = _python(BIG_TRANSACTION, str(tmp_path), stdout=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == b"inside"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    assert _integrity(tmp_path) == "ok"
+    with Diary.open(tmp_path) as diary:
+        assert [s.score for s in diary.scores()] == [2, 3]
+    log(tmp_path, 4, start=NOW)
+    with Diary.open(tmp_path) as diary:
+        assert [s.score for s in diary.scores()] == [2, 3, 4]

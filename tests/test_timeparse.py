@@ -1,0 +1,129 @@
+"""WHEN on the command line: relative, clock and ISO forms; local time in, UTC out."""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from soreadvisor.errors import UsageProblem
+from soreadvisor.timeparse import hours_between, parse_duration, parse_when
+
+UTC = timezone.utc
+# 20:00 UTC is 01:30 the next day in a zone at UTC+05:30.
+NOW = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def india_time():
+    """Local time is UTC+05:30 (a POSIX TZ string: no tz database needed)."""
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = "IST-5:30"
+    time.tzset()
+    yield
+    if old is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = old
+    time.tzset()
+
+
+@pytest.mark.parametrize(
+    "text, ago",
+    [
+        ("6h", timedelta(hours=6)),
+        ("2h ago", timedelta(hours=2)),
+        ("30m", timedelta(minutes=30)),
+        ("90 minutes ago", timedelta(minutes=90)),
+        ("1h30m", timedelta(hours=1, minutes=30)),
+        ("1 day ago", timedelta(days=1)),
+        ("2d", timedelta(days=2)),
+        ("1w", timedelta(weeks=1)),
+        ("1.5h", timedelta(minutes=90)),
+        ("now", timedelta()),
+    ],
+)
+def test_relative_times_count_back_from_now(text, ago):
+    assert parse_when(text, NOW) == NOW - ago
+
+
+def test_every_result_is_aware_utc(india_time):
+    for text in ("now", "2h ago", "yesterday 18:00", "01:00", "2026-11-23T10:00", "2026-11-23"):
+        when = parse_when(text, NOW)
+        assert when.utcoffset() == timedelta(0), text
+
+
+def test_yesterday_at_a_clock_time_is_local(india_time):
+    # Local "now" is 24 Nov 01:30, so yesterday 18:00 local is 23 Nov 18:00 +05:30.
+    when = parse_when("yesterday 18:00", NOW)
+    assert when == datetime(2026, 11, 23, 12, 30, tzinfo=UTC)
+
+
+def test_a_bare_clock_time_is_today_local(india_time):
+    assert parse_when("01:00", NOW) == datetime(2026, 11, 23, 19, 30, tzinfo=UTC)
+    assert parse_when("today 1am", NOW) == parse_when("01:00", NOW)
+
+
+@pytest.mark.parametrize(
+    "text, local_hour",
+    [("6pm", 18), ("6:30pm", 18), ("12am", 0), ("12pm", 12), ("yesterday 9am", 9)],
+)
+def test_am_pm(text, local_hour):
+    now = datetime(2026, 11, 23, 23, 59, tzinfo=UTC).astimezone()
+    assert parse_when(text, now).astimezone().hour == local_hour
+
+
+def test_yesterday_alone_is_this_time_yesterday():
+    assert parse_when("yesterday", NOW) == NOW - timedelta(days=1)
+
+
+def test_iso_with_an_offset_or_z_is_exact_and_without_one_is_local(india_time):
+    assert parse_when("2026-11-23T18:00:00+01:00", NOW) == datetime(2026, 11, 23, 17, tzinfo=UTC)
+    assert parse_when("2026-11-23T17:00Z", NOW) == datetime(2026, 11, 23, 17, tzinfo=UTC)
+    assert parse_when("2026-11-23 10:00", NOW) == datetime(2026, 11, 23, 4, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "tomorrow", "banana", "25:00", "10:75", "13pm", "0am", "18", "2026-13-01",
+     "6 parsecs ago", "h", "-2h", "yesterday 24:00"],
+)  # fmt: skip
+def test_bad_input_is_a_usage_error_that_shows_examples(text):
+    with pytest.raises(UsageProblem) as caught:
+        parse_when(text, NOW)
+    assert caught.value.exit_code == 2
+    assert "\n" not in str(caught.value)
+
+
+def test_absurdly_long_ago_is_a_usage_error_not_a_crash():
+    with pytest.raises(UsageProblem, match="too long ago"):
+        parse_when("99999999d", NOW)
+
+
+def test_future_times_are_refused():
+    with pytest.raises(UsageProblem, match="future"):
+        parse_when("2026-11-23T20:05Z", NOW)
+    with pytest.raises(UsageProblem, match="future"):
+        parse_when("2027-01-01", NOW)
+
+
+def test_a_few_seconds_of_clock_skew_are_tolerated():
+    assert parse_when("2026-11-23T20:00:30Z", NOW) == NOW + timedelta(seconds=30)
+
+
+def test_a_clock_time_still_to_come_today_suggests_yesterday(india_time):
+    with pytest.raises(UsageProblem, match="did you mean 'yesterday 23:00'"):
+        parse_when("23:00", NOW)
+
+
+def test_parse_duration_is_none_for_things_that_are_not_durations():
+    assert parse_duration("18:00") is None
+    assert parse_duration("yesterday") is None
+    assert parse_duration("6 parsecs") is None
+    assert parse_duration("2h") == timedelta(hours=2)
+
+
+def test_hours_between():
+    assert hours_between(NOW - timedelta(hours=30), NOW) == 30
