@@ -328,7 +328,7 @@ def test_delete_needs_yes_without_a_terminal_as_a_real_process(sh, cli, sore):
 
 def test_delete_all_yes_empties_the_diary(cli, sore):
     result = ok(cli("diary", "delete", "--all", "--yes"))
-    assert "Deleted 3 scores and 1 massage" in result.err
+    assert result.err == "Deleted 3 scores and 1 massage.\n"
     doc = history_json(cli)
     assert doc["entries"] == [] and doc["massage"] is None
 
@@ -336,7 +336,7 @@ def test_delete_all_yes_empties_the_diary(cli, sore):
 def test_delete_asks_on_a_terminal_and_yes_deletes(cli, sore, monkeypatch):
     monkeypatch.setattr(sys, "stdin", FakeTerminal("y\n"))
     result = ok(cli("diary", "delete", "--all"))
-    assert "Delete all 3 scores and 1 massage" in result.err
+    assert "Delete all 3 scores and 1 massage from " in result.err
     assert history_json(cli)["entries"] == []
 
 

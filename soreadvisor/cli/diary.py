@@ -51,6 +51,10 @@ def _say(text: str) -> None:
     typer.echo(text, err=True)
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
 def _text(value: str | None) -> str | None:
     """Free text as stored: trimmed, and nothing rather than an empty string."""
     value = (value or "").strip()
@@ -256,7 +260,8 @@ def diary_delete(
                 "not deleting without confirmation: no terminal to ask on; pass --yes"
             )
         sys.stderr.write(
-            f"Delete all {scores} scores and {massages} massages from {diary.path}? "
+            f"Delete all {_count(scores, 'score')} and {_count(massages, 'massage')} "
+            f"from {diary.path}? "
             "This cannot be undone. [y/N] "
         )
         sys.stderr.flush()
@@ -266,7 +271,7 @@ def diary_delete(
             raise typer.Exit(1)
     with Diary.open(data_dir, write=True) as diary:
         massages, scores = diary.delete_all()
-    _say(f"Deleted {scores} scores and {massages} massages.")
+    _say(f"Deleted {_count(scores, 'score')} and {_count(massages, 'massage')}.")
 
 
 @diary_app.command("path")
