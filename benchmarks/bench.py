@@ -32,8 +32,9 @@ def run_pipe(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
     """Wall time and peak RSS (KiB) of one run with stdout to a file."""
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL,
-                                stdin=subprocess.DEVNULL, env=env)
+        proc = subprocess.Popen(
+            argv, stdout=out, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=env
+        )
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -105,15 +106,25 @@ def make_kb(folder: Path, count: int) -> Path:
 
 def make_tldr_page(home: Path, env: dict[str, str]) -> Path:
     """A tldr page holding the same advice as `cope --severity high`."""
-    report = json.loads(subprocess.run(
-        [SOREADVISOR, "cope", "--severity", "high", "--format", "json"],
-        env=env, capture_output=True, text=True, check=True).stdout)
+    report = json.loads(
+        subprocess.run(
+            [SOREADVISOR, "cope", "--severity", "high", "--format", "json"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
     lines = ["# soreadvisor-cope", "", f"> {report['title']}.", f"> {report['disclaimer']}", ""]
     for sign in report["warning_signs"]:
         lines += [f"- Get help now if: {sign['title']}:", "", "`soreadvisor check`", ""]
     for remedy in report["remedies"]:
-        lines += [f"- {remedy['title']}: {remedy.get('how', remedy['summary'])}:", "",
-                  "`soreadvisor cope --severity high`", ""]
+        lines += [
+            f"- {remedy['title']}: {remedy.get('how', remedy['summary'])}:",
+            "",
+            "`soreadvisor cope --severity high`",
+            "",
+        ]
     page = home / "soreadvisor-cope.md"
     page.write_text("\n".join(lines))
     return page
@@ -123,15 +134,17 @@ def history_home(base: Path, entries: int) -> Path:
     """A data directory whose diary holds one massage and ``entries`` scores."""
     from datetime import datetime, timedelta, timezone
 
-    from soreadvisor.diary.store import bulk_load_for_benchmark
+    from soreadvisor.diary.store import Diary
 
     home = base / f"diary-{entries}"
     home.mkdir()
     now = datetime.now(timezone.utc)
     start = now - timedelta(hours=entries * 0.01 + 1)
-    bulk_load_for_benchmark(home, start, [
-        (start + timedelta(hours=0.01 * (i + 1)), i % 11) for i in range(entries)
-    ])
+    with Diary.open(home, write=True) as diary:
+        diary.add_massage(start)
+        diary.add_scores(
+            [(start + timedelta(hours=0.01 * (i + 1)), i % 11) for i in range(entries)]
+        )
     return home
 
 
@@ -165,7 +178,11 @@ def main() -> None:
     try:
         for n in (10, 10_000):
             denv = dict(env, SOREADVISOR_HOME=str(history_home(base, n)))
-            cases[f"history, {n:,} entries"] = ([SOREADVISOR, "history", "--days", "3650"], "pipe", denv)
+            cases[f"history, {n:,} entries"] = (
+                [SOREADVISOR, "history", "--days", "3650"],
+                "pipe",
+                denv,
+            )
     except ImportError:
         print("(history cases skipped: this version has no diary)")
 
@@ -187,30 +204,60 @@ def main() -> None:
         if case in med and baseline in med:
             r = med[case] / med[baseline]
             ok = r < target if below else r <= target
-            print(f"  {label:58s} {r:5.2f}  (target {'<' if below else '<='} {target}) "
-                  f"{'ok' if ok else 'MISSED'}")
+            print(
+                f"  {label:58s} {r:5.2f}  (target {'<' if below else '<='} {target}) "
+                f"{'ok' if ok else 'MISSED'}"
+            )
 
     print("\nratios")
-    ratio("cope piped / python -c 'import typer'", "cope --severity high > file",
-          "python -c 'import typer'", 1.3)
+    ratio(
+        "cope piped / python -c 'import typer'",
+        "cope --severity high > file",
+        "python -c 'import typer'",
+        1.3,
+    )
     ratio("cope piped / python -c pass", "cope --severity high > file", "python -c pass", 99)
-    ratio("cope piped / tldr --render of the same advice", "cope --severity high > file",
-          "tldr --render page > file", 1.0, below=True)
-    ratio("cope on a pty (rich) / import typer, rich.console on a pty",
-          "pty: cope --severity high (rich)", "pty: import typer, rich.console", 1.3)
-    ratio("cope with 1,000 user topics / with 1", "cope, --kb of 1,000 topics",
-          "cope, --kb of 1 topic", 1.1)
-    ratio("history of 10,000 entries / of 10", "history, 10,000 entries", "history, 10 entries", 1.2)
+    ratio(
+        "cope piped / tldr --render of the same advice",
+        "cope --severity high > file",
+        "tldr --render page > file",
+        1.0,
+        below=True,
+    )
+    ratio(
+        "cope on a pty (rich) / import typer, rich.console on a pty",
+        "pty: cope --severity high (rich)",
+        "pty: import typer, rich.console",
+        1.3,
+    )
+    ratio(
+        "cope with 1,000 user topics / with 1",
+        "cope, --kb of 1,000 topics",
+        "cope, --kb of 1 topic",
+        1.1,
+    )
+    ratio(
+        "history of 10,000 entries / of 10", "history, 10,000 entries", "history, 10 entries", 1.2
+    )
 
     start = time.perf_counter()
-    subprocess.run([SOREADVISOR, "kb", "check", str(big_kb)], env=env, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [SOREADVISOR, "kb", "check", str(big_kb)],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     took = time.perf_counter() - start
-    print(f"  {'kb check of 1,000 topics (seconds)':58s} {took:5.2f}  (target < 3) "
-          f"{'ok' if took < 3 else 'MISSED'}")
+    print(
+        f"  {'kb check of 1,000 topics (seconds)':58s} {took:5.2f}  (target < 3) "
+        f"{'ok' if took < 3 else 'MISSED'}"
+    )
     worst = max(peak[n] for n, (argv, _, _) in cases.items() if argv[0] == SOREADVISOR) / 1024
-    print(f"  {'peak memory of any command (MiB)':58s} {worst:5.1f}  (target <= 40) "
-          f"{'ok' if worst <= 40 else 'MISSED'}")
+    print(
+        f"  {'peak memory of any command (MiB)':58s} {worst:5.1f}  (target <= 40) "
+        f"{'ok' if worst <= 40 else 'MISSED'}"
+    )
     shutil.rmtree(base, ignore_errors=True)
 
 

@@ -61,8 +61,9 @@ def builtin_topics_dir() -> Path:
 
 
 def private_dir(path: Path) -> Path:
-    """Create ``path`` readable by its owner only; an existing one is left as it is."""
-    if not path.is_dir():
-        path.mkdir(parents=True, exist_ok=True)
-        os.chmod(path, 0o700)
+    """Create ``path`` and any missing parents for its owner only; leave existing ones."""
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    for folder in reversed(missing):  # parents we create are private too
+        folder.mkdir(exist_ok=True)
+        os.chmod(folder, 0o700)
     return path

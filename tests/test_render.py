@@ -212,8 +212,6 @@ def test_plain_search_listing_is_one_result_per_line(topic):
         assert line.split()[0] == item.id and line.endswith(item.title)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: render/plain.py one_line() turns the tabs that "
-                   "advice/explain.py puts between id, kind and title into spaces")
 def test_plain_listing_keeps_its_tab_separated_columns(topic):
     report = search(topic, ["lactic"])
     for line in rendered(report, "plain").splitlines():

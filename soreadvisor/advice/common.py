@@ -31,9 +31,7 @@ def warning_signs_section(topic: Topic, prominent: bool) -> Section | None:
         return None
     serious = set(triage.not_sure_counts_as_yes)
     rank = {lv.id: i for i, lv in enumerate(triage.levels)}
-    signs = sorted(
-        (s for s in triage.signs if s.level in serious), key=lambda s: -rank[s.level]
-    )
+    signs = sorted((s for s in triage.signs if s.level in serious), key=lambda s: -rank[s.level])
     return Section(
         key="warning_signs",
         title="Get help now if you have any of these" if prominent else "Warning signs",

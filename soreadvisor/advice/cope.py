@@ -102,14 +102,14 @@ def cope(topic: Topic, severity: Severity, profile: Profile) -> Report:
     high = severity == "high"
     signs = warning_signs_section(topic, prominent=high)
     if high:
-        report.headline = "Check the warning signs first: any of them means this is not ordinary soreness."
+        report.headline = (
+            "Check the warning signs first: any of them means this is not ordinary soreness."
+        )
         report.tone = "critical"
     if signs and high:
         report.add(signs)
     fits = assess_remedies(topic, severity, profile)
-    report.add(
-        Section("remedies", "What to do", [_remedy_item(f) for f in fits if f.advised])
-    )
+    report.add(Section("remedies", "What to do", [_remedy_item(f) for f in fits if f.advised]))
     ruled_out = [_remedy_item(f) for f in fits if not f.advised]
     if ruled_out:
         report.add(Section("remedies", "Not advised for you", ruled_out, tone="warning"))
@@ -118,7 +118,10 @@ def cope(topic: Topic, severity: Severity, profile: Profile) -> Report:
             Section(
                 "donts",
                 "What not to do",
-                [Item(id=d.id, title=d.text, data={"references": d.references}) for d in topic.donts],
+                [
+                    Item(id=d.id, title=d.text, data={"references": d.references})
+                    for d in topic.donts
+                ],
                 tone="warning",
             )
         )

@@ -36,7 +36,9 @@ def explain(topic: Topic, cause_id: str | None = None) -> Report:
 
 
 def tip_item(tip: Tip) -> Item:
-    fields = [Field("article_claim", "The article says", tip.article_claim)] if tip.article_claim else []
+    fields = (
+        [Field("article_claim", "The article says", tip.article_claim)] if tip.article_claim else []
+    )
     return Item(
         id=tip.id,
         title=tip.title,
@@ -70,7 +72,9 @@ def sources(topic: Topic) -> Report:
             ],
         )
     )
-    report.meta["verdict_counts"] = {v: counts.get(v, 0) for v in ("supported", "mixed", "unsupported", "myth")}
+    report.meta["verdict_counts"] = {
+        v: counts.get(v, 0) for v in ("supported", "mixed", "unsupported", "myth")
+    }
     report.references = list(topic.references)
     return report
 
@@ -86,13 +90,26 @@ def search(topic: Topic, words: list[str]) -> Report:
         *(("tip", t) for t in topic.tips),
     ]
     for kind, item in graded:
-        texts = (item.id, item.title, item.summary, item.evidence.summary,
-                 item.article_claim, getattr(item, "how", ""))
+        texts = (
+            item.id,
+            item.title,
+            item.summary,
+            item.evidence.summary,
+            item.article_claim,
+            getattr(item, "how", ""),
+        )
         hay = " ".join(t for t in texts if t).casefold()
         if all(n in hay for n in needles):
-            hits.append(Item(id=item.id, title=item.title, summary=item.summary,
-                             evidence=item.evidence, data={"kind": kind},
-                             line=f"{item.id}\t{kind}\t{item.title}"))
+            hits.append(
+                Item(
+                    id=item.id,
+                    title=item.title,
+                    summary=item.summary,
+                    evidence=item.evidence,
+                    data={"kind": kind},
+                    line=f"{item.id}\t{kind}\t{item.title}",
+                )
+            )
     if not hits:
         raise NotFound(f"nothing in {topic.id!r} matches {' '.join(words)!r}")
     report.listing = True

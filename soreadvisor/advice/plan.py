@@ -32,12 +32,16 @@ def plan(topic: Topic, hours: float, profile: Profile) -> Report:
     report.headline = f"{phase.title}: {phase.summary}"
     report.tone = "warning" if phase is timeline.phases[-1] and len(timeline.phases) > 1 else "info"
     report.meta.update(hours_since=round(hours, 1), phase=phase.id, phase_title=phase.title)
-    report.add(Section("now", "What to do now", [Item(title=t) for t in phase.now], shape="strings"))
+    report.add(
+        Section("now", "What to do now", [Item(title=t) for t in phase.now], shape="strings")
+    )
     report.add(Section("next", "What to expect next", [Item(title=phase.next)], shape="string"))
     get_help = list(phase.get_help_if)
     help_items = [Item(title=t) for t in get_help]
     if topic.triage is not None:
-        help_items.append(Item(title=emergency_line(topic.triage, region_of(topic.triage, profile.region))))
+        help_items.append(
+            Item(title=emergency_line(topic.triage, region_of(topic.triage, profile.region)))
+        )
     report.add(Section("get_help_if", "Get help if", help_items, tone="warning", shape="strings"))
     report.cite(topic.references, phase.references)
     return finish(report, topic)

@@ -52,9 +52,12 @@ def matched_by(caution: Caution, profile: Profile, topic: Topic) -> list[str]:
     why = [names[c] for c in caution.conditions if c in profile.conditions]
     why += [names[m] for m in caution.medications if m in profile.medications]
     weeks = profile.pregnant_weeks
-    if caution.pregnant_from_weeks is not None and weeks is not None:
-        if weeks >= caution.pregnant_from_weeks:
-            why.append(f"pregnancy ({weeks} weeks)")
+    if (
+        caution.pregnant_from_weeks is not None
+        and weeks is not None
+        and (weeks >= caution.pregnant_from_weeks)
+    ):
+        why.append(f"pregnancy ({weeks} weeks)")
     if caution.age_over is not None and profile.age is not None and profile.age > caution.age_over:
         why.append(f"your age ({profile.age})")
     return why
@@ -65,21 +68,43 @@ def profile_report(topic: Topic, profile: Profile, where: str) -> Report:
     from ..report import Item, Section
 
     names = {n.id: n.name for n in topic.conditions + topic.medications}
-    report = Report(command="profile", topic=topic.id, title="Your profile",
-                    disclaimer=topic.disclaimer, intro=f"Stored in {where}")
-    report.meta.update(
-        conditions=profile.conditions, medications=profile.medications, age=profile.age,
-        pregnant_weeks=profile.pregnant_weeks, region=profile.region,
+    report = Report(
+        command="profile",
+        topic=topic.id,
+        title="Your profile",
+        disclaimer=topic.disclaimer,
+        intro=f"Stored in {where}",
     )
-    facts = [Item(id=c, title=names.get(c, c), data={"kind": "condition"}) for c in profile.conditions]
-    facts += [Item(id=m, title=names.get(m, m), data={"kind": "medication"}) for m in profile.medications]
+    report.meta.update(
+        conditions=profile.conditions,
+        medications=profile.medications,
+        age=profile.age,
+        pregnant_weeks=profile.pregnant_weeks,
+        region=profile.region,
+    )
+    facts = [
+        Item(id=c, title=names.get(c, c), data={"kind": "condition"}) for c in profile.conditions
+    ]
+    facts += [
+        Item(id=m, title=names.get(m, m), data={"kind": "medication"}) for m in profile.medications
+    ]
     if profile.age is not None:
         facts.append(Item(id="age", title=f"Age {profile.age}", data={"kind": "age"}))
     if profile.pregnant_weeks:
-        facts.append(Item(id="pregnant", title=f"Pregnant, {profile.pregnant_weeks} weeks",
-                          data={"kind": "pregnancy"}))
+        facts.append(
+            Item(
+                id="pregnant",
+                title=f"Pregnant, {profile.pregnant_weeks} weeks",
+                data={"kind": "pregnancy"},
+            )
+        )
     if profile.region:
         facts.append(Item(id="region", title=f"Region {profile.region}", data={"kind": "region"}))
-    report.add(Section("facts", "Saved facts",
-                       facts or [Item(title="Nothing saved yet: see `soreadvisor profile set --help`.")]))
+    report.add(
+        Section(
+            "facts",
+            "Saved facts",
+            facts or [Item(title="Nothing saved yet: see `soreadvisor profile set --help`.")],
+        )
+    )
     return report

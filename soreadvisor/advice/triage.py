@@ -18,10 +18,17 @@ from .common import finish, new_report
 from .profile import Profile
 
 ANSWERS = {
-    "y": "yes", "yes": "yes",
-    "n": "no", "no": "no",
-    "?": "unsure", "s": "unsure", "u": "unsure", "unsure": "unsure",
-    "not sure": "unsure", "dont know": "unsure", "don't know": "unsure",
+    "y": "yes",
+    "yes": "yes",
+    "n": "no",
+    "no": "no",
+    "?": "unsure",
+    "s": "unsure",
+    "u": "unsure",
+    "unsure": "unsure",
+    "not sure": "unsure",
+    "dont know": "unsure",
+    "don't know": "unsure",
 }
 
 
@@ -122,8 +129,15 @@ def check_report(topic: Topic, result: Assessment, profile: Profile) -> Report:
         region=region.id if region else None,
     )
     if result.clot:
-        report.add(Section("clot_warning", "Possible clot", [Item(title=triage.clot_warning)],
-                           tone="critical", shape="string"))
+        report.add(
+            Section(
+                "clot_warning",
+                "Possible clot",
+                [Item(title=triage.clot_warning)],
+                tone="critical",
+                shape="string",
+            )
+        )
     actions = [level.action]
     if level.id == triage.levels[-1].id:
         actions.append(emergency_line(triage, region))
@@ -132,15 +146,25 @@ def check_report(topic: Topic, result: Assessment, profile: Profile) -> Report:
     actions.append(level.if_worse)
     if rank < top and region is not None:
         actions.append(emergency_line(triage, region))
-    report.add(Section("actions", "What to do", [Item(title=a) for a in actions],
-                       tone=report.tone, shape="strings"))
+    report.add(
+        Section(
+            "actions",
+            "What to do",
+            [Item(title=a) for a in actions],
+            tone=report.tone,
+            shape="strings",
+        )
+    )
     report.add(
         Section(
             "reasons",
             "Why",
             [
-                Item(id=r.id, title=r.text, data={"kind": r.kind, "level": r.level,
-                                                 "references": r.references})
+                Item(
+                    id=r.id,
+                    title=r.text,
+                    data={"kind": r.kind, "level": r.level, "references": r.references},
+                )
                 for r in result.reasons
             ]
             or [Item(id=None, title="No warning signs were reported.", data={"kind": "none"})],
@@ -159,8 +183,12 @@ def list_report(topic: Topic) -> Report:
             "signs",
             "Warning signs",
             [
-                Item(id=s.id, title=s.text, line=s.id,
-                     data={"question": s.question, "level": s.level})
+                Item(
+                    id=s.id,
+                    title=s.text,
+                    line=s.id,
+                    data={"question": s.question, "level": s.level},
+                )
                 for s in questions(triage)
             ],
         )

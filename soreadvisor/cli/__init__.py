@@ -53,6 +53,7 @@ from . import advice, diary, kbcmd, safety  # noqa: E402,F401
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI and exit: 0 ok, 1 not found / bad data, 2 usage, 130 interrupted."""
     from ..errors import UserError
+    from .options import quiet_stdout
 
     code = 0
     if sys.stdout is None:  # started with stdout closed
@@ -74,10 +75,10 @@ def main(argv: list[str] | None = None) -> None:
         _say(str(exc))
         code = exc.exit_code
     except (KeyboardInterrupt, typer.Abort):
-        _quiet_stdout()
+        quiet_stdout()
         code = 130
     except BrokenPipeError:
-        _quiet_stdout()
+        quiet_stdout()
         code = 141
     except Exception as exc:
         if os.environ.get("SOREADVISOR_DEBUG"):
@@ -85,8 +86,10 @@ def main(argv: list[str] | None = None) -> None:
         if isinstance(exc, OSError) and exc.errno == 28:
             _say("the disk is full")
         else:
-            _say(f"internal error ({type(exc).__name__}: {exc}); "
-                 "run again with --debug for the traceback and please report it")
+            _say(
+                f"internal error ({type(exc).__name__}: {exc}); "
+                "run again with --debug for the traceback and please report it"
+            )
         code = 70
     sys.exit(code)
 
@@ -123,13 +126,4 @@ def _say(message: str) -> None:
         sys.stderr.write(f"soreadvisor: error: {message}\n")
         sys.stderr.flush()
     except (OSError, ValueError):
-        pass
-
-
-def _quiet_stdout() -> None:
-    """After a closed pipe, point stdout at devnull so the exit flush is silent."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):
         pass

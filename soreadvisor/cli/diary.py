@@ -209,7 +209,9 @@ def history(
 
 
 diary_app = typer.Typer(
-    help="The diary file: export it, delete it, or show where it is.", no_args_is_help=True
+    help="The diary file: export it, delete it, or show where it is.\n\n"
+    "\b\nExample:\n  soreadvisor diary export --format csv > diary.csv",
+    no_args_is_help=True,
 )
 app.add_typer(diary_app, name="diary")
 

@@ -10,7 +10,10 @@ import typer
 from . import app
 from .options import KbOpt
 
-kb_app = typer.Typer(help="Custom knowledge: where it lives, checking it, its schema.")
+kb_app = typer.Typer(
+    help="Custom knowledge: where it lives, checking it, its schema.\n\n"
+    "\b\nExample:\n  soreadvisor kb check $(soreadvisor kb path)",
+)
 app.add_typer(kb_app, name="kb")
 
 

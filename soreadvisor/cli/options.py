@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -32,7 +34,8 @@ class SeverityChoice(str, Enum):
 FormatOpt = Annotated[
     Format,
     typer.Option(
-        "--format", "-f",
+        "--format",
+        "-f",
         help="auto = rich on a terminal, plain in a pipe.",
         case_sensitive=False,
     ),
@@ -40,9 +43,7 @@ FormatOpt = Annotated[
 ColorOpt = Annotated[
     Color, typer.Option("--color", help="Colour in rich output (NO_COLOR is honoured).")
 ]
-TopicOpt = Annotated[
-    str, typer.Option("--topic", "-t", help="Topic id; see `soreadvisor topics`.")
-]
+TopicOpt = Annotated[str, typer.Option("--topic", "-t", help="Topic id; see `soreadvisor topics`.")]
 KbOpt = Annotated[
     Path | None,
     typer.Option(
@@ -75,9 +76,24 @@ NoProfileOpt = Annotated[
 
 
 def emit(report, fmt: Format, color: Color) -> None:  # type: ignore[no-untyped-def]
+    """Write the report; a reader that went away (``| head``) ends the run quietly."""
     from ..render import render
 
-    render(report, fmt.value, color.value)
+    try:
+        render(report, fmt.value, color.value)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        quiet_stdout()
+        raise typer.Exit(141) from None
+
+
+def quiet_stdout() -> None:
+    """After a closed pipe, point stdout at devnull so the exit flush is silent."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def load_topic(topic: str, kb: Path | None):  # type: ignore[no-untyped-def]
@@ -104,7 +120,9 @@ def person(
         conditions=list(dict.fromkeys(condition)) if condition else saved.conditions,
         medications=list(dict.fromkeys(medication)) if medication else saved.medications,
         age=age if age is not None else saved.age,
-        pregnant_weeks=(pregnant_weeks or None) if pregnant_weeks is not None else saved.pregnant_weeks,
+        pregnant_weeks=(pregnant_weeks or None)
+        if pregnant_weeks is not None
+        else saved.pregnant_weeks,
         region=region.lower() if region is not None else saved.region,
     )
     check_ids(profile, topic)

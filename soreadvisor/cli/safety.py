@@ -35,7 +35,9 @@ def check(
         list[str] | None,
         typer.Option("--symptom", "-y", help="A warning-sign id you have (repeat for more)."),
     ] = None,
-    none: Annotated[bool, typer.Option("--none", help="You have none of the warning signs.")] = False,
+    none: Annotated[
+        bool, typer.Option("--none", help="You have none of the warning signs.")
+    ] = False,
     list_: Annotated[bool, typer.Option("--list", help="List the warning-sign ids.")] = False,
     condition: ConditionOpt = None,
     medication: MedicationOpt = None,
@@ -157,7 +159,10 @@ def plan(
     emit(build(t, hours_between(start, now), who), format, color)
 
 
-profile_app = typer.Typer(help="Your saved profile: conditions, medicines, age, pregnancy, region.")
+profile_app = typer.Typer(
+    help="Your saved profile: conditions, medicines, age, pregnancy, region.\n\n"
+    "\b\nExample:\n  soreadvisor profile set --condition raynauds --region uk",
+)
 app.add_typer(profile_app, name="profile")
 
 

@@ -106,15 +106,6 @@ class Window:
     earlier_peak: int | None
 
 
-def bulk_load_for_benchmark(
-    data_dir: Path, massage_at: datetime, scores: list[tuple[datetime, int]]
-) -> None:
-    """A diary with one massage and many scores, written in one transaction."""
-    with Diary.open(data_dir, write=True) as diary:
-        diary.add_massage(massage_at)
-        diary.add_scores(scores)
-
-
 class Diary:
     """An open diary. ``Diary.open(...)`` reads; ``Diary.open(..., write=True)`` may create.
 

@@ -138,8 +138,10 @@ class KnowledgeBase:
         if target is not None:
             if not target.exists():
                 raise UserError(f"{str(target)!r} does not exist")
-            files = [target] if target.is_file() else sorted(
-                f for f in target.iterdir() if f.suffix in SUFFIXES
+            files = (
+                [target]
+                if target.is_file()
+                else sorted(f for f in target.iterdir() if f.suffix in SUFFIXES)
             )
             ids = sorted({f.stem for f in files})
             kb = KnowledgeBase(target, self.builtin_dir)
@@ -241,4 +243,3 @@ def _write_cache(cache_file: Path, key: str, topic: Topic) -> None:
 
 def topic_id_of(cache_file: Path) -> str:
     return cache_file.stem.rsplit("-", 1)[0]
-

@@ -123,7 +123,8 @@ def _meaning(t: Topic, expected_id: str | None) -> Iterator[tuple[Path_, str]]:
         ]
         for k, opt in enumerate(remedy.options):
             cautions += [
-                (("remedies", i, "options", k, "cautions", j), c) for j, c in enumerate(opt.cautions)
+                (("remedies", i, "options", k, "cautions", j), c)
+                for j, c in enumerate(opt.cautions)
             ]
         for path, caution in cautions:
             yield from cited(caution.references, (*path, "references"))

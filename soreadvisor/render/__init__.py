@@ -24,11 +24,24 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 # For a terminal or pipe that cannot take UTF-8 (PYTHONIOENCODING=ascii, an
 # old code page): readable stand-ins before anything becomes "?".
-_PLAIN_PUNCTUATION = str.maketrans({
-    "\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"',
-    "\u201d": '"', "\u2026": "...", "\u2022": "*", "\u258c": "|", "\u00d7": "x",
-    "\u2265": ">=", "\u2264": "<=", "\u26a0": "!", "\u00a0": " ",
-})
+_PLAIN_PUNCTUATION = str.maketrans(
+    {
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2026": "...",
+        "\u2022": "*",
+        "\u258c": "|",
+        "\u00d7": "x",
+        "\u2265": ">=",
+        "\u2264": "<=",
+        "\u26a0": "!",
+        "\u00a0": " ",
+    }
+)
 
 
 def encodable(text: str, stream: TextIO) -> str:
@@ -78,7 +91,9 @@ def use_color(color: str, stream: TextIO) -> bool:
     return is_terminal(stream)
 
 
-def render(report: Report, fmt: str = "auto", color: str = "auto", stream: TextIO | None = None) -> None:
+def render(
+    report: Report, fmt: str = "auto", color: str = "auto", stream: TextIO | None = None
+) -> None:
     """Write ``report`` to ``stream`` (stdout) in the chosen format."""
     out = stream or sys.stdout
     fmt = resolve_format(fmt, out)

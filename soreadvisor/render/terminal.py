@@ -37,8 +37,14 @@ class _Page:
         self.width = max(console.width, 20)
         self.lines: list[Text] = []
 
-    def add(self, text: Text | str, style: str = "", indent: int = 0,
-            marker: str = "", marker_style: str = "") -> None:
+    def add(
+        self,
+        text: Text | str,
+        style: str = "",
+        indent: int = 0,
+        marker: str = "",
+        marker_style: str = "",
+    ) -> None:
         body = text if isinstance(text, Text) else Text(self.t(text), style=style)
         wrapped = body.wrap(self.console, max(self.width - indent, 10))
         for n, line in enumerate(wrapped):
@@ -63,8 +69,12 @@ def _item(page: _Page, item: Item, tone: str) -> None:
     if item.summary:
         page.add(item.summary, indent=2)
     for warning in item.warnings:
-        page.add(Text(page.t(warning), style="yellow"), indent=4, marker="  !",
-                 marker_style="bold yellow")
+        page.add(
+            Text(page.t(warning), style="yellow"),
+            indent=4,
+            marker="  !",
+            marker_style="bold yellow",
+        )
     for f in item.fields:
         page.add(Text.assemble((page.t(f.label) + ": ", "bold"), page.t(f.text)), indent=2)
     for bullet in item.bullets:
@@ -136,8 +146,12 @@ def print_rich(report: Report, stream: TextIO, color: bool) -> None:
     page = _Page(console, stream)
     page.add(report.title, style="bold underline")
     if report.headline:
-        page.add(Text(page.t(report.headline), style=TONE_STYLE[report.tone]),
-                 indent=2, marker="▌", marker_style=TONE_STYLE[report.tone])
+        page.add(
+            Text(page.t(report.headline), style=TONE_STYLE[report.tone]),
+            indent=2,
+            marker="▌",
+            marker_style=TONE_STYLE[report.tone],
+        )
     if report.show_disclaimer:
         page.add(report.disclaimer, style="dim italic")
     if report.intro:
