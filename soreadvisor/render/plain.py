@@ -21,8 +21,8 @@ def evidence_line(item: Item) -> str:
 def to_plain(report: Report) -> str:
     if report.listing:
         items = [i for section in report.sections for i in section.items]
-        lines = (i.line or i.id or i.title for i in items)  # tab-separated columns
-        return "".join("\t".join(map(one_line, line.split("\t"))) + "\n" for line in lines)
+        rows = (i.line or i.id or i.title for i in items)  # tab-separated columns
+        return "".join("\t".join(map(one_line, row.split("\t"))) + "\n" for row in rows)
     lines: list[str] = [one_line(report.title)]
     if report.headline:
         lines.append(one_line(report.headline))
