@@ -1,0 +1,312 @@
+"""The interactive `check`, driven in a real pseudo-terminal (stdlib pty only).
+
+What a person at a terminal relies on: the emergency questions come first, the
+questions stop at the first emergency answer ("not sure" counts as yes),
+a bad answer is asked again, Ctrl-C leaves quietly with status 130, and with
+no terminal at all the command does not hang.
+
+The child gets the pty as its controlling terminal (stdin and stderr, where the
+questions go); its stdout is a pipe and `--format json`, so the result can be
+read apart from the questions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import pty
+import re
+import select
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+RANK = {"self-care": 0, "soon": 1, "urgent": 2, "emergency": 3}  # TRIAGE.md
+
+
+@pytest.fixture(autouse=True)
+def warm(private_home):
+    """A cached topic in this test's home: the child starts fast, the prompts come quickly."""
+    from soreadvisor.kb.store import KnowledgeBase
+
+    KnowledgeBase.from_env().load()
+
+
+class Session:
+    """soreadvisor with a pty for stdin/stderr and a pipe for stdout."""
+
+    def __init__(self, *args: str, separate_stdout: bool = True):
+        env = dict(os.environ, TERM="xterm-256color", COLUMNS="100")
+        read_end, write_end = os.pipe() if separate_stdout else (None, None)
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # the child
+            try:
+                if write_end is not None:
+                    os.dup2(write_end, 1)
+                    os.close(write_end)
+                    os.close(read_end)
+                os.execve(sys.executable, [sys.executable, "-m", "soreadvisor", *args], env)
+            finally:
+                os._exit(127)
+        if write_end is not None:
+            os.close(write_end)
+        self.out_fd = read_end
+        self.screen = ""  # everything the terminal showed
+        self.pos = 0  # how far expect() has read
+        self.stdout = b""
+        self.closed = False
+        self.status: int | None = None
+
+    def _pump(self, timeout: float) -> None:
+        fds = [fd for fd in (self.fd, self.out_fd) if fd is not None]
+        if self.closed:
+            fds = [fd for fd in fds if fd != self.fd]
+        if not fds:
+            time.sleep(min(timeout, 0.05))
+            return
+        ready, _, _ = select.select(fds, [], [], timeout)
+        for fd in ready:
+            try:
+                data = os.read(fd, 65536)
+            except OSError:  # EIO: the child is gone
+                data = b""
+            if fd == self.fd:
+                if data:
+                    self.screen += data.decode("utf-8", "replace").replace("\r\n", "\n")
+                else:
+                    self.closed = True
+            elif data:
+                self.stdout += data
+            else:
+                os.close(self.out_fd)
+                self.out_fd = None
+
+    def expect(self, pattern: str, timeout: float = 15) -> re.Match:
+        regex = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        while True:
+            match = regex.search(self.screen, self.pos)
+            if match:
+                self.pos = match.end()
+                return match
+            if self.closed or time.monotonic() > deadline:
+                raise AssertionError(f"never saw {pattern!r}; the terminal showed:\n{self.screen}")
+            self._pump(min(0.2, max(0.0, deadline - time.monotonic())))
+
+    def send(self, text: str) -> None:
+        os.write(self.fd, text.encode())
+
+    def wait(self, timeout: float = 15) -> int:
+        deadline = time.monotonic() + timeout
+        while self.status is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.status = os.waitstatus_to_exitcode(status)
+                break
+            if time.monotonic() > deadline:
+                raise AssertionError(f"still running; the terminal showed:\n{self.screen}")
+            self._pump(0.05)
+        while self.out_fd is not None or not self.closed:  # drain what is left
+            before = (len(self.screen), len(self.stdout))
+            self._pump(0.1)
+            if (len(self.screen), len(self.stdout)) == before:
+                break
+        return self.status
+
+    def result(self) -> dict:
+        return json.loads(self.stdout.decode())
+
+    def close(self) -> None:
+        if self.status is None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+        for fd in (self.fd, self.out_fd):
+            if fd is not None:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+
+
+@pytest.fixture
+def session():
+    started: list[Session] = []
+
+    def start(*args: str, **kwargs) -> Session:
+        s = Session(*args, **kwargs)
+        started.append(s)
+        return s
+
+    yield start
+    for s in started:
+        s.close()
+
+
+def any_question(topic, asked: list[str]) -> str:
+    remaining = [s.question for s in topic.triage.signs if s.id not in asked]
+    return "(" + "|".join(re.escape(q) for q in remaining) + ")"
+
+
+def sign_by_question(topic, question: str):
+    return next(s for s in topic.triage.signs if s.question == question)
+
+
+def interview(session, topic, answer, *extra: str) -> tuple[Session, list[str]]:
+    """Answer each question with ``answer(sign)``; return the session and the ids asked."""
+    s = session("check", "--format", "json", *extra)
+    asked: list[str] = []
+    while True:
+        remaining = [q for q in topic.triage.signs if q.id not in asked]
+        if not remaining:
+            break
+        try:
+            match = s.expect(any_question(topic, asked), timeout=10)
+        except AssertionError:
+            if s.closed or s.wait(timeout=5) is not None:
+                break
+            raise
+        sign = sign_by_question(topic, match.group(1))
+        asked.append(sign.id)
+        s.send(answer(sign) + "\n")
+    return s, asked
+
+
+def test_answering_no_to_everything_asks_every_sign_once_most_serious_first(session, topic):
+    s, asked = interview(session, topic, lambda sign: "n")
+    assert s.wait() == 0
+    assert sorted(asked) == sorted(sign.id for sign in topic.triage.signs)
+    level_of = {x.id: x.level for x in topic.triage.signs}
+    ranks = [RANK[level_of[i]] for i in asked]
+    assert ranks == sorted(ranks, reverse=True), "most serious questions first"
+    n_emergency = sum(1 for x in topic.triage.signs if x.level == "emergency")
+    assert {level_of[i] for i in asked[:n_emergency]} == {"emergency"}
+    assert s.result()["level"] == "self-care"
+
+
+@pytest.mark.parametrize("answer", ["y", "yes", "?", "not sure"])
+def test_the_first_emergency_yes_or_not_sure_stops_the_questions(session, topic, answer):
+    calls: list[str] = []
+
+    def reply(sign) -> str:  # "no" to the first question, ``answer`` to the second
+        calls.append(sign.id)
+        return answer if len(calls) == 2 else "n"
+
+    s, asked = interview(session, topic, reply)
+    assert s.wait() == 0
+    assert len(asked) == 2, f"stopped after {asked}"
+    assert next(x.level for x in topic.triage.signs if x.id == asked[1]) == "emergency"
+    doc = s.result()
+    assert doc["level"] == "emergency"
+    assert asked[1] in [r["id"] for r in doc["reasons"]]
+    others = [x.question for x in topic.triage.signs if x.id not in asked]
+    assert not any(q in s.screen for q in others), "no question after the emergency answer"
+
+
+def test_a_yes_to_an_urgent_sign_keeps_asking(session, topic):
+    urgent = next(x for x in topic.triage.signs if x.level == "urgent" and not x.clot)
+    s, asked = interview(session, topic, lambda sign: "y" if sign.id == urgent.id else "n")
+    assert s.wait() == 0
+    assert len(asked) == len(topic.triage.signs)
+    assert s.result()["level"] == "urgent"
+
+
+def test_an_emergency_reached_by_a_combination_also_stops_the_questions(session, topic):
+    """TRIAGE.md: dark urine with much less urine is an emergency."""
+    pair = {"dark-urine", "little-urine"}
+    s, asked = interview(session, topic, lambda sign: "y" if sign.id in pair else "n")
+    assert s.wait() == 0
+    assert pair <= set(asked)
+    assert asked[-1] in pair, "the questions stop right after the second of the pair"
+    assert len(asked) < len(topic.triage.signs)
+    assert s.result()["level"] == "emergency"
+
+
+def test_not_sure_to_a_soon_question_does_not_count_as_yes(session, topic):
+    s, asked = interview(session, topic, lambda sign: "?" if sign.level == "soon" else "n")
+    assert s.wait() == 0
+    assert s.result()["level"] == "self-care"
+
+
+def test_a_bad_answer_is_asked_again(session, topic):
+    s = session("check", "--format", "json")
+    first = s.expect(any_question(topic, [])).group(1)
+    s.send("maybe\n")
+    again = s.expect(any_question(topic, [])).group(1)
+    assert again == first
+    s.send("\n")  # an empty answer is not an answer either
+    assert s.expect(any_question(topic, [])).group(1) == first
+    s.send("n\n")
+    second = s.expect(any_question(topic, [sign_by_question(topic, first).id])).group(1)
+    assert second != first
+
+
+def test_ctrl_c_leaves_quietly_with_status_130(session, topic):
+    s = session("check", "--format", "json")
+    s.expect(any_question(topic, []))
+    s.send("\x03")
+    assert s.wait() == 130
+    assert "Traceback" not in s.screen
+    assert s.stdout == b""
+
+
+def test_ctrl_c_after_some_answers_also_leaves_quietly(session, topic):
+    s = session("check", "--format", "json")
+    first = s.expect(any_question(topic, [])).group(1)
+    s.send("n\n")
+    s.expect(any_question(topic, [sign_by_question(topic, first).id]))
+    s.send("\x03")
+    assert s.wait() == 130
+    assert "Traceback" not in s.screen and "KeyboardInterrupt" not in s.screen
+
+
+def test_end_of_input_leaves_quietly(session, topic):
+    s = session("check", "--format", "json")
+    s.expect(any_question(topic, []))
+    s.send("\x04")  # Ctrl-D
+    assert s.wait() != 0
+    assert "Traceback" not in s.screen
+    assert s.stdout == b""
+
+
+def test_the_result_on_a_terminal_is_shown_after_the_questions(session, topic):
+    s = session("check", "--region", "uk", separate_stdout=False)
+    emergency = [x for x in topic.triage.signs if x.level == "emergency"]
+    s.expect(re.escape(emergency[0].question))
+    s.send("y\n")
+    level = next(lv for lv in topic.triage.levels if lv.id == "emergency")
+    s.expect(re.escape(level.title))
+    assert s.wait() == 0
+    assert "999" in s.screen  # TRIAGE.md: the UK emergency number
+
+
+def test_profile_options_apply_to_the_interview(session, topic):
+    s, asked = interview(session, topic, lambda sign: "y" if sign.id == "large-bruising" else "n",
+                         "--medication", "anticoagulant")
+    assert s.wait() == 0
+    assert s.result()["level"] == "urgent"
+
+
+# --- with no terminal -------------------------------------------------------------------
+
+
+def test_without_a_terminal_or_flags_it_exits_at_once_and_says_how(topic):
+    start = time.monotonic()
+    proc = subprocess.Popen([sys.executable, "-m", "soreadvisor", "check"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:  # stdin is an open pipe that never sends anything: it must not wait on it
+        out, err = proc.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        pytest.fail("`check` with no terminal waited for input")
+    assert time.monotonic() - start < 20
+    assert proc.returncode != 0
+    assert "--symptom" in err and "--none" in err
+    assert "Traceback" not in err
+    assert out == ""

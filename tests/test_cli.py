@@ -1,0 +1,526 @@
+"""The command line: every command in every format, errors, help, pipes, terminals.
+
+In-process (`cli`) wherever a real process adds nothing; a real process (`sh`,
+a shell pipeline or a pseudo-terminal) where it does: pipes that close early,
+`python -m`, and what a terminal sees.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import re
+import select
+import subprocess
+import sys
+import time
+from collections import Counter
+
+import pytest
+import typer
+from markdown_it import MarkdownIt
+
+import soreadvisor
+from soreadvisor.cli import app
+
+SGR = re.compile(r"\x1b\[[0-9;]*m")
+DISCLAIMER_WORDS = "not a diagnosis"  # issue 2: a "general information, not a diagnosis" line
+
+COMMANDS = {
+    "explain": ["explain"],
+    "explain-cause": ["explain", "lactic-acid"],
+    "cope": ["cope"],
+    "cope-low": ["cope", "--severity", "low"],
+    "cope-high": ["cope", "--severity", "high"],
+    "prevent": ["prevent"],
+    "sources": ["sources"],
+    "search": ["search", "compression"],
+    "topics": ["topics"],
+    "check-none": ["check", "--none"],
+    "check-symptoms": ["check", "--symptom", "one-leg-swelling", "--symptom", "breathless"],
+    "check-list": ["check", "--list"],
+    "plan": ["plan", "--since", "30h"],
+    "profile-show": ["profile", "show"],
+}
+LISTINGS = {"search", "topics", "check-list"}
+FORMATS = ["auto", "plain", "markdown", "json", "rich"]
+
+
+@pytest.fixture
+def warm(private_home):
+    """Validate and cache the shipped topic in this test's home, so the real processes a
+    test starts skip the (tested elsewhere) first-run validation and start fast."""
+    from soreadvisor.kb.store import KnowledgeBase
+
+    KnowledgeBase.from_env().load()
+
+
+def run_json(cli, *args: str) -> dict:
+    result = cli(*args, "--format", "json")
+    assert result.code == 0, result.err
+    return json.loads(result.out)
+
+
+# --- every command, every format -----------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_every_command_works_in_every_format_with_no_escape_codes_in_a_pipe(cli, name, fmt):
+    result = cli(*COMMANDS[name], "--format", fmt)
+    assert result.code == 0, result.err
+    assert result.out.strip()
+    assert "\x1b" not in result.out
+    assert result.out.endswith("\n")
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_json_is_one_object_with_schema_version_and_topic(cli, name):
+    doc = run_json(cli, *COMMANDS[name])
+    assert isinstance(doc, dict)
+    assert isinstance(doc["schema_version"], int)
+    assert isinstance(doc["topic"], str)
+    assert DISCLAIMER_WORDS in doc["disclaimer"]
+
+
+@pytest.mark.parametrize("fmt", ["plain", "markdown", "rich"])
+@pytest.mark.parametrize("name", sorted(set(COMMANDS) - LISTINGS))
+def test_the_not_a_diagnosis_line_is_in_every_format(cli, name, fmt):
+    out = cli(*COMMANDS[name], "--format", fmt).out
+    assert DISCLAIMER_WORDS in " ".join(out.split())
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_markdown_is_commonmark_with_one_title_and_no_raw_html(cli, name):
+    text = cli(*COMMANDS[name], "--format", "markdown").out
+    tokens = MarkdownIt("commonmark").parse(text)
+    assert tokens[0].type == "heading_open" and tokens[0].tag == "h1"
+    assert [t.tag for t in tokens if t.type == "heading_open"].count("h1") == 1
+    assert not [t for t in tokens if t.type.startswith("html")]
+    inline = [c for t in tokens if t.children for c in t.children]
+    assert not [c for c in inline if c.type == "html_inline"]
+
+
+def markdown_sections(text: str) -> dict[str, int]:
+    """h2 heading -> number of top-level list items under it."""
+    tokens = MarkdownIt("commonmark").parse(text)
+    out: dict[str, int] = {}
+    current, depth = None, 0
+    for i, tok in enumerate(tokens):
+        if tok.type == "heading_open" and tok.tag == "h2":
+            current = tokens[i + 1].content
+            out[current] = 0
+        elif tok.type in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+        elif tok.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+        elif tok.type == "list_item_open" and depth == 1 and current is not None:
+            out[current] += 1
+    return out
+
+
+def test_explain_markdown_lists_each_cause_and_numbers_the_sources(cli, topic):
+    text = cli("explain", "--format", "markdown").out
+    sections = markdown_sections(text)
+    counts = list(sections.values())
+    assert len(topic.causes) in counts
+    cited = {r for c in topic.causes for r in c.evidence.references}
+    assert counts[-1] == len(cited)  # the sources, last
+    assert re.search(r"^1\. ", text, re.M)
+
+
+def test_cope_markdown_can_be_appended_to_notes(cli, tmp_path):
+    notes = tmp_path / "notes.md"
+    notes.write_text("# My notes\n\nSome text.\n")
+    with notes.open("a") as fh:
+        fh.write(cli("cope", "--severity", "high", "--format", "markdown").out)
+    tokens = MarkdownIt("commonmark").parse(notes.read_text())
+    titles = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"
+              and t.tag == "h1"]
+    assert titles[0] == "My notes" and len(titles) == 2
+
+
+# --- JSON: the documented keys, and values that match the knowledge base -------------------
+
+
+def assert_item(item: dict) -> None:
+    assert {"id", "title", "summary"} <= set(item)
+    ev = item["evidence"]
+    assert set(ev) == {"verdict", "summary", "references"}
+    assert ev["verdict"] in {"supported", "mixed", "unsupported", "myth"}
+    assert ev["references"]
+
+
+def test_explain_json_lists_every_cause_with_its_evidence(cli, topic):
+    doc = run_json(cli, "explain")
+    assert [c["id"] for c in doc["causes"]] == [c.id for c in topic.causes]
+    for item, cause in zip(doc["causes"], topic.causes, strict=True):
+        assert_item(item)
+        assert item["evidence"]["verdict"] == cause.evidence.verdict
+    cited = {r for c in topic.causes for r in c.evidence.references}
+    assert {r["id"] for r in doc["references"]} == cited
+    for ref in doc["references"]:
+        assert ref["citation"] and isinstance(ref["verified"], bool)
+
+
+def test_explain_one_cause_shows_the_claim_what_is_known_instead_and_its_sources(cli, topic):
+    cause = next(c for c in topic.causes if c.id == "lactic-acid")
+    doc = run_json(cli, "explain", "lactic-acid")
+    (item,) = doc["causes"]
+    assert item["id"] == "lactic-acid" and item["evidence"]["verdict"] == "myth"
+    assert item["article_claim"] == cause.article_claim and item["instead"] == cause.instead
+    assert [r["id"] for r in doc["references"]] == cause.evidence.references
+    plain = cli("explain", "lactic-acid", "--format", "plain").out
+    assert "myth" in plain
+    for ref_id in cause.evidence.references:
+        assert topic.reference(ref_id).citation in plain
+
+
+def test_explain_lists_causes_with_verdicts_in_plain(cli, topic):
+    out = cli("explain", "--format", "plain").out
+    for cause in topic.causes:
+        line = next(line for line in out.splitlines() if cause.title in line)
+        assert cause.evidence.verdict in line
+
+
+def test_cope_json_has_severity_warning_signs_and_remedies(cli):
+    doc = run_json(cli, "cope", "--severity", "high")
+    assert doc["severity"] == "high"
+    assert doc["warning_signs"] and all({"id", "title"} <= set(s) for s in doc["warning_signs"])
+    for item in doc["remedies"]:
+        assert_item(item)
+        assert isinstance(item["advised"], bool) and isinstance(item["reasons"], list)
+    assert doc["donts"]
+
+
+def test_prevent_json_lists_every_tip_with_the_therapist_checklist(cli, topic):
+    doc = run_json(cli, "prevent")
+    assert [t["id"] for t in doc["tips"]] == [t.id for t in topic.tips]
+    for item in doc["tips"]:
+        assert_item(item)
+    tell = next(t for t in doc["tips"] if t["id"] == "tell-therapist")
+    source = next(t for t in topic.tips if t.id == "tell-therapist")
+    assert tell["checklist"] == source.checklist and len(source.checklist) >= 3
+    plain = cli("prevent", "--format", "plain").out
+    for entry in source.checklist:
+        assert entry in plain
+
+
+def test_sources_lists_every_reference_numbered_with_verdict_counts(cli, topic):
+    doc = run_json(cli, "sources")
+    assert [r["id"] for r in doc["references"]] == [r.id for r in topic.references]
+    counts = Counter(i.evidence.verdict for i in [*topic.causes, *topic.remedies, *topic.tips])
+    assert doc["verdict_counts"] == {v: counts.get(v, 0)
+                                     for v in ("supported", "mixed", "unsupported", "myth")}
+    plain = cli("sources", "--format", "plain").out
+    for n, ref in enumerate(topic.references, 1):
+        assert re.search(rf"^{n}\. .*{re.escape(ref.citation)}", plain, re.M), ref.id
+    unverified = [r for r in topic.references if not r.verified]
+    assert unverified and all(
+        "unverified" in next(line for line in plain.splitlines() if r.citation in line)
+        for r in unverified
+    )
+
+
+def test_search_finds_matching_entries_one_per_line(cli, topic):
+    result = cli("search", "compression")
+    assert result.code == 0
+    lines = result.out.splitlines()
+    assert lines and lines[0].split()[0] == "compression"
+    doc = run_json(cli, "search", "compression")
+    assert doc["results"][0]["id"] == "compression" and doc["results"][0]["kind"] == "remedy"
+
+
+def test_search_needs_every_word(cli):
+    both = {r["id"] for r in run_json(cli, "search", "lactic", "myth")["results"]}
+    lactic = {r["id"] for r in run_json(cli, "search", "lactic")["results"]}
+    assert both and both <= lactic
+
+
+def test_search_with_no_match_exits_1_with_a_message_on_stderr(cli):
+    result = cli("search", "xylophone")
+    assert result.code == 1
+    assert result.out == "" and "xylophone" in result.err
+
+
+def test_topics_lists_the_shipped_topic(cli, topic):
+    assert cli("topics").out.splitlines()[0].split()[0] == topic.id
+    doc = run_json(cli, "topics")
+    assert [t["id"] for t in doc["topics"]] == [topic.id]
+
+
+def test_check_and_plan_json_have_their_documented_keys(cli):
+    check = run_json(cli, "check", "--none")
+    assert {"level", "reasons", "actions", "emergency_number"} <= set(check)
+    plan = run_json(cli, "plan", "--since", "6h")
+    assert {"hours_since", "phase", "now", "next", "get_help_if"} <= set(plan)
+    signs = run_json(cli, "check", "--list")["signs"]
+    assert all({"id", "question", "level"} <= set(s) for s in signs)
+
+
+def test_json_format_pipes_into_python_json_tool(tmp_path, warm):
+    cmd = f"{sys.executable} -m soreadvisor explain --format json | {sys.executable} -m json.tool"
+    proc = subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["causes"]
+
+
+# --- colour ------------------------------------------------------------------------------
+
+
+def test_rich_with_color_always_has_colour(cli):
+    assert SGR.search(cli("explain", "--format", "rich", "--color", "always").out)
+
+
+def test_rich_with_color_never_has_none(cli, monkeypatch):
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert "\x1b" not in cli("explain", "--format", "rich", "--color", "never").out
+
+
+def test_force_color_colours_rich_output_in_a_pipe(cli, monkeypatch):
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert SGR.search(cli("explain", "--format", "rich").out)
+
+
+def test_no_color_beats_force_color(cli, monkeypatch):
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b" not in cli("explain", "--format", "rich").out
+
+
+def test_no_color_beats_force_color_in_a_real_process(sh, warm):
+    result = sh("cope", "--format", "rich", env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
+    assert result.code == 0 and "\x1b" not in result.out
+    result = sh("cope", "--format", "rich", env={"FORCE_COLOR": "1"})
+    assert SGR.search(result.out)
+
+
+def test_plain_never_has_colour_even_when_forced(cli, monkeypatch):
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert "\x1b" not in cli("cope", "--format", "plain", "--color", "always").out
+
+
+# --- on a real terminal -------------------------------------------------------------------
+
+
+def run_on_tty(*args: str, env: dict[str, str | None] | None = None, timeout: float = 30):
+    """Run soreadvisor with a pseudo-terminal as stdin, stdout and stderr."""
+    full = dict(os.environ)
+    for key, value in (env or {}).items():
+        if value is None:
+            full.pop(key, None)
+        else:
+            full[key] = value
+    full["COLUMNS"] = "100"
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: become soreadvisor
+        try:
+            os.execve(sys.executable, [sys.executable, "-m", "soreadvisor", *args], full)
+        finally:
+            os._exit(127)
+    chunks, deadline = [], time.monotonic() + timeout
+    try:
+        while True:
+            ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                os.kill(pid, 9)
+                pytest.fail(f"soreadvisor {' '.join(args)} did not finish on a terminal")
+            try:
+                data = os.read(fd, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not data:
+                break
+            chunks.append(data)
+    finally:
+        _, status = os.waitpid(pid, 0)
+        os.close(fd)
+    text = b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
+    return os.waitstatus_to_exitcode(status), text
+
+
+def test_on_a_terminal_auto_is_rich_with_colour(topic, warm):
+    code, out = run_on_tty("explain", env={"TERM": "xterm-256color", "NO_COLOR": None,
+                                           "FORCE_COLOR": None})
+    assert code == 0
+    assert SGR.search(out)
+    assert topic.causes[0].title in SGR.sub("", out)
+
+
+def test_term_dumb_on_a_terminal_gives_plain_text_without_escape_codes(cli, warm):
+    code, out = run_on_tty("explain", env={"TERM": "dumb", "NO_COLOR": None,
+                                           "FORCE_COLOR": None})
+    assert code == 0
+    assert "\x1b" not in out
+    assert out == cli("explain", "--format", "plain").out
+
+
+def test_no_color_on_a_terminal_keeps_rich_layout_without_colour(cli, warm):
+    code, out = run_on_tty("explain", env={"TERM": "xterm-256color", "NO_COLOR": "1"})
+    assert code == 0
+    assert not SGR.search(out)
+    assert out != cli("explain", "--format", "plain").out.replace("\r\n", "\n")
+
+
+# --- errors ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args,wanted,suggestion", [
+    (["explain", "lactic-acd"], "lactic-acd", "lactic-acid"),
+    (["explain", "--topic", "foot-massage"], "foot-massage", "foot-massage-leg-soreness"),
+    (["cope", "--topic", "foot-massage-leg-sorenes"], "foot-massage-leg-sorenes",
+     "foot-massage-leg-soreness"),
+    (["check", "--symptom", "chest-pains"], "chest-pains", "chest-pain"),
+    (["cope", "--condition", "raynaud"], "raynaud", "raynauds"),
+    (["cope", "--medication", "anticoagulants"], "anticoagulants", "anticoagulant"),
+    (["plan", "--since", "6h", "--condition", "diabetic"], "diabetic", "diabetes"),
+])
+def test_a_misspelt_id_exits_non_zero_with_did_you_mean_on_stderr(cli, args, wanted, suggestion):
+    result = cli(*args)
+    assert result.code != 0
+    assert result.out == ""
+    assert "did you mean" in result.err
+    assert wanted in result.err and suggestion in result.err
+    assert len(result.err.strip().splitlines()) == 1
+    assert "Traceback" not in result.err
+
+
+def test_an_unknown_cause_far_from_any_lists_the_valid_ones(cli, topic):
+    result = cli("explain", "zzz")
+    assert result.code != 0
+    for cause in topic.causes:
+        assert cause.id in result.err
+
+
+def test_unknown_ids_give_no_traceback_in_a_real_process(sh, warm):
+    result = sh("explain", "lactic-acd")
+    assert result.code != 0
+    assert "did you mean" in result.err and "Traceback" not in result.err
+    assert result.out == ""
+
+
+@pytest.mark.parametrize("args", [
+    ["cope", "--severity", "extreme"],
+    ["explain", "--format", "html"],
+    ["explain", "--color", "sometimes"],
+    ["nonsense"],
+    ["cope", "--age", "-4"],
+])
+def test_bad_usage_exits_2_with_a_message_and_no_traceback(cli, args):
+    result = cli(*args)
+    assert result.code == 2
+    assert result.err.strip() and "Traceback" not in result.err
+
+
+# --- version and help -------------------------------------------------------------------------
+
+
+def test_version_prints_the_package_version(cli):
+    result = cli("--version")
+    assert result.code == 0
+    assert result.out.strip() == f"soreadvisor {soreadvisor.__version__}"
+
+
+def command_paths() -> tuple[list[list[str]], list[list[str]]]:
+    """Every leaf command and every group, as the words typed after `soreadvisor`."""
+    leaves, groups = [], []
+
+    def walk(cmd, path: list[str]) -> None:
+        sub = getattr(cmd, "commands", None)
+        if sub:
+            if path:
+                groups.append(path)
+            for name, child in sub.items():
+                if not getattr(child, "hidden", False):
+                    walk(child, [*path, name])
+        else:
+            leaves.append(path)
+
+    walk(typer.main.get_command(app), [])
+    return leaves, groups
+
+
+LEAVES, GROUPS = command_paths()
+
+
+def test_the_commands_of_the_issues_exist():
+    names = {" ".join(p) for p in LEAVES}
+    expected = {"explain", "cope", "prevent", "sources", "search", "topics", "check", "plan",
+                "profile set", "profile show", "profile clear", "profile path", "kb path",
+                "kb check", "kb schema"}
+    assert expected <= names
+
+
+@pytest.mark.parametrize("path", [[], *LEAVES], ids=lambda p: " ".join(p) or "soreadvisor")
+def test_help_of_every_command_has_an_example(cli, path):
+    result = cli(*path, "--help")
+    assert result.code == 0
+    assert "Example" in result.out
+    assert " ".join(["soreadvisor", *path]) in " ".join(result.out.split())
+
+
+def test_help_of_every_command_group_has_an_example(cli):
+    missing = [" ".join(g) for g in GROUPS if "Example" not in cli(*g, "--help").out]
+    assert not missing
+
+
+def test_no_arguments_shows_help(cli):
+    result = cli()
+    assert "Usage" in result.out + result.err
+    assert "Traceback" not in result.err
+
+
+# --- real processes: python -m, pipes ------------------------------------------------------
+
+
+def test_python_m_soreadvisor_works(sh, topic):
+    result = sh("--version")
+    assert result.code == 0 and result.out.strip() == f"soreadvisor {soreadvisor.__version__}"
+    result = sh("explain")
+    assert result.code == 0
+    assert topic.title in result.out.splitlines()[0]
+    assert "\x1b" not in result.out
+
+
+def shell(cmd: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, timeout=timeout)
+
+
+SOREADVISOR = f"{sys.executable} -m soreadvisor"
+
+
+def test_explain_piped_into_head_prints_the_first_line_and_no_traceback(cli, warm):
+    proc = shell(f"{SOREADVISOR} explain | head -n 1")
+    assert proc.returncode == 0
+    assert proc.stderr == ""
+    assert proc.stdout == cli("explain", "--format", "plain").out.splitlines()[0] + "\n"
+
+
+@pytest.mark.parametrize("args", ["explain", "sources --format json", "cope --severity high",
+                                  "check --list", "explain --format rich --color always",
+                                  "kb schema"])
+def test_a_reader_that_goes_away_leaves_no_traceback(args, warm):
+    proc = shell(f"{SOREADVISOR} {args} | true")
+    assert proc.stderr == ""
+
+
+def test_a_closed_pipe_is_not_reported_as_not_found(warm):
+    proc = shell(f"{SOREADVISOR} sources --format json | true; echo ${{PIPESTATUS[0]}}")
+    assert int(proc.stdout.strip()) in (0, 141)
+
+
+def test_cope_high_redirected_to_a_notes_file_has_no_escape_codes(tmp_path, topic, warm):
+    notes = tmp_path / "notes.md"
+    proc = shell(f"cd {tmp_path} && {SOREADVISOR} cope --severity high > {notes}")
+    assert proc.returncode == 0 and proc.stderr == ""
+    text = notes.read_text()
+    assert "\x1b" not in text
+    emergency = [s.text for s in topic.triage.signs if s.level == "emergency"]
+    assert all(sign in text for sign in emergency)
+
+
+def test_a_closed_stdout_is_one_error_line_not_a_crash(warm):
+    proc = shell(f"{SOREADVISOR} explain >&-")
+    assert proc.returncode != 0
+    assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
