@@ -302,7 +302,7 @@ def _python(code: str, *args: str, **kw) -> subprocess.Popen:
 
 def test_two_processes_logging_200_each_at_once_all_400_land(tmp_path):
     data = tmp_path / "fresh"  # neither finds a file: both race to create it too
-    start = str(time.time() + 1.0)
+    start = str(time.time() + 3.0)  # both imported and waiting, even on a busy machine
     procs = [_python(WRITER, str(data), tag, start, stderr=subprocess.PIPE) for tag in ("a", "b")]
     for p in procs:
         _, err = p.communicate(timeout=60)

@@ -389,11 +389,19 @@ def _connect(path: Path, mode: str) -> sqlite3.Connection:
 
 def _check(path: Path, con: sqlite3.Connection) -> int:
     """The file's schema version, or a DiaryError if it is not a diary we can use."""
-    try:
+    own = not con.in_transaction  # read all three from one snapshot, or a diary
+    try:  # being created by another process at this moment looks like a stranger's
+        if own:
+            con.execute("BEGIN")
         app_id = con.execute("PRAGMA application_id").fetchone()[0]
         version = con.execute("PRAGMA user_version").fetchone()[0]
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if own:
+            con.execute("COMMIT")
     except sqlite3.DatabaseError as exc:
+        if own and con.in_transaction:
+            with suppress(sqlite3.Error):
+                con.execute("ROLLBACK")
         if _is_damage(exc):
             raise _damaged(path, "not an SQLite database, or damaged") from None
         raise
