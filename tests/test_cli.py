@@ -296,9 +296,6 @@ def test_no_color_beats_force_color_in_a_real_process(sh, warm):
     assert SGR.search(result.out)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: with TERM=dumb Rich drops colour even though "
-                   "--color always asked for it (render/terminal.py lets Rich auto-detect the "
-                   "colour system; an explicit one, e.g. 'standard', would keep it)")
 def test_color_always_wins_over_term_dumb(cli, monkeypatch):
     monkeypatch.setenv("TERM", "dumb")
     assert SGR.search(cli("explain", "--format", "rich", "--color", "always").out)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from ..errors import UserError
 from ..kb.models import Phase, Timeline, Topic
 from ..report import Item, Report, Section
@@ -31,7 +33,9 @@ def plan(topic: Topic, hours: float, profile: Profile) -> Report:
     report = new_report(topic, "plan", f"{topic.title}: {_ago(hours)} after the massage")
     report.headline = f"{phase.title}: {phase.summary}"
     report.tone = "warning" if phase is timeline.phases[-1] and len(timeline.phases) > 1 else "info"
-    report.meta.update(hours_since=round(hours, 1), phase=phase.id, phase_title=phase.title)
+    # Rounded down, so the hours shown never pass a boundary the phase has not.
+    shown = math.floor(hours * 10) / 10
+    report.meta.update(hours_since=shown, phase=phase.id, phase_title=phase.title)
     report.add(
         Section("now", "What to do now", [Item(title=t) for t in phase.now], shape="strings")
     )

@@ -120,7 +120,8 @@ def check_report(topic: Topic, result: Assessment, profile: Profile) -> Report:
     rank = [lv.id for lv in triage.levels].index(level.id)
     top = len(triage.levels) - 1
     report = new_report(topic, "check", f"{topic.title}: warning-sign check")
-    report.headline = f"{level.title} ({level.timeframe})"
+    report.headline = level.title
+    report.intro = f"Time frame: {level.timeframe}."
     report.tone = "critical" if rank >= top - 1 and rank > 0 else ("warning" if rank else "info")
     report.meta.update(
         level=level.id,
@@ -144,7 +145,7 @@ def check_report(topic: Topic, result: Assessment, profile: Profile) -> Report:
     elif rank == top - 1:
         actions.append(urgent_line(triage, region))
     actions.append(level.if_worse)
-    if rank < top and region is not None:
+    if rank < top:  # the number to call should it get worse
         actions.append(emergency_line(triage, region))
     report.add(
         Section(

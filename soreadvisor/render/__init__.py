@@ -17,9 +17,10 @@ from ..report import Report
 FORMATS = ("auto", "rich", "plain", "markdown", "json")
 COLORS = ("auto", "always", "never")
 
-# C0 controls other than tab and newline, DEL, and C1 controls: shown as
-# visible escapes so knowledge text can never drive the terminal.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 controls other than tab and newline, DEL, C1 controls and the Unicode
+# direction overrides: shown as visible escapes so knowledge text can never
+# drive the terminal or reorder what is shown.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 # For a terminal or pipe that cannot take UTF-8 (PYTHONIOENCODING=ascii, an
@@ -57,7 +58,12 @@ def encodable(text: str, stream: TextIO) -> str:
 
 def safe(text: str) -> str:
     """Text from a knowledge file, made inert for a terminal."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return _CONTROL.sub(_visible, text)
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def one_line(text: str) -> str:

@@ -52,7 +52,8 @@ def to_markdown(report: Report) -> str:
         out += ["## Sources", ""]
         for n, ref in enumerate(report.references, 1):
             flag = " (unverified)" if not ref.verified else ""
-            url = f" <{one_line(ref.url)}>" if ref.url and " " not in ref.url else ""
+            web = ref.url and ref.url.startswith(("https://", "http://")) and " " not in ref.url
+            url = f" <{one_line(ref.url)}>" if web and ref.url else ""
             out.append(f"{n}. \\[{md(ref.id)}\\] {md(ref.citation)}{flag}{url}")
         out.append("")
     return "\n".join(out)

@@ -11,6 +11,7 @@ the run put together (measured with cProfile).
 
 from __future__ import annotations
 
+import os
 from typing import TextIO
 
 from rich.console import Console
@@ -140,7 +141,10 @@ def print_rich(report: Report, stream: TextIO, color: bool) -> None:
         emoji=False,
         highlight=False,
         no_color=not color,
-        color_system="auto" if color else None,
+        # Rich finds no colours on TERM=dumb; --color always still wants them.
+        color_system=("standard" if os.environ.get("TERM") == "dumb" else "auto")
+        if color
+        else None,
         force_terminal=color or None,
     )
     page = _Page(console, stream)
