@@ -7,7 +7,6 @@ atomically, so an interrupted save never leaves half a file.
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, fields
 from pathlib import Path
 
 from . import paths
@@ -31,7 +30,7 @@ def load() -> Profile:
 
     try:
         data = json.loads(raw)
-        known = {f.name for f in fields(Profile)}
+        known = set(Profile.FIELDS)
         if not isinstance(data, dict) or set(data) - known:
             raise ValueError
         profile = Profile(**data)
@@ -58,7 +57,7 @@ def save(profile: Profile) -> Path:
         tmp = path.with_name(f".profile.{os.getpid()}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(asdict(profile), fh, indent=2)
+            json.dump(profile.as_dict(), fh, indent=2)
             fh.write("\n")
         os.replace(tmp, path)
     except OSError as exc:

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from ..kb.models import Caution, Option, Remedy, Severity, Topic
 from ..report import Field, Item, Report, Section
 from .common import finish, new_report, warning_signs_section
 from .profile import Profile, is_general, matched_by
 
+# Plain classes, not @dataclass: generating dataclass methods costs about a
+# millisecond per class on every start-up (python -X importtime).
 
-@dataclass
+
 class Fit:
     """How one remedy (or option) fits a person: advised or not, and why."""
 
-    advised: bool = True
-    reasons: list[str] = field(default_factory=list)  # why not advised
-    warnings: list[str] = field(default_factory=list)  # advised, with care
-    general: list[str] = field(default_factory=list)  # cautions for everyone
+    def __init__(self) -> None:
+        self.advised = True
+        self.reasons: list[str] = []  # why not advised
+        self.warnings: list[str] = []  # advised, with care
+        self.general: list[str] = []  # cautions for everyone
 
 
 def fit(cautions: list[Caution], profile: Profile, topic: Topic) -> Fit:
@@ -37,11 +38,11 @@ def fit(cautions: list[Caution], profile: Profile, topic: Topic) -> Fit:
     return result
 
 
-@dataclass
 class RemedyFit:
-    remedy: Remedy
-    fit: Fit
-    options: list[tuple[Option, Fit]]
+    def __init__(self, remedy: Remedy, fit: Fit, options: list[tuple[Option, Fit]]):
+        self.remedy = remedy
+        self.fit = fit
+        self.options = options
 
     @property
     def advised(self) -> bool:

@@ -2,20 +2,41 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from ..errors import did_you_mean
 from ..kb.models import Caution, Topic
 from ..report import Report
 
+# Plain classes, not @dataclass: generating dataclass methods costs about a
+# millisecond per class on every start-up (python -X importtime).
 
-@dataclass
+
 class Profile:
-    conditions: list[str] = field(default_factory=list)
-    medications: list[str] = field(default_factory=list)
-    age: int | None = None
-    pregnant_weeks: int | None = None
-    region: str | None = None
+    """Facts about the person that change the advice; all optional."""
+
+    FIELDS = ("conditions", "medications", "age", "pregnant_weeks", "region")
+
+    def __init__(
+        self,
+        conditions: list[str] | None = None,
+        medications: list[str] | None = None,
+        age: int | None = None,
+        pregnant_weeks: int | None = None,
+        region: str | None = None,
+    ):
+        self.conditions = conditions if conditions is not None else []
+        self.medications = medications if medications is not None else []
+        self.age = age
+        self.pregnant_weeks = pregnant_weeks
+        self.region = region
+
+    def as_dict(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in self.FIELDS}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Profile) and self.as_dict() == other.as_dict()
+
+    def __repr__(self) -> str:
+        return f"Profile({self.as_dict()})"
 
     def is_empty(self) -> bool:
         return self == Profile()

@@ -9,7 +9,6 @@ knowledge base names (emergency and urgent).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from ..errors import UserError, did_you_mean
 from ..kb.models import Level, Region, Sign, Topic, Triage
@@ -38,20 +37,26 @@ def triage_of(topic: Topic) -> Triage:
     return topic.triage
 
 
-@dataclass
+# Plain classes, not @dataclass: generating dataclass methods costs about a
+# millisecond per class on every start-up (python -X importtime).
+
+
 class Reason:
-    kind: str  # "sign" or "rule"
-    id: str
-    text: str
-    level: str
-    references: list[str]
+    """A sign or rule that was met, and the level it gives."""
+
+    def __init__(self, kind: str, id: str, text: str, level: str, references: list[str]):
+        self.kind = kind  # "sign" or "rule"
+        self.id = id
+        self.text = text
+        self.level = level
+        self.references = references
 
 
-@dataclass
 class Assessment:
-    level: Level
-    reasons: list[Reason]
-    clot: bool
+    def __init__(self, level: Level, reasons: list[Reason], clot: bool):
+        self.level = level
+        self.reasons = reasons
+        self.clot = clot
 
 
 def validate_signs(triage: Triage, ids: Iterable[str]) -> set[str]:

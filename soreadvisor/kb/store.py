@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import pickle
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,13 +39,13 @@ class KnowledgeError(UserError):
         super().__init__(str(problems[0]) + (extra if len(problems) > 1 else ""))
 
 
-@dataclass
 class KnowledgeBase:
     """The built-in topics plus the user's (a directory or a single file)."""
 
-    user_path: Path | None
-    builtin_dir: Path
-    explicit: bool = False  # the user path was given (--kb / SOREADVISOR_KB)
+    def __init__(self, user_path: Path | None, builtin_dir: Path, explicit: bool = False):
+        self.user_path = user_path
+        self.builtin_dir = builtin_dir
+        self.explicit = explicit  # the user path was given (--kb / SOREADVISOR_KB)
 
     @classmethod
     def from_env(cls, kb: Path | None = None) -> KnowledgeBase:
