@@ -1,12 +1,15 @@
 """Reading one knowledge file: safe, bounded, with a line:column for every value.
 
 The only place that parses YAML. A file is refused (with its position) when
-it is too big, not UTF-8, nested too deeply, uses anchors or aliases (the
-"billion laughs" expansion), repeats a key, or has a non-text key.
+it is too big, not a regular file, not UTF-8, nested too deeply, uses anchors
+or aliases (the "billion laughs" expansion), repeats a key, or has a non-text key.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +17,15 @@ from typing import Any
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 32
 _COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+# A file name or key from a knowledge file may carry control characters: a
+# problem line shows them as visible escapes (and stays one line).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 Path_ = tuple[str | int, ...]
 
@@ -26,7 +38,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+        text = f"{self.file}:{self.line}:{self.column}: {self.message}"
+        return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 class FileProblems(Exception):
@@ -62,18 +75,29 @@ def read_doc(path: Path) -> Doc:
     """Parse ``path`` into a Doc, or raise FileProblems with positions."""
     name = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
+        # O_NONBLOCK: a FIFO must not block the open; fstat then refuses it,
+        # and a device such as /dev/zero, before anything is read.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with open(fd, "rb") as fh:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                raise FileProblems([Problem(name, 1, 1, "not a regular file")])
+            size = st.st_size
+            raw = fh.read(MAX_BYTES + 1) if size <= MAX_BYTES else b""
+        if size > MAX_BYTES or len(raw) > MAX_BYTES:  # or it grew while we looked
+            what = f"{size:,}" if size > MAX_BYTES else f"more than {MAX_BYTES:,}"
             raise FileProblems(
-                [Problem(name, 1, 1, f"file is {size:,} bytes; the limit is {MAX_BYTES:,}")]
+                [Problem(name, 1, 1, f"file is {what} bytes; the limit is {MAX_BYTES:,}")]
             )
-        raw = path.read_bytes()
     except OSError as exc:
         raise FileProblems([Problem(name, 1, 1, f"cannot read: {exc.strerror or exc}")]) from None
     return parse_doc(raw, name)
 
 
 def parse_doc(raw: bytes, name: str) -> Doc:
+    for bom, encoding in _WIDE_BOMS:
+        if raw.startswith(bom):
+            raise FileProblems([Problem(name, 1, 1, f"{encoding} text; save it as UTF-8")])
     if b"\x00" in raw:
         raise FileProblems([Problem(name, 1, 1, "binary file, not YAML text")])
     try:

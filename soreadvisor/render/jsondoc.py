@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from ..report import JSON_SCHEMA_VERSION, Item, Report
@@ -49,6 +50,12 @@ def to_dict(report: Report) -> dict[str, Any]:
     return doc
 
 
+# json.dumps escapes C0 controls but leaves DEL and the C1 controls (e.g. U+009B,
+# CSI) raw; they can only occur inside strings, so \u escapes keep the JSON exact.
+_RAW_CONTROL = re.compile("[\x7f-\x9f]")
+
+
 def to_json(report: Report, ascii_only: bool = False) -> str:
     """The report as JSON; ``ascii_only`` escapes non-ASCII losslessly (\\uXXXX)."""
-    return json.dumps(to_dict(report), indent=2, ensure_ascii=ascii_only) + "\n"
+    text = json.dumps(to_dict(report), indent=2, ensure_ascii=ascii_only) + "\n"
+    return _RAW_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
