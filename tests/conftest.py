@@ -70,12 +70,17 @@ def cli(capsys: pytest.CaptureFixture[str]):
 def sh():
     """Run soreadvisor as a real process with piped stdout/stderr."""
 
-    def run(*args: str, env: dict[str, str] | None = None, input: str | None = None,
-            timeout: float = 60) -> Result:
+    def run(
+        *args: str, env: dict[str, str] | None = None, input: str | None = None, timeout: float = 60
+    ) -> Result:
         full_env = dict(os.environ, **(env or {}))
         proc = subprocess.run(
             [sys.executable, "-m", "soreadvisor", *args],
-            capture_output=True, text=True, env=full_env, input=input, timeout=timeout,
+            capture_output=True,
+            text=True,
+            env=full_env,
+            input=input,
+            timeout=timeout,
             stdin=None if input is not None else subprocess.DEVNULL,
         )
         return Result(proc.returncode, proc.stdout, proc.stderr)

@@ -285,8 +285,13 @@ def test_the_result_on_a_terminal_is_shown_after_the_questions(session, topic):
 
 
 def test_profile_options_apply_to_the_interview(session, topic):
-    s, asked = interview(session, topic, lambda sign: "y" if sign.id == "large-bruising" else "n",
-                         "--medication", "anticoagulant")
+    s, asked = interview(
+        session,
+        topic,
+        lambda sign: "y" if sign.id == "large-bruising" else "n",
+        "--medication",
+        "anticoagulant",
+    )
     assert s.wait() == 0
     assert s.result()["level"] == "urgent"
 
@@ -296,9 +301,13 @@ def test_profile_options_apply_to_the_interview(session, topic):
 
 def test_without_a_terminal_or_flags_it_exits_at_once_and_says_how(topic):
     start = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-m", "soreadvisor", "check"],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "soreadvisor", "check"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:  # stdin is an open pipe that never sends anything: it must not wait on it
         out, err = proc.communicate(timeout=20)
     except subprocess.TimeoutExpired:

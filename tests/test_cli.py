@@ -136,8 +136,11 @@ def test_cope_markdown_can_be_appended_to_notes(cli, tmp_path):
     with notes.open("a") as fh:
         fh.write(cli("cope", "--severity", "high", "--format", "markdown").out)
     tokens = MarkdownIt("commonmark").parse(notes.read_text())
-    titles = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"
-              and t.tag == "h1"]
+    titles = [
+        tokens[i + 1].content
+        for i, t in enumerate(tokens)
+        if t.type == "heading_open" and t.tag == "h1"
+    ]
     assert titles[0] == "My notes" and len(titles) == 2
 
 
@@ -211,8 +214,9 @@ def test_sources_lists_every_reference_numbered_with_verdict_counts(cli, topic):
     doc = run_json(cli, "sources")
     assert [r["id"] for r in doc["references"]] == [r.id for r in topic.references]
     counts = Counter(i.evidence.verdict for i in [*topic.causes, *topic.remedies, *topic.tips])
-    assert doc["verdict_counts"] == {v: counts.get(v, 0)
-                                     for v in ("supported", "mixed", "unsupported", "myth")}
+    assert doc["verdict_counts"] == {
+        v: counts.get(v, 0) for v in ("supported", "mixed", "unsupported", "myth")
+    }
     plain = cli("sources", "--format", "plain").out
     for n, ref in enumerate(topic.references, 1):
         assert re.search(rf"^{n}\. .*{re.escape(ref.citation)}", plain, re.M), ref.id
@@ -346,16 +350,16 @@ def run_on_tty(*args: str, env: dict[str, str | None] | None = None, timeout: fl
 
 
 def test_on_a_terminal_auto_is_rich_with_colour(topic, warm):
-    code, out = run_on_tty("explain", env={"TERM": "xterm-256color", "NO_COLOR": None,
-                                           "FORCE_COLOR": None})
+    code, out = run_on_tty(
+        "explain", env={"TERM": "xterm-256color", "NO_COLOR": None, "FORCE_COLOR": None}
+    )
     assert code == 0
     assert SGR.search(out)
     assert topic.causes[0].title in SGR.sub("", out)
 
 
 def test_term_dumb_on_a_terminal_gives_plain_text_without_escape_codes(cli, warm):
-    code, out = run_on_tty("explain", env={"TERM": "dumb", "NO_COLOR": None,
-                                           "FORCE_COLOR": None})
+    code, out = run_on_tty("explain", env={"TERM": "dumb", "NO_COLOR": None, "FORCE_COLOR": None})
     assert code == 0
     assert "\x1b" not in out
     assert out == cli("explain", "--format", "plain").out
@@ -371,16 +375,22 @@ def test_no_color_on_a_terminal_keeps_rich_layout_without_colour(cli, warm):
 # --- errors ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("args,wanted,suggestion", [
-    (["explain", "lactic-acd"], "lactic-acd", "lactic-acid"),
-    (["explain", "--topic", "foot-massage"], "foot-massage", "foot-massage-leg-soreness"),
-    (["cope", "--topic", "foot-massage-leg-sorenes"], "foot-massage-leg-sorenes",
-     "foot-massage-leg-soreness"),
-    (["check", "--symptom", "chest-pains"], "chest-pains", "chest-pain"),
-    (["cope", "--condition", "raynaud"], "raynaud", "raynauds"),
-    (["cope", "--medication", "anticoagulants"], "anticoagulants", "anticoagulant"),
-    (["plan", "--since", "6h", "--condition", "diabetic"], "diabetic", "diabetes"),
-])
+@pytest.mark.parametrize(
+    "args,wanted,suggestion",
+    [
+        (["explain", "lactic-acd"], "lactic-acd", "lactic-acid"),
+        (["explain", "--topic", "foot-massage"], "foot-massage", "foot-massage-leg-soreness"),
+        (
+            ["cope", "--topic", "foot-massage-leg-sorenes"],
+            "foot-massage-leg-sorenes",
+            "foot-massage-leg-soreness",
+        ),
+        (["check", "--symptom", "chest-pains"], "chest-pains", "chest-pain"),
+        (["cope", "--condition", "raynaud"], "raynaud", "raynauds"),
+        (["cope", "--medication", "anticoagulants"], "anticoagulants", "anticoagulant"),
+        (["plan", "--since", "6h", "--condition", "diabetic"], "diabetic", "diabetes"),
+    ],
+)
 def test_a_misspelt_id_exits_non_zero_with_did_you_mean_on_stderr(cli, args, wanted, suggestion):
     result = cli(*args)
     assert result.code != 0
@@ -405,13 +415,16 @@ def test_unknown_ids_give_no_traceback_in_a_real_process(sh, warm):
     assert result.out == ""
 
 
-@pytest.mark.parametrize("args", [
-    ["cope", "--severity", "extreme"],
-    ["explain", "--format", "html"],
-    ["explain", "--color", "sometimes"],
-    ["nonsense"],
-    ["cope", "--age", "-4"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["cope", "--severity", "extreme"],
+        ["explain", "--format", "html"],
+        ["explain", "--color", "sometimes"],
+        ["nonsense"],
+        ["cope", "--age", "-4"],
+    ],
+)
 def test_bad_usage_exits_2_with_a_message_and_no_traceback(cli, args):
     result = cli(*args)
     assert result.code == 2
@@ -451,9 +464,23 @@ LEAVES, GROUPS = command_paths()
 
 def test_the_commands_of_the_issues_exist():
     names = {" ".join(p) for p in LEAVES}
-    expected = {"explain", "cope", "prevent", "sources", "search", "topics", "check", "plan",
-                "profile set", "profile show", "profile clear", "profile path", "kb path",
-                "kb check", "kb schema"}
+    expected = {
+        "explain",
+        "cope",
+        "prevent",
+        "sources",
+        "search",
+        "topics",
+        "check",
+        "plan",
+        "profile set",
+        "profile show",
+        "profile clear",
+        "profile path",
+        "kb path",
+        "kb check",
+        "kb schema",
+    }
     assert expected <= names
 
 
@@ -502,9 +529,17 @@ def test_explain_piped_into_head_prints_the_first_line_and_no_traceback(cli, war
     assert proc.stdout == cli("explain", "--format", "plain").out.splitlines()[0] + "\n"
 
 
-@pytest.mark.parametrize("args", ["explain", "sources --format json", "cope --severity high",
-                                  "check --list", "explain --format rich --color always",
-                                  "kb schema"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        "explain",
+        "sources --format json",
+        "cope --severity high",
+        "check --list",
+        "explain --format rich --color always",
+        "kb schema",
+    ],
+)
 def test_a_reader_that_goes_away_leaves_no_traceback(args, warm):
     proc = shell(f"{SOREADVISOR} {args} | true")
     assert proc.stderr == ""

@@ -28,8 +28,11 @@ def applies(caution, profile: Profile) -> bool:
     return bool(
         set(caution.conditions) & set(profile.conditions)
         or set(caution.medications) & set(profile.medications)
-        or (caution.pregnant_from_weeks is not None and weeks is not None
-            and weeks >= caution.pregnant_from_weeks)
+        or (
+            caution.pregnant_from_weeks is not None
+            and weeks is not None
+            and weeks >= caution.pregnant_from_weeks
+        )
         or (caution.age_over is not None and age is not None and age > caution.age_over)
     )
 
@@ -67,12 +70,28 @@ def name_of(topic, named_id):
 
 # Every condition and medication id the topic defines (checked by the next test,
 # so the strategy cannot silently fall behind the knowledge base).
-CONDITIONS = ["raynauds", "cold-urticaria", "neuropathy", "diabetes",
-              "peripheral-arterial-disease", "kidney-disease", "liver-disease", "heart-disease",
-              "stomach-ulcer", "inflammatory-bowel-disease", "asthma", "bleeding-disorder",
-              "high-alcohol-use"]
-MEDICATIONS = ["anticoagulant", "aspirin", "nsaid-allergy", "paracetamol-products",
-               "epilepsy-or-tb-medicines"]
+CONDITIONS = [
+    "raynauds",
+    "cold-urticaria",
+    "neuropathy",
+    "diabetes",
+    "peripheral-arterial-disease",
+    "kidney-disease",
+    "liver-disease",
+    "heart-disease",
+    "stomach-ulcer",
+    "inflammatory-bowel-disease",
+    "asthma",
+    "bleeding-disorder",
+    "high-alcohol-use",
+]
+MEDICATIONS = [
+    "anticoagulant",
+    "aspirin",
+    "nsaid-allergy",
+    "paracetamol-products",
+    "epilepsy-or-tb-medicines",
+]
 
 profiles = st.builds(
     Profile,
@@ -122,8 +141,11 @@ def test_raynauds_rules_out_ice_and_says_why_in_plain_words(cli, topic):
     ice = remedies_json(cli, "--condition", "raynauds")["ice"]
     assert ice["advised"] is False
     reasons = " ".join(ice["reasons"])
-    avoid = [c for c in remedy(topic, "ice").cautions
-             if c.level == "avoid" and "raynauds" in c.conditions]
+    avoid = [
+        c
+        for c in remedy(topic, "ice").cautions
+        if c.level == "avoid" and "raynauds" in c.conditions
+    ]
     assert avoid, "the topic must carry an ice caution for Raynaud's"
     assert avoid[0].text in reasons
     assert name_of(topic, "raynauds") in reasons
@@ -156,8 +178,11 @@ def test_cope_json_remedies_carry_advised_reasons_and_evidence(cli, topic):
         assert isinstance(item["advised"], bool) and isinstance(item["reasons"], list)
         r = remedy(topic, item["id"])
         assert item["title"] == r.title and item["summary"] == r.summary
-        assert item["evidence"] == {"verdict": r.evidence.verdict, "summary": r.evidence.summary,
-                                    "references": r.evidence.references}
+        assert item["evidence"] == {
+            "verdict": r.evidence.verdict,
+            "summary": r.evidence.summary,
+            "references": r.evidence.references,
+        }
 
 
 def test_pregnancy_from_20_weeks_rules_out_ibuprofen_but_not_paracetamol(cli):
@@ -192,8 +217,12 @@ def test_a_softer_caution_is_a_warning_on_an_advised_remedy(cli, topic):
     pain = remedies_json(cli, "--condition", "asthma")["pain-relief"]
     assert pain["advised"] is True
     assert {o["id"]: o["advised"] for o in pain["options"]}["ibuprofen"] is True
-    warn = [c for o in remedy(topic, "pain-relief").options for c in o.cautions
-            if "asthma" in c.conditions]
+    warn = [
+        c
+        for o in remedy(topic, "pain-relief").options
+        for c in o.cautions
+        if "asthma" in c.conditions
+    ]
     assert warn and any(warn[0].text in w for w in pain["warnings"])
     assert name_of(topic, "asthma") in " ".join(pain["warnings"])
 
@@ -214,9 +243,16 @@ def test_a_remedy_whose_every_option_is_ruled_out_is_not_advised(cli, topic):
 def test_general_cautions_are_shown_to_everyone(cli, topic):
     for item in remedies_json(cli, "--severity", "high", "--no-profile").values():
         r = remedy(topic, item["id"])
-        general = [c.text for c in r.cautions
-                   if not (c.conditions or c.medications or c.pregnant_from_weeks is not None
-                           or c.age_over is not None)]
+        general = [
+            c.text
+            for c in r.cautions
+            if not (
+                c.conditions
+                or c.medications
+                or c.pregnant_from_weeks is not None
+                or c.age_over is not None
+            )
+        ]
         shown = " ".join(item.get("cautions", []) + item.get("warnings", []))
         for text in general:
             assert text in shown, (r.id, text)
@@ -289,4 +325,3 @@ def test_remedies_show_how_when_and_evidence(cli, topic):
             assert " ".join(r.how.split()) in flat
             assert " ".join(r.when.split()) in flat
             assert " ".join(r.evidence.summary.split()) in flat
-

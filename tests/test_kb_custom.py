@@ -62,8 +62,7 @@ def test_kb_path_prints_a_directory_under_the_private_home(cli, private_home):
     assert private_home in path.parents
 
 
-def test_kb_path_follows_platform_conventions_without_soreadvisor_home(cli, tmp_path,
-                                                                       monkeypatch):
+def test_kb_path_follows_platform_conventions_without_soreadvisor_home(cli, tmp_path, monkeypatch):
     monkeypatch.delenv("SOREADVISOR_HOME")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))

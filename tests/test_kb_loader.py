@@ -124,11 +124,14 @@ def test_every_duplicate_key_is_reported():
     assert [p.line for p in problems] == [2, 5]
 
 
-@pytest.mark.parametrize("raw,line", [
-    (b"a: &x [1, 2]\nb: 1\n", 1),
-    (b"a: 1\nb: *x\n", 2),
-    (b"a: 1\nb:\n  <<: {c: 1}\n", 3),
-])
+@pytest.mark.parametrize(
+    "raw,line",
+    [
+        (b"a: &x [1, 2]\nb: 1\n", 1),
+        (b"a: 1\nb: *x\n", 2),
+        (b"a: 1\nb:\n  <<: {c: 1}\n", 3),
+    ],
+)
 def test_anchors_aliases_and_merge_keys_are_refused_with_their_line(raw, line):
     (p,) = problems_of(raw)
     assert p.line == line
@@ -179,12 +182,15 @@ def test_an_empty_file_is_a_problem_not_a_crash(raw):
     assert problems_of(raw)
 
 
-@pytest.mark.parametrize("template", [
-    'a: 1\nb: !!python/object/apply:os.system ["touch {marker}"]\n',
-    "a: 1\nb: !!python/object/apply:os.system {{args: [touch {marker}]}}\n",
-    "a: 1\nb: !!python/name:os.system {marker}\n",
-    "a: 1\nb: !custom [{marker}]\n",
-])
+@pytest.mark.parametrize(
+    "template",
+    [
+        'a: 1\nb: !!python/object/apply:os.system ["touch {marker}"]\n',
+        "a: 1\nb: !!python/object/apply:os.system {{args: [touch {marker}]}}\n",
+        "a: 1\nb: !!python/name:os.system {marker}\n",
+        "a: 1\nb: !custom [{marker}]\n",
+    ],
+)
 def test_python_and_unknown_tags_are_refused_and_never_run(tmp_path, template):
     marker = tmp_path / "pwned"
     (p,) = problems_of(template.format(marker=marker).encode())

@@ -128,50 +128,131 @@ def line_of(text: str, needle: str, occurrence: int = 1) -> int:
 CASES = [
     ("wrong-type", edit("title: First remedy", "title: 42"), ("title: 42", 1), ["title"]),
     ("yaml11-boolean", edit("title: First cause", "title: no"), ("title: no", 1), ["title"]),
-    ("date-as-text", edit("summary: A tip.", "summary: 2024-01-01"), ("2024-01-01", 1),
-     ["summary"]),
+    (
+        "date-as-text",
+        edit("summary: A tip.", "summary: 2024-01-01"),
+        ("2024-01-01", 1),
+        ["summary"],
+    ),
     ("list-for-text", edit("how: Like this.", "how: [a, b]"), ("how: [a, b]", 1), ["how"]),
     ("missing-field", edit("    how: Like this.\n", ""), ("- id: first-remedy", 1), ["how"]),
-    ("unknown-field", edit("    when: Now.\n", "    when: Now.\n    colour: red\n"),
-     ("colour: red", 1), ["colour", "unknown"]),
-    ("bad-verdict", edit("verdict: myth", "verdict: maybe"), ("verdict: maybe", 1),
-     ["verdict", "supported"]),
-    ("bad-severity", edit("severities: [low]", "severities: [low, extreme]"),
-     ("severities:", 1), ["severities"]),
-    ("unknown-reference", edit("references: [R2]", "references: [R2, R9]"),
-     ("[R2, R9]", 1), ["R9"]),
-    ("no-reference", edit("references: [R2]", "references: []"), ("references: []", 1),
-     ["reference"]),
-    ("duplicate-id", edit("tips:\n", "tips:\n  - id: first-tip\n    title: Again\n"
-                                     "    summary: s\n    evidence: {verdict: myth, summary: s,"
-                                     " references: [R1]}\n"),
-     ("- id: first-tip", 2), ["duplicate", "first-tip"]),
-    ("duplicate-reference", edit("  - id: R2\n", "  - id: R1\n"), ("- id: R1", 2),
-     ["duplicate", "R1"]),
-    ("bad-id-case", edit("id: first-cause", "id: First_Cause"), ("First_Cause", 1),
-     ["First_Cause", "lowercase"]),
-    ("bad-id-space", edit("id: first-tip", "id: first tip"), ("id: first tip", 1),
-     ["first tip", "lowercase"]),
+    (
+        "unknown-field",
+        edit("    when: Now.\n", "    when: Now.\n    colour: red\n"),
+        ("colour: red", 1),
+        ["colour", "unknown"],
+    ),
+    (
+        "bad-verdict",
+        edit("verdict: myth", "verdict: maybe"),
+        ("verdict: maybe", 1),
+        ["verdict", "supported"],
+    ),
+    (
+        "bad-severity",
+        edit("severities: [low]", "severities: [low, extreme]"),
+        ("severities:", 1),
+        ["severities"],
+    ),
+    (
+        "unknown-reference",
+        edit("references: [R2]", "references: [R2, R9]"),
+        ("[R2, R9]", 1),
+        ["R9"],
+    ),
+    (
+        "no-reference",
+        edit("references: [R2]", "references: []"),
+        ("references: []", 1),
+        ["reference"],
+    ),
+    (
+        "duplicate-id",
+        edit(
+            "tips:\n",
+            "tips:\n  - id: first-tip\n    title: Again\n"
+            "    summary: s\n    evidence: {verdict: myth, summary: s,"
+            " references: [R1]}\n",
+        ),
+        ("- id: first-tip", 2),
+        ["duplicate", "first-tip"],
+    ),
+    (
+        "duplicate-reference",
+        edit("  - id: R2\n", "  - id: R1\n"),
+        ("- id: R1", 2),
+        ["duplicate", "R1"],
+    ),
+    (
+        "bad-id-case",
+        edit("id: first-cause", "id: First_Cause"),
+        ("First_Cause", 1),
+        ["First_Cause", "lowercase"],
+    ),
+    (
+        "bad-id-space",
+        edit("id: first-tip", "id: first tip"),
+        ("id: first tip", 1),
+        ["first tip", "lowercase"],
+    ),
     ("bad-topic-id", edit("id: tiny", "id: Tiny"), ("id: Tiny", 1), ["Tiny"]),
-    ("id-not-file-name", edit("id: tiny", "id: other-topic"), ("id: other-topic", 1),
-     ["other-topic", "tiny"]),
-    ("schema-version", edit("schema_version: 1", "schema_version: 99"), ("schema_version", 1),
-     ["schema_version"]),
-    ("duplicate-key", edit("    summary: A cause.\n", "    summary: A cause.\n    summary: B.\n"),
-     ("summary: B.", 1), ["duplicate", "summary"]),
-    ("unknown-condition", edit("conditions: [first-condition]", "conditions: [martian-flu]"),
-     ("martian-flu", 1), ["martian-flu"]),
-    ("unknown-sign-in-rule", edit("all_of: [[red-leg]]", "all_of: [[red-leg, blue-leg]]"),
-     ("blue-leg", 1), ["blue-leg"]),
-    ("unknown-level", edit("      level: help\n      references: [R1]\n  rules:",
-                           "      level: panic\n      references: [R1]\n  rules:"),
-     ("level: panic", 1), ["panic"]),
-    ("phases-out-of-order", edit("from_hours: 48", "from_hours: 0"), ("from_hours: 0", 2),
-     ["order"]),
-    ("first-phase-not-zero", edit("from_hours: 0", "from_hours: 6"), ("- id: early", 1),
-     ["from_hours"]),
-    ("malformed", edit("    title: First tip", "    title: First: tip"), ("First: tip", 1),
-     ["YAML"]),
+    (
+        "id-not-file-name",
+        edit("id: tiny", "id: other-topic"),
+        ("id: other-topic", 1),
+        ["other-topic", "tiny"],
+    ),
+    (
+        "schema-version",
+        edit("schema_version: 1", "schema_version: 99"),
+        ("schema_version", 1),
+        ["schema_version"],
+    ),
+    (
+        "duplicate-key",
+        edit("    summary: A cause.\n", "    summary: A cause.\n    summary: B.\n"),
+        ("summary: B.", 1),
+        ["duplicate", "summary"],
+    ),
+    (
+        "unknown-condition",
+        edit("conditions: [first-condition]", "conditions: [martian-flu]"),
+        ("martian-flu", 1),
+        ["martian-flu"],
+    ),
+    (
+        "unknown-sign-in-rule",
+        edit("all_of: [[red-leg]]", "all_of: [[red-leg, blue-leg]]"),
+        ("blue-leg", 1),
+        ["blue-leg"],
+    ),
+    (
+        "unknown-level",
+        edit(
+            "      level: help\n      references: [R1]\n  rules:",
+            "      level: panic\n      references: [R1]\n  rules:",
+        ),
+        ("level: panic", 1),
+        ["panic"],
+    ),
+    (
+        "phases-out-of-order",
+        edit("from_hours: 48", "from_hours: 0"),
+        ("from_hours: 0", 2),
+        ["order"],
+    ),
+    (
+        "first-phase-not-zero",
+        edit("from_hours: 0", "from_hours: 6"),
+        ("- id: early", 1),
+        ["from_hours"],
+    ),
+    (
+        "malformed",
+        edit("    title: First tip", "    title: First: tip"),
+        ("First: tip", 1),
+        ["YAML"],
+    ),
     ("anchor", edit("verdict: mixed", "verdict: &v mixed"), ("&v", 1), ["alias"]),
 ]
 
@@ -218,8 +299,9 @@ def test_kb_check_names_file_line_and_problem(cli, tmp_path, name, text, where, 
 
 
 @pytest.mark.parametrize("name,text,where,words", CASES, ids=[c[0] for c in CASES])
-def test_a_command_given_the_bad_file_prints_one_clear_line(cli, tmp_path, name, text, where,
-                                                             words):
+def test_a_command_given_the_bad_file_prints_one_clear_line(
+    cli, tmp_path, name, text, where, words
+):
     f = write(tmp_path, text)
     result = cli("cope", "--kb", str(f), "--topic", "tiny", "--format", "json")
     assert result.code != 0
@@ -265,8 +347,9 @@ def test_the_one_line_error_says_how_to_see_the_rest(cli, tmp_path):
 def test_kb_check_of_a_directory_checks_every_file(cli, tmp_path):
     (tmp_path / "tiny.yaml").write_text(MINIMAL)
     (tmp_path / "other.yaml").write_text(MINIMAL.replace("id: tiny", "id: other"))
-    (tmp_path / "broken.yaml").write_text(MINIMAL.replace("id: tiny", "id: broken")
-                                          .replace("title: Tiny topic", "title: [x]"))
+    (tmp_path / "broken.yaml").write_text(
+        MINIMAL.replace("id: tiny", "id: broken").replace("title: Tiny topic", "title: [x]")
+    )
     (tmp_path / "notes.txt").write_text("not a topic: [")
     result = cli("kb", "check", str(tmp_path))
     assert result.code == 1
@@ -287,8 +370,9 @@ def test_kb_schema_is_a_json_schema_requiring_the_topic_fields(cli):
     assert result.code == 0
     schema = json.loads(result.out)
     assert "json-schema.org" in schema["$schema"]
-    required = {f.name for f in fields(Topic)
-                if f.default is MISSING and f.default_factory is MISSING}
+    required = {
+        f.name for f in fields(Topic) if f.default is MISSING and f.default_factory is MISSING
+    }
     assert set(schema["required"]) == required
     assert set(schema["properties"]) == {f.name for f in fields(Topic)}
 
@@ -305,9 +389,11 @@ def test_an_id_repeated_in_an_overlay_is_reported_not_silently_dropped(cli, tmp_
     """Two entries with a built-in id in one user file: the second must not quietly win."""
     remedy = topic.remedies[0]
     ref = topic.references[0].id
-    entry = (f"  - id: {remedy.id}\n    title: {{title}}\n    summary: s\n    how: h\n"
-             f"    when: w\n    severities: [low]\n"
-             f"    evidence: {{{{verdict: myth, summary: s, references: [{ref}]}}}}\n")
+    entry = (
+        f"  - id: {remedy.id}\n    title: {{title}}\n    summary: s\n    how: h\n"
+        f"    when: w\n    severities: [low]\n"
+        f"    evidence: {{{{verdict: myth, summary: s, references: [{ref}]}}}}\n"
+    )
     text = "remedies:\n" + entry.format(title="First") + entry.format(title="Second")
     overlay = tmp_path / f"{topic.id}.yaml"
     overlay.write_text(text)

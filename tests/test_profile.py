@@ -15,9 +15,19 @@ from soreadvisor.errors import UserError
 from soreadvisor.kb.models import Caution
 
 # Issue 3: "at least" these ids, each with a plain-language name.
-REQUIRED_CONDITIONS = ["raynauds", "neuropathy", "diabetes", "peripheral-arterial-disease",
-                       "kidney-disease", "liver-disease", "heart-disease", "stomach-ulcer",
-                       "asthma", "bleeding-disorder", "high-alcohol-use"]
+REQUIRED_CONDITIONS = [
+    "raynauds",
+    "neuropathy",
+    "diabetes",
+    "peripheral-arterial-disease",
+    "kidney-disease",
+    "liver-disease",
+    "heart-disease",
+    "stomach-ulcer",
+    "asthma",
+    "bleeding-disorder",
+    "high-alcohol-use",
+]
 REQUIRED_MEDICATIONS = ["anticoagulant", "aspirin", "nsaid-allergy", "paracetamol-products"]
 
 
@@ -44,19 +54,42 @@ def test_profile_path_is_in_the_private_home(cli, private_home):
 
 
 def test_set_show_clear_round_trip(cli, topic):
-    result = cli("profile", "set", "--condition", "raynauds", "--condition", "diabetes",
-                 "--medication", "anticoagulant", "--age", "70", "--pregnant-weeks", "12",
-                 "--region", "uk")
+    result = cli(
+        "profile",
+        "set",
+        "--condition",
+        "raynauds",
+        "--condition",
+        "diabetes",
+        "--medication",
+        "anticoagulant",
+        "--age",
+        "70",
+        "--pregnant-weeks",
+        "12",
+        "--region",
+        "uk",
+    )
     assert result.code == 0, result.err
-    assert saved(cli) == {"conditions": ["raynauds", "diabetes"], "medications": ["anticoagulant"],
-                          "age": 70, "pregnant_weeks": 12, "region": "uk"}
+    assert saved(cli) == {
+        "conditions": ["raynauds", "diabetes"],
+        "medications": ["anticoagulant"],
+        "age": 70,
+        "pregnant_weeks": 12,
+        "region": "uk",
+    }
     plain = cli("profile", "show", "--format", "plain").out
     assert next(c.name for c in topic.conditions if c.id == "raynauds") in plain
     assert next(m.name for m in topic.medications if m.id == "anticoagulant") in plain
 
     assert cli("profile", "clear").code == 0
-    assert saved(cli) == {"conditions": [], "medications": [], "age": None,
-                          "pregnant_weeks": None, "region": None}
+    assert saved(cli) == {
+        "conditions": [],
+        "medications": [],
+        "age": None,
+        "pregnant_weeks": None,
+        "region": None,
+    }
     assert not Path(cli("profile", "path").out.strip()).exists()
 
 
@@ -87,8 +120,13 @@ def test_profile_is_private_even_with_a_permissive_umask(cli):
 def test_set_keeps_what_it_is_not_told(cli):
     cli("profile", "set", "--condition", "raynauds", "--age", "30", "--region", "us")
     cli("profile", "set", "--age", "31")
-    assert saved(cli) == {"conditions": ["raynauds"], "medications": [], "age": 31,
-                          "pregnant_weeks": None, "region": "us"}
+    assert saved(cli) == {
+        "conditions": ["raynauds"],
+        "medications": [],
+        "age": 31,
+        "pregnant_weeks": None,
+        "region": "us",
+    }
 
 
 def test_region_is_case_insensitive(cli):
@@ -96,13 +134,17 @@ def test_region_is_case_insensitive(cli):
     assert saved(cli)["region"] == "uk"
 
 
-@pytest.mark.parametrize("args,wanted,suggestion", [
-    (["--condition", "raynaud"], "raynaud", "raynauds"),
-    (["--medication", "anticoagulants"], "anticoagulants", "anticoagulant"),
-    (["--condition", "diabetis"], "diabetis", "diabetes"),
-])
-def test_unknown_id_is_an_error_with_a_suggestion_and_nothing_is_saved(cli, args, wanted,
-                                                                        suggestion):
+@pytest.mark.parametrize(
+    "args,wanted,suggestion",
+    [
+        (["--condition", "raynaud"], "raynaud", "raynauds"),
+        (["--medication", "anticoagulants"], "anticoagulants", "anticoagulant"),
+        (["--condition", "diabetis"], "diabetis", "diabetes"),
+    ],
+)
+def test_unknown_id_is_an_error_with_a_suggestion_and_nothing_is_saved(
+    cli, args, wanted, suggestion
+):
     result = cli("profile", "set", *args)
     assert result.code != 0
     assert wanted in result.err and suggestion in result.err and "did you mean" in result.err
@@ -154,8 +196,9 @@ def test_check_uses_the_saved_medications(cli):
     cli("profile", "set", "--medication", "anticoagulant")
     doc = json.loads(cli("check", "--symptom", "large-bruising", "--format", "json").out)
     assert doc["level"] == "urgent"
-    doc = json.loads(cli("check", "--symptom", "large-bruising", "--no-profile",
-                         "--format", "json").out)
+    doc = json.loads(
+        cli("check", "--symptom", "large-bruising", "--no-profile", "--format", "json").out
+    )
     assert doc["level"] == "soon"
 
 
@@ -180,8 +223,9 @@ def test_a_damaged_profile_can_be_cleared(cli):
 
 
 def test_save_and_load_round_trip_without_the_cli():
-    profile = Profile(conditions=["asthma"], medications=["aspirin"], age=44, pregnant_weeks=None,
-                      region="eu")
+    profile = Profile(
+        conditions=["asthma"], medications=["aspirin"], age=44, pregnant_weeks=None, region="eu"
+    )
     userprofile.save(profile)
     assert userprofile.load() == profile
 
@@ -213,20 +257,23 @@ def test_age_caution_applies_over_its_age(topic, age, applies):
 
 def test_condition_caution_names_the_condition_in_plain_words(topic):
     name = next(c.name for c in topic.conditions if c.id == "diabetes")
-    why = matched_by(caution(conditions=["diabetes", "asthma"]), Profile(conditions=["diabetes"]),
-                     topic)
+    why = matched_by(
+        caution(conditions=["diabetes", "asthma"]), Profile(conditions=["diabetes"]), topic
+    )
     assert why and all("diabetes" in w for w in why)
     assert any(name in w for w in why)
     assert matched_by(caution(conditions=["asthma"]), Profile(conditions=["diabetes"]), topic) == []
 
 
-def test_without_soreadvisor_home_the_profile_follows_platform_conventions(cli, tmp_path,
-                                                                           monkeypatch):
+def test_without_soreadvisor_home_the_profile_follows_platform_conventions(
+    cli, tmp_path, monkeypatch
+):
     monkeypatch.delenv("SOREADVISOR_HOME")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    assert cli("profile", "path").out.strip() == str(tmp_path / "config" / "soreadvisor" /
-                                                      "profile.json")
+    assert cli("profile", "path").out.strip() == str(
+        tmp_path / "config" / "soreadvisor" / "profile.json"
+    )
     assert cli("profile", "set", "--age", "50").code == 0
     assert (tmp_path / "config" / "soreadvisor" / "profile.json").is_file()

@@ -51,22 +51,46 @@ def sample(text: str = "") -> Report:
     """A report using every part of the document model, with ``text`` mixed into each."""
     evidence = Evidence(verdict="mixed", summary=f"Evidence summary {text}", references=["R1"])
     report = Report(
-        command="sample", topic="tiny", title=f"Sample title {text}",
+        command="sample",
+        topic="tiny",
+        title=f"Sample title {text}",
         disclaimer=f"General information, not a diagnosis {text}",
-        headline=f"Headline {text}", tone="warning", intro=f"Intro paragraph {text}",
+        headline=f"Headline {text}",
+        tone="warning",
+        intro=f"Intro paragraph {text}",
     )
-    report.add(Section("things", f"Section title {text}", note=f"Section note {text}", items=[
-        Item(title=f"Item title {text}", id="first", summary=f"Item summary {text}",
-             evidence=evidence,
-             fields=[Field("how", "How", f"Field text {text}")],
-             bullets=[f"Bullet {text}"], warnings=[f"Warning {text}"]),
-        Item(title=f"Second item {text}", id="second"),
-    ]))
-    report.add(Section("lines", f"Strings section {text}", shape="strings", tone="critical",
-                       items=[Item(title=f"A line {text}")]))
+    report.add(
+        Section(
+            "things",
+            f"Section title {text}",
+            note=f"Section note {text}",
+            items=[
+                Item(
+                    title=f"Item title {text}",
+                    id="first",
+                    summary=f"Item summary {text}",
+                    evidence=evidence,
+                    fields=[Field("how", "How", f"Field text {text}")],
+                    bullets=[f"Bullet {text}"],
+                    warnings=[f"Warning {text}"],
+                ),
+                Item(title=f"Second item {text}", id="second"),
+            ],
+        )
+    )
+    report.add(
+        Section(
+            "lines",
+            f"Strings section {text}",
+            shape="strings",
+            tone="critical",
+            items=[Item(title=f"A line {text}")],
+        )
+    )
     report.references = [
-        Reference(id="R1", citation=f"A citation {text}", verified=False,
-                  url="https://example.org/paper"),
+        Reference(
+            id="R1", citation=f"A citation {text}", verified=False, url="https://example.org/paper"
+        ),
         Reference(id="R2", citation=f"Another citation {text}", verified=True),
     ]
     return report
@@ -94,8 +118,13 @@ def texts(report: Report) -> list[str]:
 
 def real_reports(topic) -> dict[str, Report]:
     tr = topic.triage
-    person = Profile(conditions=["raynauds"], medications=["nsaid-allergy"], age=70,
-                     pregnant_weeks=24, region="uk")
+    person = Profile(
+        conditions=["raynauds"],
+        medications=["nsaid-allergy"],
+        age=70,
+        pregnant_weeks=24,
+        region="uk",
+    )
     emergency = triage.assess(tr, {"one-leg-swelling", "breathless"}, person)
     return {
         "explain": explain(topic),
@@ -125,8 +154,20 @@ def test_every_text_of_the_sample_report_is_in_every_text_format(fmt):
 
 
 @pytest.mark.parametrize("fmt", ["plain", "markdown", "rich"])
-@pytest.mark.parametrize("name", ["explain", "explain-cause", "cope-low", "cope-high-profile",
-                                  "prevent", "sources", "check-emergency", "check-none", "plan"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "explain",
+        "explain-cause",
+        "cope-low",
+        "cope-high-profile",
+        "prevent",
+        "sources",
+        "check-emergency",
+        "check-none",
+        "plan",
+    ],
+)
 def test_every_format_shows_everything_in_the_real_reports(topic, name, fmt):
     report = real_reports(topic)[name]
     out = rendered(report, fmt)
@@ -139,8 +180,20 @@ def test_every_format_shows_everything_in_the_real_reports(topic, name, fmt):
         assert ref.id in out
 
 
-@pytest.mark.parametrize("name", ["explain", "explain-cause", "cope-low", "cope-high-profile",
-                                  "prevent", "sources", "check-emergency", "check-none", "plan"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "explain",
+        "explain-cause",
+        "cope-low",
+        "cope-high-profile",
+        "prevent",
+        "sources",
+        "check-emergency",
+        "check-none",
+        "plan",
+    ],
+)
 def test_json_carries_the_same_items_as_the_report(topic, name):
     report = real_reports(topic)[name]
     doc = json.loads(rendered(report, "json"))
@@ -251,8 +304,9 @@ def test_markdown_has_one_title_a_heading_per_section_and_a_list_per_section():
     assert not [s for s in structure if s[0] == "html"]
 
 
-@pytest.mark.parametrize("name", ["explain", "cope-high-profile", "prevent", "check-emergency",
-                                  "plan"])
+@pytest.mark.parametrize(
+    "name", ["explain", "cope-high-profile", "prevent", "check-emergency", "plan"]
+)
 def test_markdown_of_real_reports_is_structured(topic, name):
     report = real_reports(topic)[name]
     text = rendered(report, "markdown")
@@ -287,8 +341,13 @@ def test_knowledge_text_cannot_change_the_markdown_structure(text):
     tokens = MarkdownIt("commonmark").parse(hostile)
     inline_types = {c.type for t in tokens if t.children for c in t.children}
     assert "image" not in inline_types and "html_inline" not in inline_types
-    links = [c.attrs.get("href") for t in tokens if t.children for c in t.children
-             if c.type == "link_open"]
+    links = [
+        c.attrs.get("href")
+        for t in tokens
+        if t.children
+        for c in t.children
+        if c.type == "link_open"
+    ]
     assert all(href == "https://example.org/paper" for href in links), links
 
 
@@ -314,8 +373,9 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize("text", HOSTILE)
-@pytest.mark.parametrize("fmt,color", [("rich", "always"), ("rich", "never"), ("plain", "never"),
-                                       ("markdown", "never")])
+@pytest.mark.parametrize(
+    "fmt,color", [("rich", "always"), ("rich", "never"), ("plain", "never"), ("markdown", "never")]
+)
 def test_hostile_knowledge_text_never_drives_the_terminal(text, fmt, color):
     out = rendered(sample(text), fmt, color=color, tty=True)
     without_sgr = SGR.sub("", out)
@@ -350,27 +410,36 @@ def test_json_keeps_knowledge_text_exactly_and_safely_escaped():
 # --- choosing format and colour -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("tty,term,expected", [
-    (True, "xterm-256color", "rich"), (False, "xterm-256color", "plain"),
-    (True, "dumb", "plain"), (False, "dumb", "plain"),
-])
-def test_auto_is_rich_on_a_terminal_and_plain_in_a_pipe_or_dumb_terminal(monkeypatch, tty, term,
-                                                                        expected):
+@pytest.mark.parametrize(
+    "tty,term,expected",
+    [
+        (True, "xterm-256color", "rich"),
+        (False, "xterm-256color", "plain"),
+        (True, "dumb", "plain"),
+        (False, "dumb", "plain"),
+    ],
+)
+def test_auto_is_rich_on_a_terminal_and_plain_in_a_pipe_or_dumb_terminal(
+    monkeypatch, tty, term, expected
+):
     monkeypatch.setenv("TERM", term)
     assert resolve_format("auto", Stream(tty)) == expected
     for fmt in ("plain", "markdown", "json", "rich"):
         assert resolve_format(fmt, Stream(tty)) == fmt
 
 
-@pytest.mark.parametrize("env,tty,expected", [
-    ({}, True, True),
-    ({}, False, False),
-    ({"NO_COLOR": "1"}, True, False),
-    ({"FORCE_COLOR": "1"}, False, True),
-    ({"NO_COLOR": "1", "FORCE_COLOR": "1"}, True, False),
-    ({"TERM": "dumb"}, True, False),
-    ({"TERM": "dumb", "FORCE_COLOR": "1"}, True, True),
-])
+@pytest.mark.parametrize(
+    "env,tty,expected",
+    [
+        ({}, True, True),
+        ({}, False, False),
+        ({"NO_COLOR": "1"}, True, False),
+        ({"FORCE_COLOR": "1"}, False, True),
+        ({"NO_COLOR": "1", "FORCE_COLOR": "1"}, True, False),
+        ({"TERM": "dumb"}, True, False),
+        ({"TERM": "dumb", "FORCE_COLOR": "1"}, True, True),
+    ],
+)
 def test_colour_follows_no_color_force_color_and_term(monkeypatch, env, tty, expected):
     for key, value in env.items():
         monkeypatch.setenv(key, value)

@@ -177,8 +177,12 @@ condition_sets = st.sets(st.sampled_from(["bleeding-disorder", "diabetes", "asth
 
 
 @settings(max_examples=300, deadline=None)
-@given(signs=sign_sets, extra=st.sampled_from(sorted(SPEC_SIGNS)), meds=medication_sets,
-       conds=condition_sets)
+@given(
+    signs=sign_sets,
+    extra=st.sampled_from(sorted(SPEC_SIGNS)),
+    meds=medication_sets,
+    conds=condition_sets,
+)
 def test_adding_a_sign_never_lowers_the_level(topic, signs, extra, meds, conds):
     profile = Profile(medications=sorted(meds), conditions=sorted(conds))
     before = assess(topic, signs, profile).level.id
@@ -267,9 +271,12 @@ def test_check_reports_each_sign_at_its_spec_level(cli, sign_id):
 
 
 def test_check_actions_include_what_to_do_and_what_if_it_gets_worse(cli, topic):
-    for signs, level in ((["--none"], "self-care"), (["--symptom", "fever"], "soon"),
-                         (["--symptom", "dark-urine"], "urgent"),
-                         (["--symptom", "fainting"], "emergency")):
+    for signs, level in (
+        (["--none"], "self-care"),
+        (["--symptom", "fever"], "soon"),
+        (["--symptom", "dark-urine"], "urgent"),
+        (["--symptom", "fainting"], "emergency"),
+    ):
         doc = check_json(cli, *signs)
         lv = next(x for x in topic.triage.levels if x.id == level)
         assert doc["level"] == level

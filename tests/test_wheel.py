@@ -31,8 +31,10 @@ def run(cmd: list[str], what: str, **kwargs) -> subprocess.CompletedProcess:
     if proc.returncode != 0:
         output = proc.stdout + proc.stderr
         if OFFLINE.search(output):
-            pytest.skip(f"{what} needs packages that cannot be downloaded here: "
-                        f"{OFFLINE.search(output).group(0)}")
+            pytest.skip(
+                f"{what} needs packages that cannot be downloaded here: "
+                f"{OFFLINE.search(output).group(0)}"
+            )
         pytest.fail(f"{what} failed ({proc.returncode}):\n{output[-4000:]}")
     return proc
 
@@ -57,14 +59,23 @@ def test_the_wheel_installs_into_a_fresh_venv_and_runs_from_another_directory(tm
     venv = tmp_path / "venv"
     run([sys.executable, "-m", "venv", str(venv)], "creating a venv", env=env, timeout=300)
     bindir = venv / "bin"
-    run([str(bindir / "python"), "-m", "pip", "install", "--quiet", str(wheel)],
-        "installing the wheel", env=env, timeout=600)
+    run(
+        [str(bindir / "python"), "-m", "pip", "install", "--quiet", str(wheel)],
+        "installing the wheel",
+        env=env,
+        timeout=600,
+    )
 
     elsewhere = Path("/tmp")  # the issue: `cd /tmp && soreadvisor explain`
     app = str(bindir / "soreadvisor")
 
-    where = run([str(bindir / "python"), "-c", "import soreadvisor; print(soreadvisor.__file__)"],
-                "importing", cwd=tmp_path, env=env, timeout=60).stdout.strip()
+    where = run(
+        [str(bindir / "python"), "-c", "import soreadvisor; print(soreadvisor.__file__)"],
+        "importing",
+        cwd=tmp_path,
+        env=env,
+        timeout=60,
+    ).stdout.strip()
     assert Path(where).is_relative_to(venv), f"imported from {where}, not from the wheel"
 
     explain = run([app, "explain"], "soreadvisor explain", cwd=elsewhere, env=env, timeout=60)
@@ -73,17 +84,41 @@ def test_the_wheel_installs_into_a_fresh_venv_and_runs_from_another_directory(tm
     for cause in topic.causes:
         assert cause.title in explain.stdout
 
-    cope = run([app, "cope", "--severity", "high", "--format", "json"], "soreadvisor cope",
-               cwd=elsewhere, env=env, timeout=60)
+    cope = run(
+        [app, "cope", "--severity", "high", "--format", "json"],
+        "soreadvisor cope",
+        cwd=elsewhere,
+        env=env,
+        timeout=60,
+    )
     doc = json.loads(cope.stdout)
     assert {r["id"] for r in doc["remedies"]} == {
         r.id for r in topic.remedies if "high" in r.severities
     }
 
-    check = run([app, "check", "--symptom", "one-leg-swelling", "--symptom", "breathless",
-                 "--format", "json"], "soreadvisor check", cwd=elsewhere, env=env, timeout=60)
+    check = run(
+        [
+            app,
+            "check",
+            "--symptom",
+            "one-leg-swelling",
+            "--symptom",
+            "breathless",
+            "--format",
+            "json",
+        ],
+        "soreadvisor check",
+        cwd=elsewhere,
+        env=env,
+        timeout=60,
+    )
     assert json.loads(check.stdout)["level"] == "emergency"
 
-    version = run([str(bindir / "python"), "-m", "soreadvisor", "--version"], "python -m",
-                  cwd=tmp_path, env=env, timeout=60)
+    version = run(
+        [str(bindir / "python"), "-m", "soreadvisor", "--version"],
+        "python -m",
+        cwd=tmp_path,
+        env=env,
+        timeout=60,
+    )
     assert version.stdout.split()[0] == "soreadvisor"
