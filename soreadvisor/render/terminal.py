@@ -27,6 +27,13 @@ VERDICT_STYLE = {
     "myth": "bold white on magenta",
 }
 TONE_STYLE = {"info": "bold cyan", "warning": "bold yellow", "critical": "bold red"}
+MIN_WIDTH = 20
+
+
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """Rich would exit 1 here; let emit() end the run as for every other format (141)."""
+        raise BrokenPipeError
 
 
 class _Page:
@@ -35,7 +42,7 @@ class _Page:
     def __init__(self, console: Console, stream: TextIO):
         self.console = console
         self.stream = stream
-        self.width = max(console.width, 20)
+        self.width = max(console.width, MIN_WIDTH)
         self.lines: list[Text] = []
 
     def add(
@@ -105,7 +112,8 @@ def _chart(page: _Page, text: str) -> str:
 
 def _table(page: _Page, section: Section) -> None:
     """The items as rows of ``cells`` under ``columns``, fitted to the width:
-    the widest columns give way first, cut with an ellipsis."""
+    the widest columns give way first, cut with an ellipsis; on a terminal too
+    narrow for that, one wrapped "column: cell" line per row."""
     from rich.cells import cell_len
 
     heads = [page.t(h) for h in section.columns]
@@ -116,6 +124,11 @@ def _table(page: _Page, section: Section) -> None:
     gap = 2
     while sum(widths) + gap * (len(widths) - 1) > page.width and max(widths) > 6:
         widths[widths.index(max(widths))] -= 1
+    if sum(widths) + gap * (len(widths) - 1) > page.width:  # too narrow for columns
+        for r in rows:
+            pairs = "; ".join(f"{h}: {c}" for h, c in zip(heads, r) if c)
+            page.add(pairs, indent=2, marker=page.t("•"))
+        return
 
     def line(cells: list[str], style: str = "") -> Text:
         out = Text(style=style)
@@ -135,7 +148,7 @@ def _table(page: _Page, section: Section) -> None:
 
 
 def print_rich(report: Report, stream: TextIO, color: bool) -> None:
-    console = Console(
+    console = _Console(
         file=stream,
         markup=False,
         emoji=False,
@@ -147,13 +160,15 @@ def print_rich(report: Report, stream: TextIO, color: bool) -> None:
         else None,
         force_terminal=color or None,
     )
+    if console.width < MIN_WIDTH:  # COLUMNS=0 would print nothing at all
+        console.width = MIN_WIDTH
     page = _Page(console, stream)
     page.add(report.title, style="bold underline")
     if report.headline:
         page.add(
             Text(page.t(report.headline), style=TONE_STYLE[report.tone]),
             indent=2,
-            marker="▌",
+            marker=page.t("▌"),
             marker_style=TONE_STYLE[report.tone],
         )
     if report.show_disclaimer:
