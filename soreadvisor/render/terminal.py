@@ -126,7 +126,7 @@ def _table(page: _Page, section: Section) -> None:
         widths[widths.index(max(widths))] -= 1
     if sum(widths) + gap * (len(widths) - 1) > page.width:  # too narrow for columns
         for r in rows:
-            pairs = "; ".join(f"{h}: {c}" for h, c in zip(heads, r) if c)
+            pairs = "; ".join(f"{h}: {c}" for h, c in zip(heads, r, strict=False) if c)
             page.add(pairs, indent=2, marker=page.t("•"))
         return
 
