@@ -47,6 +47,7 @@ class Item:
         bullets_key: str = "bullets",
         line: str = "",
         cells: list[str] | None = None,
+        cites: list[str] | None = None,
     ):
         self.title = title
         self.id = id
@@ -59,6 +60,7 @@ class Item:
         self.bullets_key = bullets_key  # the name of ``bullets`` in JSON
         self.line = line  # the item as one line, for listings in plain text
         self.cells = cells if cells is not None else []  # its row when the section has columns
+        self.cites = cites if cites is not None else []  # references behind its other lines
 
 
 class Section:
@@ -140,4 +142,5 @@ class Report:
                 if item.evidence:
                     ids += item.evidence.references
                 ids += item.data.get("references", [])
+                ids += item.cites
         return ids

@@ -226,10 +226,26 @@ def test_an_emergency_reached_by_a_combination_also_stops_the_questions(session,
     assert s.result()["level"] == "emergency"
 
 
-def test_not_sure_to_a_soon_question_does_not_count_as_yes(session, topic):
+def test_not_sure_to_a_soon_question_does_not_count_as_yes_but_is_named(session, topic):
     s, asked = interview(session, topic, lambda sign: "?" if sign.level == "soon" else "n")
     assert s.wait() == 0
-    assert s.result()["level"] == "self-care"
+    doc = s.result()
+    assert doc["level"] == "self-care"
+    soon = {x.id for x in topic.triage.signs if x.level == "soon"}
+    assert {item["id"] for item in doc["unsure"]} == soon, "never silently dropped"
+
+
+def test_not_sure_counts_where_the_profile_makes_the_sign_urgent(session, topic):
+    """On blood thinners a large bruise is urgent, so "not sure" must count as yes."""
+    s, asked = interview(
+        session,
+        topic,
+        lambda sign: "?" if sign.id == "large-bruising" else "n",
+        "--medication",
+        "anticoagulant",
+    )
+    assert s.wait() == 0
+    assert s.result()["level"] == "urgent"
 
 
 def test_a_bad_answer_is_asked_again(session, topic):

@@ -177,7 +177,7 @@ def test_explain_one_cause_shows_the_claim_what_is_known_instead_and_its_sources
     plain = cli("explain", "lactic-acid", "--format", "plain").out
     assert "myth" in plain
     for ref_id in cause.evidence.references:
-        assert topic.reference(ref_id).citation in plain
+        assert next(r for r in topic.references if r.id == ref_id).citation in plain
 
 
 def test_explain_lists_causes_with_verdicts_in_plain(cli, topic):

@@ -325,3 +325,10 @@ def test_remedies_show_how_when_and_evidence(cli, topic):
             assert " ".join(r.how.split()) in flat
             assert " ".join(r.when.split()) in flat
             assert " ".join(r.evidence.summary.split()) in flat
+
+
+def test_the_sources_behind_a_caution_that_applies_are_cited(cli):
+    """The 20-week ibuprofen rule rests on R37/R38; they must be in the footer."""
+    doc = json.loads(cli("cope", "--pregnant-weeks", "25", "--format", "json").out)
+    cited = {ref["id"] for ref in doc["references"]}
+    assert {"R37", "R38"} <= cited

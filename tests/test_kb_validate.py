@@ -78,14 +78,14 @@ timeline:
       title: Early
       from_hours: 0
       summary: Early on.
-      now: [Rest.]
+      now: [{text: Rest.}]
       next: Later.
       get_help_if: [Worse.]
     - id: late
       title: Late
       from_hours: 48
       summary: Later on.
-      now: [Move.]
+      now: [{text: Move.}]
       next: Done.
       get_help_if: [Still sore.]
 triage:
@@ -110,6 +110,7 @@ triage:
   generic_urgent: See a doctor today.
   clot_warning: Do not massage it.
   not_sure_counts_as_yes: [help]
+  check_prompt: Run the check.
 """
 
 

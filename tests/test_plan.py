@@ -63,7 +63,7 @@ def test_plan_json_has_the_documented_keys_and_the_phase_texts(cli, topic):
     assert {"hours_since", "phase", "now", "next", "get_help_if"} <= set(doc)
     assert doc["hours_since"] == pytest.approx(hours, abs=0.1)
     assert doc["phase"] == phase.id
-    assert doc["now"] == phase.now
+    assert doc["now"] == [step.text for step in phase.now]
     assert doc["next"] == phase.next
     for line in phase.get_help_if:
         assert line in doc["get_help_if"]
@@ -111,10 +111,38 @@ def test_plan_is_in_every_format(cli, topic):
     for fmt in ("plain", "markdown", "rich"):
         out = cli("plan", "--since", f"{phase.from_hours + 1:g}h", "--format", fmt).out
         flat = " ".join(out.split())
-        assert phase.title in flat and phase.now[0] in flat, fmt
+        assert phase.title in flat and phase.now[0].text in flat, fmt
 
 
 def test_plan_report_cites_the_phase_references(topic):
     phase = topic.timeline.phases[0]
     report = plan(topic, phase.from_hours, Profile())
     assert {r.id for r in report.references} >= set(phase.references)
+
+
+@pytest.mark.parametrize(
+    "args, remedy",
+    [
+        (("--condition", "raynauds"), "ice"),
+        (("--condition", "peripheral-arterial-disease"), "compression"),
+        (("--condition", "diabetes"), "heat"),
+    ],
+)
+def test_plan_never_tells_someone_to_use_a_remedy_their_profile_rules_out(cli, topic, args, remedy):
+    steps = [(p, s) for p in topic.timeline.phases for s in p.now if s.remedy == remedy]
+    assert steps, f"no phase step uses {remedy}"
+    for phase, step in steps:
+        hours = str(phase.from_hours + 1)
+        doc = json.loads(cli("plan", "--since", f"{hours}h", "--format", "json", *args).out)
+        assert step.text not in doc["now"]
+        left_out = {item["id"]: item for item in doc["left_out"]}
+        assert left_out[remedy]["warnings"], "the reason must be given"
+        plain = cli("plan", "--since", f"{hours}h", *args).out
+        assert step.text in plain.split("LEFT OUT FOR YOU")[1]
+
+
+def test_plan_always_lists_the_clot_signs(cli, topic):
+    clot = [s.text for s in topic.triage.signs if s.clot]
+    for phase in topic.timeline.phases:
+        out = cli("plan", "--since", f"{phase.from_hours + 1}h").out
+        assert all(text in out for text in clot), phase.id

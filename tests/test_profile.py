@@ -179,11 +179,23 @@ def test_cope_uses_the_saved_profile(cli):
     assert ice_advised(cli) is False
 
 
-def test_options_override_the_profile_for_one_run_only(cli):
+def test_run_options_add_to_the_saved_conditions_and_never_drop_one(cli):
+    """Forgetting to repeat --condition raynauds must not bring ice back."""
     cli("profile", "set", "--condition", "raynauds", "--age", "30")
-    assert ice_advised(cli, "--condition", "asthma") is True
-    assert ice_advised(cli) is False
+    assert ice_advised(cli, "--condition", "asthma") is False
+    assert ice_advised(cli, "--no-profile", "--condition", "asthma") is True
     assert saved(cli)["conditions"] == ["raynauds"] and saved(cli)["age"] == 30
+
+
+def test_run_options_replace_age_and_pregnancy_for_one_run_only(cli):
+    cli("profile", "set", "--pregnant-weeks", "25")
+    doc = json.loads(cli("cope", "--format", "json").out)
+    ibuprofen = [o for r in doc["remedies"] for o in r.get("options", []) if o["id"] == "ibuprofen"]
+    assert ibuprofen and ibuprofen[0]["advised"] is False
+    doc = json.loads(cli("cope", "--format", "json", "--pregnant-weeks", "0").out)
+    ibuprofen = [o for r in doc["remedies"] for o in r.get("options", []) if o["id"] == "ibuprofen"]
+    assert ibuprofen and ibuprofen[0]["advised"] is True
+    assert saved(cli)["pregnant_weeks"] == 25
 
 
 def test_no_profile_ignores_the_saved_profile(cli):

@@ -221,7 +221,7 @@ def test_json_report_references_carry_citation_and_verified_flag(topic):
     cause = next(c for c in topic.causes if c.id == "lactic-acid")
     assert [r["id"] for r in doc["references"]] == cause.evidence.references
     for ref in doc["references"]:
-        source = topic.reference(ref["id"])
+        source = next(r for r in topic.references if r.id == ref["id"])
         assert ref["citation"] == source.citation and ref["verified"] is source.verified
 
 

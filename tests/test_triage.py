@@ -107,9 +107,23 @@ def test_not_sure_counts_as_yes_for_emergency_and_urgent_questions_only(topic):
     tr = topic.triage
     for sign in tr.signs:
         expected = SPEC_SIGNS[sign.id] in ("emergency", "urgent")
-        assert triage.counts_as_yes(tr, sign, "unsure") is expected, sign.id
-        assert triage.counts_as_yes(tr, sign, "yes") is True
-        assert triage.counts_as_yes(tr, sign, "no") is False
+        assert triage.counts_as_yes(tr, sign, "unsure", Profile()) is expected, sign.id
+        assert triage.counts_as_yes(tr, sign, "yes", Profile()) is True
+        assert triage.counts_as_yes(tr, sign, "no", Profile()) is False
+
+
+def test_not_sure_counts_as_yes_where_the_profile_makes_a_sign_urgent(topic):
+    """Large bruising is `soon`, but `urgent` on blood thinners: "not sure" must count."""
+    tr = topic.triage
+    bruising = next(s for s in tr.signs if s.id == "large-bruising")
+    on_thinners = Profile(medications=["anticoagulant"])
+    assert triage.counts_as_yes(tr, bruising, "unsure", Profile()) is False
+    assert triage.counts_as_yes(tr, bruising, "unsure", on_thinners) is True
+    ids = [s.id for s in triage.warning_signs_section(topic, on_thinners, False).items]
+    assert "large-bruising" in ids
+    assert "large-bruising" not in [
+        s.id for s in triage.warning_signs_section(topic, Profile(), False).items
+    ]
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from ..kb.models import Caution, Option, Remedy, Severity, Topic
 from ..report import Field, Item, Report, Section
-from .common import finish, new_report, warning_signs_section
+from .common import finish, new_report
 from .profile import Profile, is_general, matched_by
+from .triage import warning_signs_section
 
 # Plain classes, not @dataclass: generating dataclass methods costs about a
 # millisecond per class on every start-up (python -X importtime).
@@ -19,6 +20,7 @@ class Fit:
         self.reasons: list[str] = []  # why not advised
         self.warnings: list[str] = []  # advised, with care
         self.general: list[str] = []  # cautions for everyone
+        self.cites: list[str] = []  # references of the cautions above
 
 
 def fit(cautions: list[Caution], profile: Profile, topic: Topic) -> Fit:
@@ -26,10 +28,12 @@ def fit(cautions: list[Caution], profile: Profile, topic: Topic) -> Fit:
     for caution in cautions:
         if is_general(caution):
             result.general.append(caution.text)
+            result.cites += caution.references
             continue
         why = matched_by(caution, profile, topic)
         if not why:
             continue
+        result.cites += caution.references
         if caution.level == "avoid":
             result.advised = False
             result.reasons.append(f"Not advised because of {' and '.join(why)}: {caution.text}")
@@ -51,11 +55,11 @@ class RemedyFit:
         return not self.options or any(f.advised for _, f in self.options)
 
 
-def assess_remedies(topic: Topic, severity: Severity, profile: Profile) -> list[RemedyFit]:
-    """The remedies that apply at ``severity``, in the knowledge base's order."""
+def assess_remedies(topic: Topic, severity: Severity | None, profile: Profile) -> list[RemedyFit]:
+    """The remedies that apply at ``severity`` (any, if None), in the knowledge base's order."""
     out = []
     for remedy in topic.remedies:
-        if severity not in remedy.severities:
+        if severity is not None and severity not in remedy.severities:
             continue
         options = [(o, fit(o.cautions, profile, topic)) for o in remedy.options]
         out.append(RemedyFit(remedy, fit(remedy.cautions, profile, topic), options))
@@ -73,11 +77,14 @@ def _remedy_item(rf: RemedyFit) -> Item:
         bullets=list(rf.fit.general),
         bullets_key="cautions",
         warnings=list(rf.fit.warnings),
+        cites=list(rf.fit.cites),
     )
     reasons = list(rf.fit.reasons)
     options = []
     for option, f in rf.options:
+        item.cites += f.cites
         if f.advised:
+            item.cites += option.references
             item.fields.append(Field(option.id, option.title, option.how))
             item.warnings += [f"{option.title}: {w}" for w in f.warnings]
             item.bullets += [f"{option.title}: {g}" for g in f.general]
@@ -101,11 +108,9 @@ def cope(topic: Topic, severity: Severity, profile: Profile) -> Report:
     report.meta["severity"] = severity
     report.meta["profile_applied"] = not profile.is_empty()
     high = severity == "high"
-    signs = warning_signs_section(topic, prominent=high)
-    if high:
-        report.headline = (
-            "Check the warning signs first: any of them means this is not ordinary soreness."
-        )
+    signs = warning_signs_section(topic, profile, prominent=high)
+    if high and signs:
+        report.headline = signs.note
         report.tone = "critical"
     if signs and high:
         report.add(signs)

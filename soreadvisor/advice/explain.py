@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..errors import NotFound
-from ..kb.models import Cause, Remedy, Tip, Topic
+from ..kb.models import VERDICTS, Cause, Remedy, Tip, Topic
 from ..report import Field, Item, Report, Section
 from .common import find, finish, new_report
 
@@ -60,21 +60,17 @@ def sources(topic: Topic) -> Report:
     """Every reference, numbered, and how the topic's claims are graded."""
     report = new_report(topic, "sources", f"{topic.title}: sources")
     graded: list[Cause | Remedy | Tip] = [*topic.causes, *topic.remedies, *topic.tips]
-    counts = Counter(item.evidence.verdict for item in graded)
+    counts = {v: 0 for v in VERDICTS}
+    counts.update(Counter(item.evidence.verdict for item in graded))
     report.intro = topic.evidence_note
     report.add(
         Section(
             "verdicts",
             "Verdicts",
-            [
-                Item(id=v, title=f"{v}: {counts.get(v, 0)}", data={"count": counts.get(v, 0)})
-                for v in ("supported", "mixed", "unsupported", "myth")
-            ],
+            [Item(id=v, title=f"{v}: {n}", data={"count": n}) for v, n in counts.items()],
         )
     )
-    report.meta["verdict_counts"] = {
-        v: counts.get(v, 0) for v in ("supported", "mixed", "unsupported", "myth")
-    }
+    report.meta["verdict_counts"] = counts
     report.references = list(topic.references)
     return report
 

@@ -8,8 +8,9 @@ from ..errors import UserError
 from ..kb.models import Phase, Timeline, Topic
 from ..report import Item, Report, Section
 from .common import finish, new_report
+from .cope import assess_remedies
 from .profile import Profile
-from .triage import emergency_line, region_of
+from .triage import emergency_line, region_of, warning_signs_section
 
 
 def timeline_of(topic: Topic) -> Timeline:
@@ -32,21 +33,33 @@ def plan(topic: Topic, hours: float, profile: Profile) -> Report:
     phase = phase_at(timeline, hours)
     report = new_report(topic, "plan", f"{topic.title}: {_ago(hours)} after the massage")
     report.headline = f"{phase.title}: {phase.summary}"
+    report.intro = timeline.summary
     report.tone = "warning" if phase is timeline.phases[-1] and len(timeline.phases) > 1 else "info"
     # Rounded down, so the hours shown never pass a boundary the phase has not.
     shown = math.floor(hours * 10) / 10
     report.meta.update(hours_since=shown, phase=phase.id, phase_title=phase.title)
-    report.add(
-        Section("now", "What to do now", [Item(title=t) for t in phase.now], shape="strings")
-    )
+    # A step that uses a remedy this person should not have is left out, saying why.
+    fits = {f.remedy.id: f for f in assess_remedies(topic, None, profile)}
+    now, left_out = [], []
+    for step in phase.now:
+        fit = fits.get(step.remedy) if step.remedy else None
+        if fit is None or fit.advised:
+            now.append(Item(title=step.text))
+        else:
+            reasons = fit.fit.reasons or [r for _, f in fit.options for r in f.reasons]
+            left_out.append(Item(id=step.remedy, title=step.text, warnings=reasons))
+    report.add(Section("now", "What to do now", now, shape="strings"))
+    if left_out:
+        report.add(Section("left_out", "Left out for you", left_out, tone="warning"))
     report.add(Section("next", "What to expect next", [Item(title=phase.next)], shape="string"))
-    get_help = list(phase.get_help_if)
-    help_items = [Item(title=t) for t in get_help]
+    help_items = [Item(title=t) for t in phase.get_help_if]
     if topic.triage is not None:
-        help_items.append(
-            Item(title=emergency_line(topic.triage, region_of(topic.triage, profile.region)))
-        )
+        region = region_of(topic.triage, profile.region)
+        help_items.append(Item(title=emergency_line(topic.triage, region)))
     report.add(Section("get_help_if", "Get help if", help_items, tone="warning", shape="strings"))
+    signs = warning_signs_section(topic, profile, prominent=False)
+    if signs:
+        report.add(signs)
     report.cite(topic.references, phase.references)
     return finish(report, topic)
 

@@ -41,6 +41,31 @@ class Profile:
     def is_empty(self) -> bool:
         return self == Profile()
 
+    def with_run_options(
+        self,
+        conditions: list[str] | None = None,
+        medications: list[str] | None = None,
+        age: int | None = None,
+        pregnant_weeks: int | None = None,
+        region: str | None = None,
+    ) -> Profile:
+        """This profile with one run's options laid over it.
+
+        Conditions and medications given for a run are added to the saved ones,
+        never swapped for them: forgetting to repeat ``--condition raynauds``
+        must not bring ice back. Age, pregnancy and region replace (a
+        pregnancy of 0 weeks means not pregnant).
+        """
+        return Profile(
+            conditions=list(dict.fromkeys(self.conditions + (conditions or []))),
+            medications=list(dict.fromkeys(self.medications + (medications or []))),
+            age=self.age if age is None else age,
+            pregnant_weeks=self.pregnant_weeks
+            if pregnant_weeks is None
+            else (pregnant_weeks or None),
+            region=self.region if region is None else region.lower(),
+        )
+
 
 def check_ids(profile: Profile, topic: Topic) -> None:
     """Refuse condition, medication or region ids the topic does not define."""

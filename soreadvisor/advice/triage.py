@@ -94,8 +94,42 @@ def questions(triage: Triage) -> list[Sign]:
     return sorted(triage.signs, key=lambda s: -rank[s.level])
 
 
-def counts_as_yes(triage: Triage, sign: Sign, answer: str) -> bool:
-    return answer == "yes" or (answer == "unsure" and sign.level in triage.not_sure_counts_as_yes)
+def sign_level(triage: Triage, sign: Sign, profile: Profile) -> Level:
+    """The level this sign alone gives this person (a rule can raise it, e.g. on blood thinners)."""
+    return assess(triage, {sign.id}, profile).level
+
+
+def counts_as_yes(triage: Triage, sign: Sign, answer: str, profile: Profile) -> bool:
+    """Yes is yes; "not sure" is yes where the sign, for this person, is serious enough."""
+    if answer == "yes":
+        return True
+    return answer == "unsure" and (
+        sign_level(triage, sign, profile).id in triage.not_sure_counts_as_yes
+    )
+
+
+def warning_signs_section(topic: Topic, profile: Profile, prominent: bool) -> Section | None:
+    """The short list of signs that, for this person, need help now or today."""
+    triage = topic.triage
+    if triage is None:
+        return None
+    serious = set(triage.not_sure_counts_as_yes)
+    rank = {lv.id: i for i, lv in enumerate(triage.levels)}
+    levels = {s.id: sign_level(triage, s, profile) for s in triage.signs}
+    signs = sorted(
+        (s for s in triage.signs if levels[s.id].id in serious),
+        key=lambda s: -rank[levels[s.id].id],
+    )
+    return Section(
+        key="warning_signs",
+        title="Get help now if you have any of these" if prominent else "Warning signs",
+        note=triage.check_prompt,
+        tone="critical" if prominent else "warning",
+        items=[
+            Item(id=s.id, title=s.text, data={"level": levels[s.id].id, "references": s.references})
+            for s in signs
+        ],
+    )
 
 
 def is_highest(triage: Triage, level: Level) -> bool:
@@ -118,7 +152,10 @@ def urgent_line(triage: Triage, region: Region | None) -> str:
     return f"Same-day help ({region.name}): {region.urgent_service}."
 
 
-def check_report(topic: Topic, result: Assessment, profile: Profile) -> Report:
+def check_report(
+    topic: Topic, result: Assessment, profile: Profile, doubtful: Iterable[str] = ()
+) -> Report:
+    """The check's answer; ``doubtful`` are signs answered "not sure" that did not count."""
     triage = triage_of(topic)
     region = region_of(triage, profile.region)
     level = result.level
@@ -176,6 +213,25 @@ def check_report(topic: Topic, result: Assessment, profile: Profile) -> Report:
             or [Item(id=None, title="No warning signs were reported.", data={"kind": "none"})],
         )
     )
+    unsure = [s for s in triage.signs if s.id in set(doubtful)]
+    if unsure:  # not counted, but never silently dropped
+        levels = {lv.id: lv for lv in triage.levels}
+        report.add(
+            Section(
+                "unsure",
+                "You were not sure about",
+                [
+                    Item(
+                        id=s.id,
+                        title=s.text,
+                        summary=f"If you do have it: {levels[s.level].title.lower()}.",
+                        data={"level": s.level, "references": s.references},
+                    )
+                    for s in unsure
+                ],
+                tone="warning",
+            )
+        )
     return finish(report, topic)
 
 

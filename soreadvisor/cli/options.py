@@ -116,14 +116,6 @@ def person(
     from ..userprofile import load
 
     saved = Profile() if no_profile else load()
-    profile = Profile(
-        conditions=list(dict.fromkeys(condition)) if condition else saved.conditions,
-        medications=list(dict.fromkeys(medication)) if medication else saved.medications,
-        age=age if age is not None else saved.age,
-        pregnant_weeks=(pregnant_weeks or None)
-        if pregnant_weeks is not None
-        else saved.pregnant_weeks,
-        region=region.lower() if region is not None else saved.region,
-    )
+    profile = saved.with_run_options(condition, medication, age, pregnant_weeks, region)
     check_ids(profile, topic)
     return profile

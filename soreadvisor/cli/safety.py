@@ -69,26 +69,33 @@ def check(
         raise UsageProblem("use either --symptom or --none, not both")
     tr = triage.triage_of(t)
     who = person(t, condition, medication, age, pregnant_weeks, region, no_profile)
+    doubtful: list[str] = []
     if symptom or none:
         present = triage.validate_signs(tr, symptom or [])
     elif sys.stdin is not None and sys.stdin.isatty():
-        present = _interview(tr, who)
+        present, doubtful = _interview(tr, who)
     else:
         raise UsageProblem(
             "no terminal to ask questions on: pass --symptom ID (repeatable) or --none; "
             "`soreadvisor check --list` shows the ids"
         )
-    emit(triage.check_report(t, triage.assess(tr, present, who), who), format, color)
+    result = triage.assess(tr, present, who)
+    emit(triage.check_report(t, result, who, doubtful), format, color)
 
 
-def _interview(tr, who) -> set[str]:  # type: ignore[no-untyped-def]
-    """Ask each warning sign in turn on the terminal; stop at an emergency."""
+def _interview(tr, who) -> tuple[set[str], list[str]]:  # type: ignore[no-untyped-def]
+    """Ask each warning sign in turn on the terminal; stop at an emergency.
+
+    Returns the signs that count as present and those answered "not sure"
+    that did not count (they are still named in the result).
+    """
     from ..advice import triage
 
     out = sys.stderr
     signs = triage.questions(tr)
     out.write("Answer y (yes), n (no) or ? (not sure). Ctrl-C to leave.\n")
     present: set[str] = set()
+    doubtful: list[str] = []
     for n, sign in enumerate(signs, 1):
         while True:
             out.write(f"[{n}/{len(signs)}] {sign.question} [y/n/?] ")
@@ -101,12 +108,14 @@ def _interview(tr, who) -> set[str]:  # type: ignore[no-untyped-def]
             if answer:
                 break
             out.write("Please answer y, n or ? (not sure).\n")
-        if triage.counts_as_yes(tr, sign, answer):
+        if triage.counts_as_yes(tr, sign, answer, who):
             present.add(sign.id)
             if triage.is_highest(tr, triage.assess(tr, present, who).level):
                 out.write("That is an emergency sign: stopping the questions.\n\n")
                 break
-    return present
+        elif answer == "unsure":
+            doubtful.append(sign.id)
+    return present, doubtful
 
 
 @app.command()

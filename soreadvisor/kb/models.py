@@ -32,7 +32,6 @@ ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 Verdict = Literal["supported", "mixed", "unsupported", "myth"]
 Severity = Literal["low", "moderate", "high"]
-SEVERITIES: tuple[Severity, ...] = ("low", "moderate", "high")
 VERDICTS: tuple[Verdict, ...] = ("supported", "mixed", "unsupported", "myth")
 
 _T = TypeVar("_T")
@@ -126,6 +125,7 @@ class Option:
     title: str
     how: str
     cautions: list[Caution] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
 
 
 @model
@@ -165,6 +165,16 @@ class Dont:
 
 
 @model
+class Step:
+    """Something to do now; ``remedy`` names the remedy it uses, so a person
+    that remedy does not suit is not told to do it."""
+
+    __pydantic_config__ = _STRICT
+    text: str
+    remedy: str | None = None
+
+
+@model
 class Phase:
     """A stretch of the recovery timeline, in hours since the massage."""
 
@@ -173,7 +183,7 @@ class Phase:
     title: str
     from_hours: float
     summary: str
-    now: list[str]
+    now: list[Step]
     next: str
     get_help_if: list[str]
     references: list[str] = field(default_factory=list)
@@ -252,6 +262,8 @@ class Triage:
     generic_urgent: str
     clot_warning: str
     not_sure_counts_as_yes: list[str]
+    # Shown with the short list of serious signs wherever advice is given.
+    check_prompt: str
 
 
 @model
@@ -295,6 +307,3 @@ class Topic:
     conditions: list[Named] = field(default_factory=list)
     medications: list[Named] = field(default_factory=list)
     diary: DiaryRules | None = None
-
-    def reference(self, ref_id: str) -> Reference:
-        return next(r for r in self.references if r.id == ref_id)

@@ -122,6 +122,7 @@ def _meaning(t: Topic, expected_id: str | None) -> Iterator[tuple[Path_, str]]:
             (("remedies", i, "cautions", j), c) for j, c in enumerate(remedy.cautions)
         ]
         for k, opt in enumerate(remedy.options):
+            yield from cited(opt.references, ("remedies", i, "options", k, "references"))
             cautions += [
                 (("remedies", i, "options", k, "cautions", j), c)
                 for j, c in enumerate(opt.cautions)
@@ -137,8 +138,13 @@ def _meaning(t: Topic, expected_id: str | None) -> Iterator[tuple[Path_, str]]:
         yield from _dupes(tl.phases, ("timeline", "phases"), "phase")
         if not tl.phases or tl.phases[0].from_hours != 0:
             yield ("timeline", "phases"), "the first phase must start at from_hours: 0"
+        remedies = {r.id for r in t.remedies}
         for i, phase in enumerate(tl.phases):
             yield from cited(phase.references, ("timeline", "phases", i, "references"))
+            for j, step in enumerate(phase.now):
+                if step.remedy is not None and step.remedy not in remedies:
+                    path = ("timeline", "phases", i, "now", j, "remedy")
+                    yield path, f"unknown remedy {step.remedy!r}"
             if i and phase.from_hours <= tl.phases[i - 1].from_hours:
                 yield ("timeline", "phases", i, "from_hours"), "phases must be in increasing order"
     if t.triage:
