@@ -38,8 +38,12 @@ def to_dict(report: Report) -> dict[str, Any]:
     }
     if report.headline:
         doc["headline"] = report.headline
+    if report.intro:
+        doc["intro"] = report.intro
     doc.update(report.meta)
     for section in report.sections:
+        if section.note:
+            doc.setdefault("notes", {})[section.key] = section.note
         if section.shape == "string":
             doc[section.key] = section.items[0].title if section.items else None
         elif section.shape == "strings":

@@ -54,6 +54,7 @@ def to_markdown(report: Report) -> str:
             flag = " (unverified)" if not ref.verified else ""
             web = ref.url and ref.url.startswith(("https://", "http://")) and " " not in ref.url
             url = f" <{one_line(ref.url)}>" if web and ref.url else ""
-            out.append(f"{n}. \\[{md(ref.id)}\\] {md(ref.citation)}{flag}{url}")
+            note = f" Note: {md(ref.note)}" if ref.note else ""
+            out.append(f"{n}. \\[{md(ref.id)}\\] {md(ref.citation)}{flag}{url}{note}")
         out.append("")
     return "\n".join(out)

@@ -54,5 +54,6 @@ def to_plain(report: Report) -> str:
         for n, ref in enumerate(report.references, 1):
             flag = "" if ref.verified else " (unverified)"
             url = f" {one_line(ref.url)}" if ref.url else ""
-            lines.append(f"{n}. [{ref.id}] {one_line(ref.citation)}{flag}{url}")
+            note = f" Note: {one_line(ref.note)}" if ref.note else ""
+            lines.append(f"{n}. [{ref.id}] {one_line(ref.citation)}{flag}{url}{note}")
     return "\n".join(lines) + "\n"

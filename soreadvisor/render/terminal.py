@@ -199,5 +199,7 @@ def print_rich(report: Report, stream: TextIO, color: bool) -> None:
                 line.append(" (unverified)", style="yellow")
             if ref.url:
                 line.append(" " + page.t(ref.url), style="dim underline")
+            if ref.note:
+                line.append(" " + page.t(ref.note), style="italic dim")
             page.add(line, indent=width, marker=f"{n}.", marker_style="dim")
     console.print(Text("\n").join(page.lines), soft_wrap=True)
