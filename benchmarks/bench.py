@@ -196,8 +196,17 @@ def main() -> None:
         "cope --severity high > file": (cope, "pipe", env),
         "pty: import typer, rich.console": ([PY, "-c", "import typer, rich.console"], "pty", env),
         "pty: cope --severity high (rich)": (cope, "pty", env),
-        "cope, --kb of 1 topic": (cope + ["--kb", str(small_kb)], "pipe", env),
-        "cope, --kb of 1,000 topics": (cope + ["--kb", str(big_kb)], "pipe", env),
+        # A user topic, so the answer really comes from the big directory.
+        "cope, --kb of 1 topic": (
+            cope + ["--kb", str(small_kb), "--topic", "bench-0000"],
+            "pipe",
+            env,
+        ),
+        "cope, --kb of 1,000 topics": (
+            cope + ["--kb", str(big_kb), "--topic", "bench-0000"],
+            "pipe",
+            env,
+        ),
         "cope, first run (no cache: reads YAML)": (cope, "pipe", cold),
         "explain > file": ([SOREADVISOR, "explain"], "pipe", env),
         "check --none > file": ([SOREADVISOR, "check", "--none"], "pipe", env),

@@ -564,3 +564,9 @@ def test_a_closed_stdout_is_one_error_line_not_a_crash(warm):
     proc = shell(f"{SOREADVISOR} explain >&-")
     assert proc.returncode != 0
     assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
+
+
+def test_search_for_nothing_is_a_usage_error_not_everything(cli):
+    result = cli("search", "", "  ")
+    assert result.code == 2 and result.out == ""
+    assert len(result.err.strip().splitlines()) == 1

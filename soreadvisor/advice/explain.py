@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..errors import NotFound
+from ..errors import NotFound, UsageProblem
 from ..kb.models import VERDICTS, Cause, Remedy, Tip, Topic
 from ..report import Field, Item, Report, Section
 from .common import find, finish, new_report
@@ -78,6 +78,8 @@ def sources(topic: Topic) -> Report:
 def search(topic: Topic, words: list[str]) -> Report:
     """Causes, remedies and tips that contain every word (case-insensitive)."""
     needles = [w.casefold() for w in words if w.strip()]
+    if not needles:
+        raise UsageProblem("give at least one word to search for")
     report = new_report(topic, "search", f"{topic.title}: search for {' '.join(words)}")
     hits: list[Item] = []
     graded: list[tuple[str, Cause | Remedy | Tip]] = [
