@@ -14,9 +14,6 @@ from typing import TextIO
 
 from ..report import Report
 
-FORMATS = ("auto", "rich", "plain", "markdown", "json")
-COLORS = ("auto", "always", "never")
-
 # C0 controls other than tab and newline, DEL, C1 controls and the Unicode
 # direction overrides: shown as visible escapes so knowledge text can never
 # drive the terminal or reorder what is shown.
