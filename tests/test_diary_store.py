@@ -13,6 +13,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from soreadvisor.diary import store
 from soreadvisor.diary.store import Diary, DiaryError, diary_path, latest_massage
@@ -249,24 +251,31 @@ def test_delete_all_removes_the_data_from_the_file_itself(tmp_path, monkeypatch)
 # -- the history window ---------------------------------------------------------------
 
 
-def test_the_window_is_the_scores_since_the_last_massage(tmp_path):
+def test_the_window_is_the_scores_since_the_last_massage(tmp_path, topic):
     with Diary.open(tmp_path, write=True) as diary:
         diary.add_score(NOW - timedelta(hours=50), 9)
         diary.add_massage(NOW - timedelta(hours=40))
         for h, s in ((30, 3), (20, 6), (10, 4)):
             diary.add_score(NOW - timedelta(hours=h), s)
-        w = diary.window(NOW)
+        w = diary.window(NOW, rules=topic.diary)
     assert [s.score for s in w.entries] == [3, 6, 4]
-    assert w.total == 3 and [s.score for s in w.recent] == [6, 4] and w.earlier_peak == 3
+    assert w.total == 3 and w.episode == w.entries  # the whole episode: nothing more to read
 
 
-def test_a_limited_window_still_knows_the_total_and_the_hidden_peak(tmp_path):
+def test_without_rules_the_window_reads_no_episode(tmp_path):
+    log(tmp_path, 3, 6, 4)
+    with Diary.open(tmp_path) as diary:
+        assert diary.window(NOW).episode == []
+
+
+def test_a_limited_window_still_hands_over_the_hidden_scores_that_decide(tmp_path, topic):
     with Diary.open(tmp_path, write=True) as diary:
         diary.add_massage(NOW - timedelta(hours=100))
         diary.add_scores([(NOW - timedelta(hours=90 - i), 9 if i == 0 else 2) for i in range(60)])
-        w = diary.window(NOW, limit=5)
+        w = diary.window(NOW, limit=5, rules=topic.diary)
     assert len(w.entries) == 5 and w.total == 60
-    assert w.earlier_peak == 9 and len(w.recent) == 2
+    assert [s.score for s in w.episode][0] == 9  # the hidden peak, and the reference
+    assert len(w.episode) <= 6, "a few scores, not the whole episode"
 
 
 def test_a_days_window_reaches_back_past_the_last_massage(tmp_path):
@@ -278,6 +287,95 @@ def test_a_days_window_reaches_back_past_the_last_massage(tmp_path):
         w = diary.window(NOW, days=6)
     assert [s.score for s in w.entries] == [7, 3]
     assert len(w.massages) == 2 and w.massage == w.massages[-1]
+
+
+# -- the scores that decide, read with a few queries, judge as all of them would -------
+
+
+def _rules_with(topic, band: float, rising: float, not_improving: float):
+    import dataclasses
+
+    return dataclasses.replace(
+        topic.diary,
+        flat_band=band,
+        rising_after_hours=rising,
+        not_improving_after_hours=not_improving,
+    )
+
+
+_EXAMPLE = dict(limit=0, days=None, not_improving=72)
+
+
+@settings(max_examples=150, deadline=None)
+@example(  # a score exactly at a rising mark that falls between whole seconds is before it
+    massage_ago=60,
+    points=[(40, 9), (47, 1), (48, 4), (50, 3), (51, 4)],
+    band=1,
+    rising=48 + 0.5 / 3600,
+    **_EXAMPLE,
+)
+@example(  # the low after the rising mark is neither the reference nor a peak
+    massage_ago=70,
+    points=[(10, 5), (50, 2), (55, 6), (58, 4), (60, 4)],
+    band=1,
+    rising=48,
+    **_EXAMPLE,
+)
+@example(  # a score exactly the band away is not the reference
+    massage_ago=10,
+    points=[(1, 1), (2, 5), (3, 5), (4, 4), (5, 4)],
+    band=1,
+    rising=48,
+    **_EXAMPLE,
+)
+@given(
+    massage_ago=st.integers(min_value=1, max_value=200),
+    points=st.lists(
+        st.tuples(
+            st.integers(min_value=-20, max_value=220), st.integers(min_value=0, max_value=10)
+        ),
+        max_size=30,
+    ),
+    band=st.sampled_from([0, 0.5, 1, 1.5, 2, 3]),
+    rising=st.sampled_from([0, 1, 24, 48 - 0.5 / 3600, 48, 48 + 0.5 / 3600, 50.5]),
+    not_improving=st.sampled_from([0, 48, 72, 71.99]),
+    limit=st.integers(min_value=0, max_value=6),
+    days=st.sampled_from([None, 0.5, 3, 30]),
+)
+def test_the_store_hands_over_the_scores_that_decide_the_assessment(
+    topic, massage_ago, points, band, rising, not_improving, limit, days
+):
+    """``assess`` of what the store hands over equals ``assess`` of the whole episode."""
+    import tempfile
+
+    from soreadvisor.advice.trend import assess
+
+    rules = _rules_with(topic, band, rising, not_improving)
+    massage_at = NOW - timedelta(hours=massage_ago)
+    now = NOW + timedelta(microseconds=250_000)  # like a real clock: between whole seconds
+    with tempfile.TemporaryDirectory() as folder, Diary.open(Path(folder), write=True) as diary:
+        diary.add_massage(massage_at)
+        # hours after the massage, some in the future and some before it; ties included
+        diary.add_scores([(massage_at + timedelta(hours=h), s) for h, s in points])
+        everything = diary.scores()
+        window = diary.window(now, days, limit, rules)
+        massage, episode = diary.episode(now, rules)
+    expected = assess(everything, rules, massage_at, now)
+    assert assess(window.episode, rules, massage_at, now) == expected
+    assert massage is not None and massage.at == massage_at
+    assert assess(episode, rules, massage_at, now) == expected
+    assert len(episode) <= 6
+
+
+def test_without_a_massage_the_episode_is_the_last_week(tmp_path, topic):
+    from soreadvisor.advice.trend import assess
+
+    log(tmp_path, 9, start=NOW - timedelta(days=8))
+    log(tmp_path, 3, 5, 7, start=NOW - timedelta(hours=5))
+    with Diary.open(tmp_path) as diary:
+        massage, episode = diary.episode(NOW, topic.diary)
+    assert massage is None and episode and 9 not in [s.score for s in episode]
+    assert assess(episode, topic.diary, None, NOW).trend == "worse"
 
 
 # -- two processes, and a process killed ------------------------------------------------

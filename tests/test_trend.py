@@ -29,10 +29,10 @@ def episode(*points: tuple[float, int]) -> list[Score]:
     return [Score(n, M + timedelta(hours=h), s) for n, (h, s) in enumerate(points, 1)]
 
 
-def run(rules, *points, massage_at=M, earlier_peak=None):
+def run(rules, *points, massage_at=M):
     scores = episode(*points)
     now = max([s.at for s in scores], default=M) + timedelta(minutes=5)
-    return assess(scores, rules, massage_at, now, earlier_peak)
+    return assess(scores, rules, massage_at, now)
 
 
 def ids(result) -> list[str]:
@@ -69,10 +69,27 @@ def test_the_same_score_twice_is_flat(rules):
     assert run(rules, (5, 4), (10, 4)).trend == "flat"
 
 
+def test_a_steady_rise_in_steps_within_the_band_is_worse(rules):
+    """The reviewer's series: each step is within the band, the whole climb is not."""
+    at, over = band_steps(rules)
+    assert at >= 1, "the band must allow a whole-point step for this case"
+    points = [(49 + 2 * i, 3 + i * at) for i in range(5)]  # 3, 4, 5, 6, 7 with a band of 1
+    assert run(rules, *points).trend == "worse"
+    assert run(rules, *points[:2]).trend == "flat"  # one step alone is within the band
+
+
 def test_a_steady_decline_in_small_steps_is_improving(rules):
     at, _ = band_steps(rules)
     points = [(h * 6, 8 - h * at) for h in range(4)]
     assert run(rules, *points).trend == "improving"
+
+
+def test_the_trend_counts_from_the_last_score_outside_the_band(rules):
+    """A rise then a plateau is still worse; a long plateau within the band is flat."""
+    at, over = band_steps(rules)
+    low, high = 2, 2 + 2 * over
+    assert run(rules, (2, low), (10, high), (20, high - at), (30, high - at)).trend == "worse"
+    assert run(rules, (2, high), (10, high - at), (20, high), (30, high - at)).trend == "flat"
 
 
 def test_easing_from_the_peak_counts_even_after_an_early_rise(rules):
@@ -80,16 +97,38 @@ def test_easing_from_the_peak_counts_even_after_an_early_rise(rules):
     assert run(rules, (2, 2), (24, 2 + 2 * over), (40, 2 + over)).trend == "improving"
 
 
+def test_a_second_rise_after_easing_is_worse_not_improving(rules):
+    """Below the first peak, but climbing again from the low: the last change is a rise."""
+    _, over = band_steps(rules)
+    peak, low = 2 + 3 * over, 2
+    assert run(rules, (5, peak), (20, low), (30, low + over)).trend == "worse"
+
+
+def test_easing_from_a_second_peak_is_improving_however_low_it_went_before(rules):
+    at, over = band_steps(rules)
+    top = 2 + 3 * over
+    points = [(5, top), (10, 2), (20, top - at), (30, top - at - over)]
+    assert run(rules, *points).trend == "improving"
+    # down from the second peak by only the band: against the rise before, so flat
+    assert run(rules, *points[:3], (30, top - 2 * at)).trend == "flat"
+
+
 def test_a_small_rise_below_the_peak_is_flat_not_improving(rules):
     at, over = band_steps(rules)
     assert run(rules, (2, 8), (24, 8 - 2 * over), (40, 8 - 2 * over + at)).trend == "flat"
 
 
-def test_the_earlier_peak_of_hidden_scores_counts_for_improving(rules):
+def test_a_small_dip_after_a_rise_is_flat_not_worse(rules):
+    at, over = band_steps(rules)
+    assert run(rules, (2, 2), (24, 2 + 2 * over), (40, 2 + 2 * over - at)).trend == "flat"
+
+
+def test_the_order_of_the_scores_given_does_not_matter(rules):
     _, over = band_steps(rules)
-    recent = ((30, 5), (40, 5))
-    assert run(rules, *recent).trend == "flat"
-    assert run(rules, *recent, earlier_peak=5 + over).trend == "improving"
+    points = [(2, 2), (24, 2 + 2 * over), (40, 2 + over)]
+    scores = episode(*points)
+    now = M + timedelta(hours=41)
+    assert assess(scores[::-1], rules, M, now) == assess(scores, rules, M, now)
 
 
 def test_scores_after_now_are_left_out(rules):
@@ -97,6 +136,12 @@ def test_scores_after_now_are_left_out(rules):
     result = assess(scores, rules, M, now=M + timedelta(hours=6))
     assert result.trend is None
     assert "high_score" not in ids(result)
+
+
+def test_scores_before_the_massage_belong_to_another_episode(rules):
+    scores = episode((-5, rules.high_score), (5, 2), (10, 2))
+    result = assess(scores, rules, M, now=M + timedelta(hours=11))
+    assert result.trend == "flat" and result.escalations == []
 
 
 # -- high score ----------------------------------------------------------------
@@ -116,10 +161,6 @@ def test_any_high_score_in_the_episode_counts_even_when_easing(rules):
     assert "high_score" in ids(result)
 
 
-def test_a_high_score_among_hidden_earlier_scores_counts(rules):
-    assert "high_score" in ids(run(rules, (10, 2), (20, 2), earlier_peak=rules.high_score))
-
-
 def test_high_score_does_not_need_a_massage(rules):
     assert ids(run(rules, (5, rules.high_score), massage_at=None)) == ["high_score"]
 
@@ -134,10 +175,28 @@ def test_not_improving_fires_at_the_threshold_but_not_a_second_before(rules):
     assert "not_improving" in ids(run(rules, (10, 5), (h + 1, 5)))
 
 
+def test_a_single_score_after_the_threshold_is_not_improving(rules):
+    """The reviewer's case: one 7/10, five days after the massage, and nothing before."""
+    h = rules.not_improving_after_hours
+    assert ids(run(rules, (5 * 24, 7))) == ["not_improving"]
+    assert "not_improving" not in ids(run(rules, (h - SECOND, 4)))
+    assert ids(run(rules, (h, 4))) == ["not_improving"]
+    assert ids(run(rules, (h + 1, 1))) == ["not_improving"]
+    assert run(rules, (h + 1, 0)).escalations == []  # no soreness left
+
+
 def test_not_improving_counts_a_worse_trend_too(rules):
     _, over = band_steps(rules)
     h = rules.not_improving_after_hours
     assert "not_improving" in ids(run(rules, (10, 2), (h, 2 + over)))
+
+
+def test_a_drop_within_the_band_after_the_threshold_is_not_improving(rules):
+    at, _ = band_steps(rules)
+    h = rules.not_improving_after_hours
+    result = run(rules, (10, 5), (h + 10, 5 - at))
+    assert result.trend == "flat"
+    assert "not_improving" in ids(result)
 
 
 def test_improving_after_the_threshold_is_not_escalated(rules):
@@ -146,6 +205,15 @@ def test_improving_after_the_threshold_is_not_escalated(rules):
     result = run(rules, (10, 5), (h + 10, 5 - over))
     assert result.trend == "improving"
     assert result.escalations == []
+
+
+def test_a_rebound_after_easing_is_not_improving_after_the_threshold(rules):
+    _, over = band_steps(rules)
+    h = rules.not_improving_after_hours
+    top = min(2 + 3 * over, rules.high_score - 1)
+    result = run(rules, (10, top), (20, 2), (40, 2 + over), (h, 2 + over))
+    assert result.trend == "worse"
+    assert "not_improving" in ids(result)
 
 
 def test_no_soreness_left_is_not_not_improving(rules):
@@ -157,6 +225,7 @@ def test_time_rules_need_a_massage(rules):
     h = max(rules.not_improving_after_hours, rules.rising_after_hours)
     _, over = band_steps(rules)
     assert run(rules, (h, 2), (h + 10, 2 + over), massage_at=None).escalations == []
+    assert run(rules, (h + 10, 5), massage_at=None).escalations == []
 
 
 # -- rising --------------------------------------------------------------------
@@ -174,6 +243,42 @@ def test_a_rise_within_the_flat_band_after_the_threshold_is_not_rising(rules):
     at, _ = band_steps(rules)
     h = rules.rising_after_hours
     assert "rising" not in ids(run(rules, (10, 2), (h + 1, 2 + at)))
+
+
+def test_a_gradual_rise_after_the_threshold_is_rising_and_worse(rules):
+    """The reviewer's case: massage 70 h ago, then 3, 4, 5, 6, 7 from 49 h to 57 h."""
+    at, _ = band_steps(rules)
+    h = rules.rising_after_hours
+    points = [(h + 1 + 2 * i, 3 + i * at) for i in range(5)]
+    scores = episode(*points)
+    result = assess(scores, rules, M, now=M + timedelta(hours=70))
+    assert result.trend == "worse"
+    assert "rising" in ids(result)
+
+
+def test_rising_counts_from_the_lowest_score_after_the_mark(rules):
+    at, over = band_steps(rules)
+    h = rules.rising_after_hours
+    # down after the mark, then back up by just over the band
+    assert "rising" in ids(run(rules, (10, 6), (h + 1, 3), (h + 5, 3 + over)))
+    # ... and by exactly the band
+    assert "rising" not in ids(run(rules, (10, 6), (h + 1, 3), (h + 5, 3 + at)))
+
+
+def test_rising_starts_from_the_last_score_before_the_mark(rules):
+    at, over = band_steps(rules)
+    h = rules.rising_after_hours
+    # the starting point just before the mark; an older low before it does not count
+    assert "rising" in ids(run(rules, (h - 10, 3), (h - SECOND, 3), (h, 3 + over)))
+    assert "rising" not in ids(run(rules, (h - 10, 1), (h - SECOND, 3), (h, 3 + at)))
+
+
+def test_a_rise_before_the_mark_alone_is_not_rising(rules):
+    _, over = band_steps(rules)
+    h = rules.rising_after_hours
+    # it rose before the mark and has stayed since
+    result = run(rules, (10, 2), (h - 1, 2 + over), (h + 10, 2 + over))
+    assert "rising" not in ids(result)
 
 
 def test_every_escalation_uses_the_topics_message_and_points_to_check(rules):

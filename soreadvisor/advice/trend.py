@@ -3,20 +3,33 @@
 Pure: scores, the topic's ``diary:`` rules and the time in; words out. Every
 threshold and sentence comes from the knowledge base.
 
-The episode is the scores since the last massage. Its trend needs two scores:
+The episode is the scores since the last massage, oldest first. Its trend
+needs two scores and reads the whole series: it compares the latest score with
+the *reference*, the most recent earlier score more than ``flat_band`` away
+from it (every score since then is within the band of the latest, so the
+reference is where the last real change started):
 
-- **worse**: the latest score is above the one before by more than ``flat_band``;
-- **improving**: the latest is not above the one before, and is below the
-  highest earlier score by more than ``flat_band`` (easing from the worst);
-- **flat**: anything else.
+- **worse**: the reference is lower (a rise, however gradual: 3, 4, 5, 6, 7
+  is worse), and the latest is not below the score before it;
+- **improving**: the reference is higher (easing from a peak, however slowly),
+  and the latest is not above the score before it;
+- **flat**: no earlier score is more than ``flat_band`` away, or the last step
+  goes against the change (a small bump on the way down is not "improving").
 
 Escalations, each with its message, all pointing to ``soreadvisor check``:
 
 - ``high_score``: any score is ``high_score`` or more;
 - ``not_improving``: the latest score was taken ``not_improving_after_hours``
-  or more after the massage, is above 0, and the trend is not improving;
-- ``rising``: the latest score was taken ``rising_after_hours`` or more after
-  the massage, and the trend is worse.
+  or more after the massage, is above 0, and the trend is not improving (a
+  single score counts as not improving);
+- ``rising``: among the scores taken ``rising_after_hours`` or more after the
+  massage, with the last score before that mark as the starting point, the
+  latest is more than ``flat_band`` above the lowest.
+
+The time rules need a massage. Only a few scores of an episode decide all of
+this (the latest two, the reference, a highest, and the last before and a
+lowest after the rising mark), so the diary hands over just those for a long
+episode (``soreadvisor.diary.store.Diary.episode``).
 """
 
 from __future__ import annotations
@@ -24,7 +37,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ..diary.models import SCORE_MAX, Massage, Score
 from ..kb.models import DiaryRules, Topic
@@ -47,49 +60,69 @@ def hours_after(massage_at: datetime | None, at: datetime) -> float | None:
     return None if massage_at is None else (at - massage_at).total_seconds() / 3600
 
 
+def mark(massage_at: datetime, hours: float) -> datetime:
+    """The moment ``hours`` after the massage; a score at or after it counts as after."""
+    return massage_at + timedelta(hours=hours)
+
+
+def reference(scores: Sequence[Score], band: float) -> Score | None:
+    """The most recent score before the latest that is more than ``band`` away from it."""
+    latest = scores[-1].score
+    return next((s for s in reversed(scores[:-1]) if abs(s.score - latest) > band), None)
+
+
+def trend_of(scores: Sequence[Score], band: float) -> str | None:
+    """improving, flat or worse over the whole series (oldest first); None below two scores."""
+    if len(scores) < 2:
+        return None
+    latest, previous = scores[-1].score, scores[-2].score
+    ref = reference(scores, band)
+    if ref is not None and ref.score < latest and latest >= previous:
+        return "worse"
+    if ref is not None and ref.score > latest and latest <= previous:
+        return "improving"
+    return "flat"
+
+
+def rising_from(scores: Sequence[Score], since: datetime) -> list[Score]:
+    """The scores at or after ``since``, with the last one before it as the starting point."""
+    before = [s for s in scores if s.at < since]
+    return before[-1:] + [s for s in scores if s.at >= since]
+
+
 def assess(
     scores: Sequence[Score],
     rules: DiaryRules,
     massage_at: datetime | None,
     now: datetime,
-    earlier_peak: int | None = None,
 ) -> Assessment:
     """The trend and escalations of an episode.
 
-    ``scores`` are the episode's scores, oldest first: all of them, or only
-    the latest ones with ``earlier_peak`` the highest score before them.
-    Scores after ``now`` (a clock set wrong) are left out.
+    ``scores`` are the episode's scores, oldest first: all of them, or the few
+    that decide (see the module's docstring). Scores before the massage (another
+    episode) and after ``now`` (a clock set wrong) are left out.
     """
-    scores = [s for s in scores if s.at <= now]
+    scores = sorted(
+        (s for s in scores if s.at <= now and (massage_at is None or s.at >= massage_at)),
+        key=lambda s: (s.at, s.id),
+    )
     if not scores:
         return Assessment(None)
-    highest = max(s.score for s in scores)
-    if earlier_peak is not None:
-        highest = max(highest, earlier_peak)
-    escalations = []
-    if highest >= rules.high_score:
-        escalations.append("high_score")
-    trend = None
-    if len(scores) >= 2:
-        latest, previous = scores[-1], scores[-2]
-        before = [s.score for s in scores[:-1]]
-        peak = max(before + ([earlier_peak] if earlier_peak is not None else []))
-        if latest.score - previous.score > rules.flat_band:
-            trend = "worse"
-        elif latest.score <= previous.score and peak - latest.score > rules.flat_band:
-            trend = "improving"
-        else:
-            trend = "flat"
-        hours = hours_after(massage_at, latest.at)
-        if hours is not None:
-            if (
-                hours >= rules.not_improving_after_hours
-                and latest.score > 0
-                and trend != "improving"
-            ):
-                escalations.append("not_improving")
-            if hours >= rules.rising_after_hours and trend == "worse":
-                escalations.append("rising")
+    latest = scores[-1]
+    trend = trend_of(scores, rules.flat_band)
+    escalations = set()
+    if max(s.score for s in scores) >= rules.high_score:
+        escalations.add("high_score")
+    if massage_at is not None:
+        if (
+            latest.at >= mark(massage_at, rules.not_improving_after_hours)
+            and latest.score > 0
+            and trend != "improving"
+        ):
+            escalations.add("not_improving")
+        start = rising_from(scores, mark(massage_at, rules.rising_after_hours))
+        if start and latest.score - min(s.score for s in start) > rules.flat_band:
+            escalations.add("rising")
     return Assessment(trend, [(e, rules.messages[e]) for e in ESCALATIONS if e in escalations])
 
 

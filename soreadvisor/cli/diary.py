@@ -128,38 +128,30 @@ def log(
     """
     from datetime import datetime, timezone
 
-    from ..advice.trend import hours_after, span_text, when_text
+    from ..advice.trend import assess, hours_after, span_text, when_text
     from ..diary.store import Diary
 
     value = _score(score)
     when = _when(at)
     with Diary.open(data_dir, write=True) as diary:
         diary.add_score(when, value, _text(where), _text(note))
-        window = diary.window(datetime.now(timezone.utc), limit=2)
-    after = ""
-    if window.massage is not None and window.massage.at <= when:
-        after = f", {span_text(hours_after(window.massage.at, when) or 0.0)} after the massage"
-    _say(f"Logged {value}/10 at {when_text(when)}{after}.")
-    try:
-        _, assessment = _assess(window, topic, kb)
-    except UserError as exc:  # the score is saved; only the advice is missing
-        _say(f"(no advice on the trend: {exc})")
-        return
+        now = datetime.now(timezone.utc)
+        massage = diary.latest_massage(at_or_before=now)
+        after = ""
+        if massage is not None and massage.at <= when:
+            after = f", {span_text(hours_after(massage.at, when) or 0.0)} after the massage"
+        _say(f"Logged {value}/10 at {when_text(when)}{after}.")
+        try:
+            t = load_topic(topic, kb)
+        except UserError as exc:  # the score is saved; only the advice is missing
+            _say(f"(no advice on the trend: {exc})")
+            return
+        if t.diary is None:
+            return
+        massage, episode = diary.episode(now, t.diary)
+    assessment = assess(episode, t.diary, massage.at if massage else None, now)
     for _, message in assessment.escalations:
         _say(f"Warning: {message}")
-
-
-def _assess(window, topic: str, kb: Path | None):  # type: ignore[no-untyped-def]
-    from datetime import datetime, timezone
-
-    from ..advice.trend import Assessment, assess
-
-    t = load_topic(topic, kb)
-    if t.diary is None:
-        return t, Assessment(None)
-    now = datetime.now(timezone.utc)
-    massage_at = window.massage.at if window.massage else None
-    return t, assess(window.recent, t.diary, massage_at, now, window.earlier_peak)
 
 
 @app.command()
@@ -184,17 +176,21 @@ def history(
     """
     from datetime import datetime, timezone
 
-    from ..advice.trend import history_report
+    from ..advice.trend import Assessment, assess, history_report
     from ..diary.store import Diary
 
     if days is not None and not 0 < days <= 36500:
         raise UsageProblem(f"--days must be more than 0 (and at most 36500), not {days:g}")
     if limit < 0:
         raise UsageProblem(f"--limit must be 0 (all) or more, not {limit}")
+    t = load_topic(topic, kb)
     now = datetime.now(timezone.utc)
     with Diary.open(data_dir) as diary:
-        window = diary.window(now, days, limit)
-    t, assessment = _assess(window, topic, kb)
+        window = diary.window(now, days, limit, t.diary)
+    assessment = Assessment(None)
+    if t.diary is not None:
+        massage_at = window.massage.at if window.massage else None
+        assessment = assess(window.episode, t.diary, massage_at, now)
     report = history_report(
         t,
         entries=window.entries,

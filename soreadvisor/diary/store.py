@@ -28,12 +28,16 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import paths
 from ..errors import UserError
 from .models import INTENSITIES, SCORE_MAX, SCORE_MIN, Massage, Score
+
+if TYPE_CHECKING:
+    from ..kb.models import DiaryRules as Rules
 
 FILE_NAME = "diary.sqlite3"
 APPLICATION_ID = 0x536F7265  # "Sore", in the database header: this file is ours
@@ -91,9 +95,9 @@ class Window:
 
     ``entries`` are the scores shown (the last ``limit`` of the window, oldest
     first) and ``total`` how many the window holds. The episode is the scores
-    since ``massage`` (or the window when there is none); ``recent`` are its
-    last two and ``earlier_peak`` the highest score before those, which is all
-    the trend rules need.
+    since ``massage`` (or the window when there is none); ``episode`` holds the
+    few of them that decide its trend and escalations (all of them when the
+    window already holds the whole episode), or nothing when no rules were given.
     """
 
     since: datetime
@@ -102,8 +106,7 @@ class Window:
     entries: list[Score]
     total: int
     massages: list[Massage]
-    recent: list[Score]
-    earlier_peak: int | None
+    episode: list[Score]
 
 
 class Diary:
@@ -289,11 +292,16 @@ class Diary:
         rows = self._rows("SELECT (SELECT COUNT(*) FROM massages), (SELECT COUNT(*) FROM scores)")
         return (int(rows[0][0]), int(rows[0][1])) if rows else (0, 0)
 
-    def window(self, now: datetime, days: float | None = None, limit: int | None = None) -> Window:
+    def window(
+        self,
+        now: datetime,
+        days: float | None = None,
+        limit: int | None = None,
+        rules: Rules | None = None,
+    ) -> Window:
         """The scores since the last massage (or of the last ``days``), the last
-        ``limit`` of them to show, and the summary the trend rules need."""
-        from datetime import timedelta
-
+        ``limit`` of them to show, and (given the topic's diary rules) the scores
+        that decide the episode's trend and escalations."""
         massage = self.latest_massage(at_or_before=now)
         if days is not None:
             since = now - timedelta(days=days)
@@ -310,22 +318,70 @@ class Diary:
                 m for m in self.massages(since) if m.at <= now and m != before
             ]
         start = massage.at if massage is not None else since
-        if start == since and total == len(entries):
-            recent = entries[-2:]
-            earlier = [s.score for s in entries[:-2]]
-            peak = max(earlier) if earlier else None
+        if rules is None:
+            episode = []
+        elif start == since and total == len(entries):  # the window is the whole episode
+            episode = [s for s in entries if s.at <= now]
         else:
-            recent = self.scores(start, last=2)
-            peak = self._peak(start, [s.id for s in recent])
-        return Window(since, days, massage, entries, total, massages, recent, peak)
+            episode = self.deciding_scores(start, now, rules, massage)
+        return Window(since, days, massage, entries, total, massages, episode)
 
-    def _peak(self, since: datetime, leave_out: list[int]) -> int | None:
-        ids = (leave_out + [-1, -1])[:2]
-        rows = self._rows(
-            "SELECT MAX(score) FROM scores WHERE at >= ? AND id NOT IN (?, ?)",
-            (to_text(since), *ids),
-        )
-        return rows[0][0] if rows else None
+    def episode(self, now: datetime, rules: Rules) -> tuple[Massage | None, list[Score]]:
+        """The last massage at or before ``now`` and the scores of its episode that decide."""
+        massage = self.latest_massage(at_or_before=now)
+        start = massage.at if massage is not None else now - timedelta(days=DEFAULT_DAYS)
+        return massage, self.deciding_scores(start, now, rules, massage)
+
+    def deciding_scores(
+        self, start: datetime, now: datetime, rules: Rules, massage: Massage | None
+    ) -> list[Score]:
+        """The scores from ``start`` to ``now`` that decide the assessment, oldest first.
+
+        What ``soreadvisor.advice.trend`` reads of an episode: the latest two, the
+        reference (the most recent earlier score more than ``flat_band`` from the
+        latest), a highest, and with a massage the last score before the rising
+        mark and a lowest at or after it. A handful of indexed queries, however
+        long the episode; the tests hold this to assessing every score.
+        """
+        cols = "SELECT id, at, score, location, note FROM scores"
+        span = "at >= ? AND at <= ?"
+        lo, hi = to_text(start), to_text(now)
+        rows = self._rows(f"{cols} WHERE {span} ORDER BY at DESC, id DESC LIMIT 2", (lo, hi))
+        last = [_score(r) for r in rows]
+        if not last:
+            return []
+        latest = last[0]
+        at = to_text(latest.at)
+        picked = {s.id: s for s in last}
+        queries = [
+            (  # the reference
+                f"{cols} WHERE {span} AND at <= ? AND (at < ? OR id < ?) AND ABS(score - ?) > ?"
+                " ORDER BY at DESC, id DESC LIMIT 1",
+                (lo, hi, at, at, latest.id, latest.score, rules.flat_band),
+            ),
+            (f"{cols} WHERE {span} ORDER BY score DESC, at, id LIMIT 1", (lo, hi)),  # a highest
+        ]
+        if massage is not None:
+            # Stored times are whole seconds: at or after the mark is at or after its ceiling.
+            rising = massage.at + timedelta(hours=rules.rising_after_hours)
+            if rising.microsecond:
+                rising = rising.replace(microsecond=0) + timedelta(seconds=1)
+            mark = to_text(rising)
+            queries += [
+                (  # the starting point, just before the mark
+                    f"{cols} WHERE {span} AND at < ? ORDER BY at DESC, id DESC LIMIT 1",
+                    (lo, hi, mark),
+                ),
+                (  # a lowest at or after the mark
+                    f"{cols} WHERE {span} AND at >= ? ORDER BY score, at, id LIMIT 1",
+                    (lo, hi, mark),
+                ),
+            ]
+        for sql, params in queries:
+            for row in self._rows(sql, params):
+                score = _score(row)
+                picked[score.id] = score
+        return sorted(picked.values(), key=lambda s: (s.at, s.id))
 
     def everything(self) -> Iterator[Massage | Score]:
         """Every massage and score in time order (massages first at the same moment)."""
