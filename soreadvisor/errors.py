@@ -22,12 +22,16 @@ class NotFound(UserError):
 
 
 def did_you_mean(kind: str, wanted: str, known: list[str]) -> NotFound:
-    """An error for an unknown id, with close matches or the valid ids."""
+    """An error for an unknown id, with close matches or the valid ids.
+
+    Every id is quoted with repr(): an id can be a user's file name, and repr
+    shows its control characters (an escape sequence, a newline) as inert text.
+    """
     import difflib
 
     close = difflib.get_close_matches(wanted, known, n=3, cutoff=0.5)
     if close:
         hint = "did you mean " + " or ".join(repr(c) for c in close) + "?"
     else:
-        hint = "valid: " + ", ".join(known) if known else "none are defined"
+        hint = "valid: " + ", ".join(repr(k) for k in known) if known else "none are defined"
     return NotFound(f"unknown {kind} {wanted!r}; {hint}")

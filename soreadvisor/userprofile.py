@@ -22,7 +22,7 @@ def load() -> Profile:
     path = profile_path()
     try:
         raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # ENOENT, ENOTDIR: it cannot be there
         return Profile()
     except OSError as exc:
         raise UserError(f"cannot read the profile {str(path)!r}: {exc.strerror}") from None
@@ -68,7 +68,7 @@ def save(profile: Profile) -> Path:
 def clear() -> bool:
     try:
         profile_path().unlink()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return False
     except OSError as exc:
         raise UserError(f"cannot remove the profile: {exc.strerror}") from None

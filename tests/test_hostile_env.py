@@ -479,11 +479,6 @@ def test_a_home_nothing_can_be_written_to_gives_one_line_saying_why(args, what):
     assert len(line) > len(f"soreadvisor: error: {what}"), "the reason from the system"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: soreadvisor/userprofile.py:25 load() only treats FileNotFoundError as 'no "
-    "profile': a home that is a file (NotADirectoryError) stops every advice command",
-)
 def test_advice_works_when_home_is_a_regular_file(tmp_path):
     home = tmp_path / "a-file"
     home.write_text("not a directory\n")
@@ -540,11 +535,6 @@ def test_a_looping_user_directory_still_gives_advice(looping_user_dir):
     assert "Traceback" not in text(proc.stderr)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: soreadvisor/kb/store.py:99 sources() asks Path.is_file(), which answers False "
-    "for ELOOP/ENOTDIR: an unusable user directory is ignored without the warning `topics` gives",
-)
 def test_a_looping_user_directory_is_mentioned_when_giving_advice(looping_user_dir):
     proc = run("cope", "--format", "plain")
     assert proc.returncode == 0

@@ -238,11 +238,6 @@ def test_the_reader_refuses_a_device_or_fifo_without_opening_or_draining_it(fifo
 # bug: soreadvisor/kb/store.py:137-141 (KnowledgeBase.check): a path that is neither a
 # regular file nor a directory is listed as a directory, a listed *.yaml that is not a
 # regular file leaves kb.sources() empty and _validate() indexes files[0].
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: soreadvisor/kb/store.py:137 check() calls iterdir() on a path that is not "
-    "a directory: internal error (exit 70) for `kb check /dev/zero` or a FIFO",
-)
 @pytest.mark.parametrize("special", ["/dev/zero", "fifo"])
 def test_kb_check_of_a_device_or_fifo_is_a_clear_problem(fifo, special):
     path = str(fifo) if special == "fifo" else special
@@ -252,11 +247,6 @@ def test_kb_check_of_a_device_or_fifo_is_a_clear_problem(fifo, special):
     assert result.out.startswith(f"{path}:1:1: ")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: soreadvisor/kb/store.py:167 _validate() reads files[0] of an empty list "
-    "when a listed <id>.yaml is a FIFO or a directory: internal error (exit 70)",
-)
 @pytest.mark.parametrize("kind", ["fifo", "directory"])
 def test_kb_check_of_a_directory_with_a_yaml_that_is_not_a_file_is_a_clear_problem(tmp_path, kind):
     folder = tmp_path / "topics"
@@ -269,11 +259,6 @@ def test_kb_check_of_a_directory_with_a_yaml_that_is_not_a_file_is_a_clear_probl
     assert str(odd) in result.out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: soreadvisor/kb/store.py:53 from_env() accepts an explicit --kb that is "
-    "neither a file nor a directory (a FIFO) and then silently ignores it",
-)
 def test_an_explicit_kb_that_is_a_fifo_is_an_error_not_silently_ignored(fifo):
     result = measured("explain", "--kb", str(fifo))
     assert result.code != 0, result
@@ -506,11 +491,6 @@ def test_a_bad_file_with_a_hostile_key_is_one_inert_error_line(cli, tmp_path):
     assert f"{path}:" in line
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: soreadvisor/errors.py:24 did_you_mean lists the valid ids raw, and a user "
-    "file name (a topic id) can carry escape sequences to stderr",
-)
 def test_an_unknown_topic_lists_hostile_file_names_inertly(cli, tmp_path):
     folder = tmp_path / "kb"
     folder.mkdir()

@@ -13,8 +13,10 @@ validation library.
 
 from __future__ import annotations
 
+import errno
 import os
 import pickle
+import stat
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,27 +51,50 @@ class KnowledgeBase:
 
     @classmethod
     def from_env(cls, kb: Path | None = None) -> KnowledgeBase:
-        """Built-in topics plus ``kb`` (from --kb or SOREADVISOR_KB) or the user directory."""
-        if kb is not None and not kb.exists():
-            raise UserError(f"knowledge path {str(kb)!r} does not exist")
+        """Built-in topics plus ``kb`` (from --kb or SOREADVISOR_KB) or the user directory.
+
+        An explicit ``kb`` must be a file or a directory that is there.
+        """
+        if kb is not None:
+            try:
+                kind = kind_of(kb)
+            except OSError as exc:
+                raise UserError(_cannot_read(kb, exc)) from None
+            if kind is None:
+                raise UserError(f"knowledge path {str(kb)!r} does not exist")
+            if kind == "other":
+                raise UserError(
+                    f"knowledge path {str(kb)!r} is neither a regular file nor a directory"
+                )
         user = kb if kb is not None else paths.user_kb_dir()
         return cls(user, paths.builtin_topics_dir(), explicit=kb is not None)
 
     def _unreadable(self, path: Path, exc: OSError) -> None:
         """An explicit path must be readable; the default directory only warns."""
-        message = f"cannot read knowledge {str(path)!r}: {exc.strerror or exc}"
+        message = _cannot_read(path, exc)
         if self.explicit:
             raise UserError(message)
         sys.stderr.write(f"soreadvisor: warning: {message}; using the built-in topics\n")
         self.user_path = None
 
-    def _user_files(self) -> list[Path]:
+    def _user_kind(self) -> str | None:
+        """What the user path is (see ``kind_of``); None when there is none to use."""
         p = self.user_path
         if p is None:
-            return []
+            return None
         try:
-            if p.is_file():
-                return [p]
+            return kind_of(p)
+        except OSError as exc:
+            self._unreadable(p, exc)
+            return None
+
+    def _user_files(self) -> list[Path]:
+        p, kind = self.user_path, self._user_kind()
+        if p is None or kind is None:
+            return []
+        if kind != "dir":  # a single file; the reader refuses one that is not regular
+            return [p]
+        try:
             return sorted(f for f in p.iterdir() if f.suffix in SUFFIXES and f.is_file())
         except FileNotFoundError:
             return []
@@ -84,20 +109,37 @@ class KnowledgeBase:
         return sorted({f.stem for f in self._builtin_files() + self._user_files()})
 
     def sources(self, topic_id: str) -> list[Path]:
-        """The files that make up one topic, built-in first (no directory listing)."""
-        user = self.user_path
-        if user is not None and user.is_file():
-            user_candidates = [user] if user.stem == topic_id else []
-        else:
-            user_candidates = [user / f"{topic_id}{s}" for s in SUFFIXES] if user else []
-        candidates = [self.builtin_dir / f"{topic_id}{s}" for s in SUFFIXES] + user_candidates
-        found = []
-        for c in candidates:
+        """The files that make up one topic, built-in first (no directory listing).
+
+        A candidate that is there but is not a regular file (a FIFO, a device,
+        a directory named ``<id>.yaml``) is among them, so that reading it
+        reports the problem with its name instead of passing it over. A user
+        directory that cannot be used (a symlink loop, no permission) warns
+        once, or is an error when given explicitly.
+        """
+        found = self._builtin_sources(topic_id)
+        user, kind = self.user_path, self._user_kind()
+        if user is None or kind is None:
+            return found
+        if kind != "dir":  # a single file
+            return found + ([user] if user.stem == topic_id else [])
+        for c in (user / f"{topic_id}{s}" for s in SUFFIXES):
             try:
-                if c.is_file():
+                if kind_of(c) is not None:
                     found.append(c)
             except OSError as exc:  # e.g. an unreadable user directory
                 self._unreadable(c, exc)
+                break
+        return found
+
+    def _builtin_sources(self, topic_id: str) -> list[Path]:
+        found = []
+        for c in (self.builtin_dir / f"{topic_id}{s}" for s in SUFFIXES):
+            try:
+                if kind_of(c) is not None:
+                    found.append(c)
+            except OSError as exc:
+                raise UserError(_cannot_read(c, exc)) from None
         return found
 
     def load(self, topic_id: str = DEFAULT_TOPIC) -> Topic:
@@ -122,8 +164,10 @@ class KnowledgeBase:
 
     def _validate(self, topic_id: str, files: list[Path]) -> tuple[Topic | None, list[Problem]]:
         from .validate import validate
-        from .yamlfile import FileProblems, read_doc
+        from .yamlfile import FileProblems, Problem, read_doc
 
+        if not files:
+            return None, [Problem(f"{topic_id}.yaml", 1, 1, "no file for this topic")]
         try:
             doc = read_doc(files[0])
             for f in files[1:]:
@@ -134,23 +178,53 @@ class KnowledgeBase:
 
     def check(self, target: Path | None = None) -> tuple[int, list[Problem]]:
         """Validate every topic (or those a path names); return (count, problems)."""
-        if target is not None:
-            if not target.exists():
+        if target is None:
+            ids = self.topic_ids()
+            return len(ids), [p for i in ids for p in self._validate(i, self.sources(i))[1]]
+        try:
+            kind = kind_of(target)
+            if kind is None:
                 raise UserError(f"{str(target)!r} does not exist")
-            files = (
-                [target]
-                if target.is_file()
-                else sorted(f for f in target.iterdir() if f.suffix in SUFFIXES)
-            )
-            ids = sorted({f.stem for f in files})
-            kb = KnowledgeBase(target, self.builtin_dir)
-        else:
-            ids, kb = self.topic_ids(), self
+            # Anything but a directory is checked as a file: the reader says why
+            # a device or a FIFO is not one, without opening it for long.
+            if kind == "dir":
+                files = sorted(f for f in target.iterdir() if f.suffix in SUFFIXES)
+            else:
+                files = [target]
+        except OSError as exc:
+            raise UserError(_cannot_read(target, exc)) from None
+        ids = sorted({f.stem for f in files})
         problems: list[Problem] = []
         for topic_id in ids:
-            _, found = kb._validate(topic_id, kb.sources(topic_id))
+            # Each listed file over the built-in topic of its name, as an override is
+            # read; one that cannot be read (not a regular file, a symlink loop, a
+            # dangling link) is a problem with its name, and the others are checked.
+            mine = [f for f in files if f.stem == topic_id]  # <id>.yaml before <id>.yml
+            _, found = self._validate(topic_id, self._builtin_sources(topic_id) + mine)
             problems += found
         return len(ids), problems
+
+
+def kind_of(path: Path) -> str | None:
+    """``dir``, ``file`` (a regular one) or ``other`` (a FIFO, a device, a socket).
+
+    None when it cannot be there: missing, under a file (ENOTDIR) or a name too
+    long. Any other failure (a symlink loop, no permission) is raised, for the
+    caller to report: ``Path.is_file()`` would answer False and hide it.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.ENAMETOOLONG):
+            return None
+        raise
+    if stat.S_ISDIR(mode):
+        return "dir"
+    return "file" if stat.S_ISREG(mode) else "other"
+
+
+def _cannot_read(path: Path, exc: OSError) -> str:
+    return f"cannot read knowledge {str(path)!r}: {exc.strerror or exc}"
 
 
 def merge(base: Doc, top: Doc) -> Doc:
