@@ -130,13 +130,6 @@ def into_a_closed_pipe(*args: str) -> tuple[int, str]:
     return proc.returncode, text(proc.stderr)
 
 
-SAYS_1_ON_A_CLOSED_PIPE = pytest.mark.xfail(
-    strict=True,
-    reason="bug: soreadvisor/cli/__init__.py:66 main() lets Typer's core (typer/core.py:214) "
-    "turn EPIPE from typer.echo/help into sys.exit(1), the status for 'not found', not 141",
-)
-
-
 @pytest.mark.parametrize(
     "args",
     [
@@ -146,11 +139,11 @@ SAYS_1_ON_A_CLOSED_PIPE = pytest.mark.xfail(
         ("cope", "--format", "markdown"),
         ("sources", "--format", "json"),
         ("check", "--list", "--format", "plain"),
-        pytest.param(("kb", "schema"), marks=SAYS_1_ON_A_CLOSED_PIPE),
-        pytest.param(("--version",), marks=SAYS_1_ON_A_CLOSED_PIPE),
-        pytest.param(("--help",), marks=SAYS_1_ON_A_CLOSED_PIPE),
-        pytest.param(("diary", "export"), marks=SAYS_1_ON_A_CLOSED_PIPE),
-        pytest.param(("kb", "path"), marks=SAYS_1_ON_A_CLOSED_PIPE),
+        ("kb", "schema"),
+        ("--version",),
+        ("--help",),
+        ("diary", "export"),
+        ("kb", "path"),
     ],
     ids=" ".join,
 )
@@ -393,12 +386,6 @@ runpy.run_module("soreadvisor", run_name="__main__", alter_sys=True)
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: soreadvisor/__main__.py:1 / soreadvisor/cli/__init__.py:14: a Ctrl-C while "
-    "the CLI imports Typer prints a KeyboardInterrupt traceback; main() handles it only once "
-    "it runs",
-)
 def test_ctrl_c_during_start_up_leaves_quietly(private_home):
     proc = subprocess.run(
         [sys.executable, "-c", CTRL_C_DURING_IMPORT], capture_output=True, text=True, timeout=60
@@ -615,11 +602,6 @@ def test_a_real_process_shows_the_traceback_only_when_asked(private_home, how):
     assert loud.stdout == ""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: soreadvisor/cli/__init__.py:85 the internal-error line embeds str(exc) as is: "
-    "a message with a newline makes it two lines",
-)
 def test_an_internal_error_with_a_multi_line_message_is_still_one_line(private_home):
     proc = planted("boom\nsecond line", "cope")
     assert proc.returncode == 70

@@ -1,129 +1,46 @@
-"""The command line: arguments in, calls out. No rules and no formatting here.
+"""The command line: ``main`` is the entry point (``soreadvisor`` and ``python -m soreadvisor``).
 
-``main`` is the only entry point. It turns every failure into one line on
-stderr and an exit code; ``--debug`` (or ``SOREADVISOR_DEBUG=1``) shows the
-traceback instead, for bug reports.
+Importing this package imports nothing heavy: the Typer application lives in
+``soreadvisor.cli.application`` and is imported inside ``main``, so a Ctrl-C
+while it loads (most of a run's start-up) ends the run quietly with 130
+instead of a KeyboardInterrupt traceback. ``app`` is still reachable here, as
+the command modules and the tests expect.
 """
 
 from __future__ import annotations
 
-import os
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Any
 
-import typer
-
-from .. import __version__
-
-app = typer.Typer(
-    name="soreadvisor",
-    help="Leg soreness after a foot massage: why it happens, what to do, when to get help.\n\n"
-    "General information, not a diagnosis.\n\n\b\nExample:\n  soreadvisor cope --severity high",
-    no_args_is_help=True,
-    add_completion=True,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"soreadvisor {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def root(
-    version: Annotated[
-        bool,
-        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version."),
-    ] = False,
-    debug: Annotated[
-        bool, typer.Option("--debug", help="Show tracebacks (also SOREADVISOR_DEBUG=1).")
-    ] = False,
-) -> None:
-    if debug:
-        os.environ["SOREADVISOR_DEBUG"] = "1"
-
-
-# Registering the commands (each module adds its own to ``app``).
-from . import advice, diary, kbcmd, safety  # noqa: E402,F401
+if TYPE_CHECKING:
+    from .application import app as app
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the CLI and exit: 0 ok, 1 not found / bad data, 2 usage, 130 interrupted."""
-    from ..errors import UserError
-    from .options import quiet_stdout
-
-    code = 0
-    if sys.stdout is None:  # started with stdout closed
-        sys.stderr.write("soreadvisor: error: standard output is closed\n")
-        sys.exit(1)
-    for stream in (sys.stdout, sys.stderr):  # never die on a narrow encoding
-        if hasattr(stream, "reconfigure") and stream is not None:
-            stream.reconfigure(errors="replace")
+    """Run the CLI and exit: 0 ok, 1 not found / bad data, 2 usage, 130 interrupted, 141 pipe."""
     try:
-        command = typer.main.get_command(_only_what_is_asked(argv))
-        rv = command.main(args=argv, prog_name="soreadvisor", standalone_mode=False)
-        code = rv if isinstance(rv, int) else 0
-        sys.stdout.flush()
-    except typer.TyperException as exc:  # usage errors, from the vendored Click
-        show = getattr(exc, "show", None)
-        show() if show else _say(exc.format_message())
-        code = exc.exit_code
-    except UserError as exc:
-        _say(str(exc))
-        code = exc.exit_code
-    except (KeyboardInterrupt, typer.Abort):
-        quiet_stdout()
-        code = 130
-    except BrokenPipeError:
-        quiet_stdout()
-        code = 141
-    except Exception as exc:
-        if os.environ.get("SOREADVISOR_DEBUG"):
-            raise
-        if isinstance(exc, OSError) and exc.errno == 28:
-            _say("the disk is full")
-        else:
-            _say(
-                f"internal error ({type(exc).__name__}: {exc}); "
-                "run again with --debug for the traceback and please report it"
-            )
-        code = 70
-    sys.exit(code)
+        from .application import run
+
+        run(argv)
+    except KeyboardInterrupt:  # before the CLI could handle it: while importing, say
+        _quiet_stdout()
+        sys.exit(130)
 
 
-def _only_what_is_asked(argv: list[str] | None) -> typer.Typer:
-    """The app with just the command that ``argv`` names, when it names one.
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        from .application import app
 
-    Typer builds every command's parameters (type hints and all) before it
-    runs one; building only the one asked for halves the start-up time.
-    Root help, completion and unknown names get the whole app.
-    """
-    import copy
-
-    args = sys.argv[1:] if argv is None else argv
-    name = next((a for a in args if not a.startswith("-")), None)
-    if name is None or any(k.endswith("_COMPLETE") for k in os.environ):
         return app
-    commands = [c for c in app.registered_commands if _name(c) == name]
-    groups = [g for g in app.registered_groups if g.name == name]
-    if not commands and not groups:
-        return app
-    lean = copy.copy(app)
-    lean.registered_commands, lean.registered_groups = commands, groups
-    return lean
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def _name(info: typer.models.CommandInfo) -> str:
-    callback = info.callback
-    return info.name or (callback.__name__.replace("_", "-") if callback else "")
+def _quiet_stdout() -> None:
+    """Nothing half-written reaches the terminal after an interrupt."""
+    import os
 
-
-def _say(message: str) -> None:
     try:
-        sys.stderr.write(f"soreadvisor: error: {message}\n")
-        sys.stderr.flush()
-    except (OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
         pass
