@@ -281,7 +281,10 @@ def merge(base: Doc, top: Doc) -> Doc:
 def _cache_key(topic_id: str, files: list[Path]) -> tuple[str, Path]:
     import zlib
 
-    parts = [__version__, str(SCHEMA_VERSION)]
+    # The schema's own file is part of the key: a cached topic pickled under an
+    # older models.py must not come back with fields that no longer fit.
+    models = Path(__file__).with_name("models.py").stat()
+    parts = [__version__, str(SCHEMA_VERSION), f"{models.st_size}:{models.st_mtime_ns}"]
     for f in files:
         st = f.stat()
         parts.append(f"{f.resolve()}:{st.st_size}:{st.st_mtime_ns}")
