@@ -16,6 +16,7 @@ Accepted forms:
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime, timedelta, timezone
 
@@ -118,3 +119,14 @@ def _iso(raw: str, text: str) -> datetime:
 
 def hours_between(start: datetime, end: datetime) -> float:
     return (end - start).total_seconds() / 3600
+
+
+def span_text(hours: float) -> str:
+    """``45 min``, ``30 h``, ``3.5 days``; rounded down, so a plan at 47.9 h never says 48."""
+    if hours < 1:
+        return f"{max(math.floor(hours * 60), 0)} min"
+    if hours < 10:
+        return f"{math.floor(hours * 10) / 10:.1f} h"
+    if hours < 48:
+        return f"{math.floor(hours)} h"
+    return f"{math.floor(hours / 24 * 10) / 10:.1f} days"

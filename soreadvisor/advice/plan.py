@@ -7,6 +7,7 @@ import math
 from ..errors import UserError
 from ..kb.models import Phase, Timeline, Topic
 from ..report import Item, Report, Section
+from ..timeparse import span_text
 from .common import finish, new_report
 from .cope import assess_remedies
 from .profile import Profile
@@ -31,7 +32,7 @@ def phase_at(timeline: Timeline, hours: float) -> Phase:
 def plan(topic: Topic, hours: float, profile: Profile) -> Report:
     timeline = timeline_of(topic)
     phase = phase_at(timeline, hours)
-    report = new_report(topic, "plan", f"{topic.title}: {_ago(hours)} after the massage")
+    report = new_report(topic, "plan", f"{topic.title}: {span_text(hours)} after the massage")
     report.headline = f"{phase.title}: {phase.summary}"
     report.intro = timeline.summary
     report.tone = "warning" if phase is timeline.phases[-1] and len(timeline.phases) > 1 else "info"
@@ -62,11 +63,3 @@ def plan(topic: Topic, hours: float, profile: Profile) -> Report:
         report.add(signs)
     report.cite(topic.references, phase.references)
     return finish(report, topic)
-
-
-def _ago(hours: float) -> str:
-    if hours < 1:
-        return f"{round(hours * 60)} minutes"
-    if hours < 48:
-        return f"{hours:.0f} hours" if hours >= 2 else f"{hours:.1f} hours"
-    return f"{hours / 24:.1f} days"

@@ -42,6 +42,7 @@ from datetime import datetime, timedelta
 from ..diary.models import SCORE_MAX, Massage, Score
 from ..kb.models import DiaryRules, Topic
 from ..report import Field, Item, Report, Section
+from ..timeparse import span_text
 from .common import finish, new_report
 
 TRENDS = ("improving", "flat", "worse")
@@ -149,15 +150,6 @@ def iso_local(at: datetime) -> str:
 
 def when_text(at: datetime) -> str:
     return local(at).strftime("%a %d %b %Y %H:%M")
-
-
-def span_text(hours: float) -> str:
-    """``45 min``, ``30 h``, ``3.5 days``."""
-    if hours < 1:
-        return f"{max(round(hours * 60), 0)} min"
-    if hours < 48:
-        return f"{hours:.1f} h" if hours < 10 else f"{hours:.0f} h"
-    return f"{hours / 24:.1f} days"
 
 
 def massage_dict(massage: Massage | None, now: datetime) -> dict | None:

@@ -128,8 +128,9 @@ def log(
     """
     from datetime import datetime, timezone
 
-    from ..advice.trend import assess, hours_after, span_text, when_text
+    from ..advice.trend import assess, hours_after, when_text
     from ..diary.store import Diary
+    from ..timeparse import span_text
 
     value = _score(score)
     when = _when(at)
