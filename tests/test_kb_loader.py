@@ -369,3 +369,25 @@ def test_a_topic_name_cannot_reach_outside_the_knowledge_directories(cli, name):
     assert result.code != 0
     assert "unknown topic" in result.err
     assert "root:" not in result.out + result.err
+
+
+def test_two_knowledge_directories_with_one_topic_id_keep_their_own_cache(
+    tmp_path, private_home, monkeypatch
+):
+    """Alternating between two --kb directories must not rebuild the cache every run."""
+    source = (REPO / "data" / "topics" / f"{DEFAULT_TOPIC}.yaml").read_text()
+    dirs = []
+    for name in ("one", "two"):
+        d = tmp_path / name
+        d.mkdir()
+        (d / "mine.yaml").write_text(source.replace(f"id: {DEFAULT_TOPIC}", "id: mine", 1))
+        dirs.append(d)
+    for d in dirs:
+        KnowledgeBase(d, REPO / "data" / "topics", explicit=True).load("mine")
+
+    def no_yaml(*_):
+        raise AssertionError("YAML read on a cache hit")
+
+    monkeypatch.setattr("soreadvisor.kb.yamlfile.read_doc", no_yaml)
+    for d in dirs:
+        assert KnowledgeBase(d, REPO / "data" / "topics", explicit=True).load("mine").id == "mine"

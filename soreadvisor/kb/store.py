@@ -285,11 +285,15 @@ def _cache_key(topic_id: str, files: list[Path]) -> tuple[str, Path]:
     # older models.py must not come back with fields that no longer fit.
     models = Path(__file__).with_name("models.py").stat()
     parts = [__version__, str(SCHEMA_VERSION), f"{models.st_size}:{models.st_mtime_ns}"]
-    for f in files:
+    sources = [str(f.resolve()) for f in files]
+    for f, where in zip(files, sources, strict=True):
         st = f.stat()
-        parts.append(f"{f.resolve()}:{st.st_size}:{st.st_mtime_ns}")
+        parts.append(f"{where}:{st.st_size}:{st.st_mtime_ns}")
     key = "|".join(parts)
-    name = f"{topic_id}-{zlib.crc32(key.encode()):08x}.pickle"
+    # One slot per topic and set of source files (a second --kb directory with
+    # the same topic id gets its own); a new version of the same files replaces it.
+    slot = f"{topic_id}-{zlib.crc32('|'.join(sources).encode()):08x}"
+    name = f"{slot}-{zlib.crc32(key.encode()):08x}.pickle"
     return key, paths.cache_dir() / "topics" / name
 
 
@@ -306,7 +310,8 @@ def _write_cache(cache_file: Path, key: str, topic: Topic) -> None:
     """Best effort: a read-only or missing home only makes the next run slower."""
     try:
         folder = paths.private_dir(cache_file.parent)
-        for old in folder.glob(f"{topic_id_of(cache_file)}-*.pickle"):
+        slot = cache_file.stem.rsplit("-", 1)[0]
+        for old in folder.glob(f"{slot}-*.pickle"):
             old.unlink(missing_ok=True)
         tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -315,7 +320,3 @@ def _write_cache(cache_file: Path, key: str, topic: Topic) -> None:
         os.replace(tmp, cache_file)
     except OSError:
         pass
-
-
-def topic_id_of(cache_file: Path) -> str:
-    return cache_file.stem.rsplit("-", 1)[0]
