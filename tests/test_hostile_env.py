@@ -218,11 +218,6 @@ def test_a_narrow_encoding_exports_a_diary_with_non_ascii_notes(case, scores):
             assert json.loads(out)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: soreadvisor/cli/diary.py:58 _text() passes a note that is not UTF-8 "
-    "(surrogate-escaped by Python) to SQLite: UnicodeEncodeError, internal error (exit 70)",
-)
 @pytest.mark.parametrize("option", ["--note", "--where"])
 def test_a_note_typed_in_a_latin_1_terminal_is_saved_or_refused_clearly(private_home, option):
     proc = subprocess.run(

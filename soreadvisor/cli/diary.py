@@ -56,8 +56,13 @@ def _count(n: int, word: str) -> str:
 
 
 def _text(value: str | None) -> str | None:
-    """Free text as stored: trimmed, and nothing rather than an empty string."""
+    """Free text as stored: trimmed, and nothing rather than an empty string.
+
+    Bytes that are not UTF-8 (a Latin-1 terminal) reach Python as surrogate
+    escapes; they are kept readable with replacement marks, not refused.
+    """
     value = (value or "").strip()
+    value = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     return value or None
 
 
