@@ -45,6 +45,9 @@ class Session:
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child
             try:
+                # Started from a shell without job control, SIGINT arrives
+                # ignored; Ctrl-C must reach soreadvisor as it would for a user.
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
                 if write_end is not None:
                     os.dup2(write_end, 1)
                     os.close(write_end)

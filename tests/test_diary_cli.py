@@ -7,7 +7,6 @@ import io
 import json
 import os
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -16,20 +15,6 @@ from soreadvisor.diary.store import Diary
 
 ANSI = "\x1b"
 FORMATS = ("plain", "markdown", "json", "rich")
-
-
-@pytest.fixture
-def india_time():
-    """Local time is UTC+05:30 (a POSIX TZ string: no tz database needed)."""
-    old = os.environ.get("TZ")
-    os.environ["TZ"] = "IST-5:30"
-    time.tzset()
-    yield
-    if old is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = old
-    time.tzset()
 
 
 def ok(result):

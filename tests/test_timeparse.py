@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -14,20 +12,6 @@ from soreadvisor.timeparse import hours_between, parse_duration, parse_when
 UTC = timezone.utc
 # 20:00 UTC is 01:30 the next day in a zone at UTC+05:30.
 NOW = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def india_time():
-    """Local time is UTC+05:30 (a POSIX TZ string: no tz database needed)."""
-    old = os.environ.get("TZ")
-    os.environ["TZ"] = "IST-5:30"
-    time.tzset()
-    yield
-    if old is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = old
-    time.tzset()
 
 
 @pytest.mark.parametrize(
