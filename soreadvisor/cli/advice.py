@@ -1,6 +1,5 @@
 """explain, cope, prevent, sources, search, topics."""
 
-from __future__ import annotations
 
 from typing import Annotated
 

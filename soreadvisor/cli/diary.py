@@ -3,7 +3,6 @@
 Confirmations go to stderr, so stdout holds only what was asked for.
 """
 
-from __future__ import annotations
 
 import sys
 from enum import Enum

@@ -1,6 +1,5 @@
 """Options every command shares, and the small steps each command repeats."""
 
-from __future__ import annotations
 
 import os
 import sys

@@ -1,6 +1,5 @@
 """check, plan and profile: the warning-sign screen and the person behind the advice."""
 
-from __future__ import annotations
 
 import sys
 from typing import Annotated
