@@ -1,6 +1,5 @@
 """explain, cope, prevent, sources, search, topics."""
 
-
 from typing import Annotated
 
 import typer

@@ -9,7 +9,6 @@ on purpose: with string annotations Typer evaluates every parameter's type
 twice while it builds a command (1.4 ms of each run, measured).
 """
 
-
 import os
 import re
 import sys

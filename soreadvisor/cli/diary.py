@@ -3,7 +3,6 @@
 Confirmations go to stderr, so stdout holds only what was asked for.
 """
 
-
 import sys
 from enum import Enum
 from pathlib import Path

@@ -1,6 +1,5 @@
 """kb path, kb check, kb schema: working on custom knowledge."""
 
-
 from pathlib import Path
 from typing import Annotated
 

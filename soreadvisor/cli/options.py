@@ -1,6 +1,5 @@
 """Options every command shares, and the small steps each command repeats."""
 
-
 import os
 import sys
 from enum import Enum

@@ -1,6 +1,5 @@
 """check, plan and profile: the warning-sign screen and the person behind the advice."""
 
-
 import sys
 from typing import Annotated
 
