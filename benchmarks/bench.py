@@ -180,7 +180,7 @@ def main() -> None:
 
     base = Path(tempfile.mkdtemp(prefix="soreadvisor-bench-"))
     # The platform directories, as a user has them (XDG, so nothing of the real
-    # home is touched); SOREADVISOR_HOME would skip platformdirs and flatter us.
+    # home is touched), not one SOREADVISOR_HOME.
     env = dict(os.environ, COLUMNS="80", TERM="xterm-256color")
     for var in ("NO_COLOR", "FORCE_COLOR", "SOREADVISOR_KB", "SOREADVISOR_HOME"):
         env.pop(var, None)
