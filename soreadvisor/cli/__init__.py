@@ -28,10 +28,10 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def __getattr__(name: str) -> Any:
-    if name == "app":
-        from .application import app
+    if name == "app":  # with every command registered
+        from .application import load_commands
 
-        return app
+        return load_commands()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from ..kb.store import DEFAULT_TOPIC
-from . import app
+from .application import app
 from .options import (
     AgeOpt,
     Color,

@@ -49,8 +49,24 @@ def root(
         os.environ["SOREADVISOR_DEBUG"] = "1"
 
 
-# Registering the commands (each module adds its own to ``app``).
-from . import advice, diary, kbcmd, safety  # noqa: E402,F401
+# The module that adds each command to ``app``: a run imports only the one it
+# needs (a test checks this against what the modules register).
+COMMANDS = {
+    "advice": ("explain", "cope", "prevent", "sources", "search", "topics"),
+    "safety": ("check", "plan", "profile"),
+    "diary": ("massage", "log", "history", "diary"),
+    "kbcmd": ("kb",),
+}
+
+
+def load_commands(name: str | None = None) -> typer.Typer:
+    """``app`` with command ``name`` registered, or every command when None."""
+    import importlib
+
+    for module, names in COMMANDS.items():
+        if name is None or name in names:
+            importlib.import_module(f"{__package__}.{module}")
+    return app
 
 
 def run(argv: list[str] | None = None) -> None:
@@ -122,21 +138,20 @@ def _only_what_is_asked(argv: list[str] | None) -> typer.Typer:
     """The app with just the command that ``argv`` names, when it names one.
 
     Typer builds every command's parameters (type hints and all) before it
-    runs one; building only the one asked for halves the start-up time.
-    Root help, completion and unknown names get the whole app.
+    runs one; building (and importing) only the one asked for halves the
+    start-up time. Root help, completion and unknown names get the whole app.
     """
     import copy
 
     args = sys.argv[1:] if argv is None else argv
     name = next((a for a in args if not a.startswith("-")), None)
-    if name is None or any(k.endswith("_COMPLETE") for k in os.environ):
-        return app
-    commands = [c for c in app.registered_commands if _name(c) == name]
-    groups = [g for g in app.registered_groups if g.name == name]
-    if not commands and not groups:
-        return app
+    known = any(name in names for names in COMMANDS.values())
+    if not known or any(k.endswith("_COMPLETE") for k in os.environ):
+        return load_commands()
+    load_commands(name)
     lean = copy.copy(app)
-    lean.registered_commands, lean.registered_groups = commands, groups
+    lean.registered_commands = [c for c in app.registered_commands if _name(c) == name]
+    lean.registered_groups = [g for g in app.registered_groups if g.name == name]
     return lean
 
 

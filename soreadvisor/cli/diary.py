@@ -12,7 +12,7 @@ import typer
 
 from ..errors import UsageProblem, UserError
 from ..kb.store import DEFAULT_TOPIC
-from . import app
+from .application import app
 from .options import Color, ColorOpt, Format, FormatOpt, KbOpt, TopicOpt, emit, load_topic
 
 DataDirOpt = Annotated[

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from . import app
+from .application import app
 from .options import KbOpt
 
 kb_app = typer.Typer(

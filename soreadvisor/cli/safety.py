@@ -7,7 +7,7 @@ import typer
 
 from ..errors import UsageProblem
 from ..kb.store import DEFAULT_TOPIC
-from . import app
+from .application import app
 from .options import (
     AgeOpt,
     Color,
