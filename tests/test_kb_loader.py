@@ -391,3 +391,14 @@ def test_two_knowledge_directories_with_one_topic_id_keep_their_own_cache(
     monkeypatch.setattr("soreadvisor.kb.yamlfile.read_doc", no_yaml)
     for d in dirs:
         assert KnowledgeBase(d, REPO / "data" / "topics", explicit=True).load("mine").id == "mine"
+
+
+def test_a_model_built_in_code_gets_its_own_default_lists():
+    """Models become dataclasses on first use; their list defaults are then
+    fresh per instance, as dataclasses.field(default_factory=list) makes them."""
+    from soreadvisor.kb.models import Caution
+
+    a, b = Caution(text="a"), Caution(text="b")
+    a.conditions.append("raynauds")
+    assert b.conditions == [] and a.level == "warn"
+    assert a == Caution(text="a", conditions=["raynauds"])  # a real dataclass

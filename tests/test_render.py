@@ -507,3 +507,16 @@ def test_rich_lines_of_one_style_keep_it(monkeypatch):
     lines = rendered(sample(), "rich", color="always", tty=True).splitlines()
     assert lines[0].startswith("\x1b[1;4m")
     assert any(line.startswith("\x1b[2;3m") for line in lines)
+
+
+def test_every_control_and_direction_character_is_escaped_even_inside_plain_text():
+    """``safe`` skips the pattern for printable text; every character the
+    pattern escapes must therefore make text non-printable."""
+    from soreadvisor.render import safe
+
+    escaped = [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)]
+    escaped += [0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+    for code in escaped:
+        out = safe(f"plain {chr(code)} text")
+        assert chr(code) not in out and "\\" in out, hex(code)
+    assert safe("tab\tand\nnewline stay") == "tab\tand\nnewline stay"

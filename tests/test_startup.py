@@ -14,7 +14,17 @@ from pathlib import Path
 import pytest
 
 # Each costs milliseconds to import and is never needed for a cached, piped answer.
-HEAVY = ("rich", "yaml", "pydantic", "platformdirs", "sqlite3", "json", "tempfile")
+HEAVY = (
+    "rich",
+    "yaml",
+    "pydantic",
+    "platformdirs",
+    "sqlite3",
+    "json",
+    "tempfile",
+    "pickle",
+    "dataclasses",
+)
 
 # Runs the CLI as the entry point does, and writes sys.modules out at exit.
 PROBE = """

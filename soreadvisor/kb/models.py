@@ -16,7 +16,7 @@ type checkers that the classes are dataclasses all along.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 if TYPE_CHECKING:
@@ -38,6 +38,21 @@ _T = TypeVar("_T")
 _PENDING: list[type] = []
 
 
+class _Factory:
+    """A field default made by a factory, until its class becomes a dataclass."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[], Any]):
+        self.make = make
+
+
+def field(*, default_factory: Callable[[], _T]) -> _T:
+    """``dataclasses.field(default_factory=...)``, which ``materialize`` puts in
+    its place; the hot path never imports dataclasses (0.8 ms)."""
+    return _Factory(default_factory)  # type: ignore[return-value]
+
+
 @dataclass_transform(field_specifiers=(field,))
 def model(cls: type[_T]) -> type[_T]:
     """Declare a knowledge model; it becomes a dataclass on first use."""
@@ -53,10 +68,17 @@ def model(cls: type[_T]) -> type[_T]:
 
 def materialize() -> None:
     """Make every declared model a real dataclass (idempotent)."""
+    if not _PENDING:
+        return
+    import dataclasses
+
     while _PENDING:
         cls = _PENDING.pop(0)
         del cls.__init__  # type: ignore[misc]
-        dataclass(cls)
+        for name, value in list(vars(cls).items()):
+            if isinstance(value, _Factory):
+                setattr(cls, name, dataclasses.field(default_factory=value.make))
+        dataclasses.dataclass(cls)
 
 
 # pydantic reads this attribute from a stdlib dataclass: reject unknown keys.
