@@ -99,8 +99,12 @@ def run(argv: list[str] | None = None) -> None:
         quiet_stdout()
         code = 141
     except typer.TyperException as exc:  # usage errors, from the vendored Click
-        show = getattr(exc, "show", None)
-        show() if show else _say(exc.format_message())
+        ctx = getattr(exc, "ctx", None)
+        if type(exc).__name__ == "NoArgsIsHelpError":  # a group named alone: its help
+            exc.show()  # type: ignore[attr-defined]
+        else:  # one line, instead of Click's usage block
+            hint = f" (see: {ctx.command_path} --help)" if ctx is not None else ""
+            _say(f"{exc.format_message()}{hint}")  # type: ignore[attr-defined]
         code = exc.exit_code
     except UserError as exc:
         _say(str(exc))
