@@ -76,6 +76,25 @@ def test_a_missing_user_directory_is_not_an_error(cli):
     assert cli("topics").code == 0
 
 
+@pytest.mark.parametrize("command", [("cope",), ("explain",), ("kb", "check")])
+def test_an_empty_kb_is_a_usage_error_not_the_current_directory(
+    cli, tmp_path, monkeypatch, command
+):
+    """``--kb "$UNSET"`` must not quietly read whatever YAML sits in the working directory."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "foot-massage-leg-soreness.yaml").write_text("not: [a topic\n")
+    result = cli(*command, "--kb", "")
+    assert result.code == 2 and result.out == ""
+    assert result.err.count("\n") == 1 and "--kb" in result.err and "empty" in result.err
+
+
+def test_an_empty_soreadvisor_kb_counts_as_unset(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "foot-massage-leg-soreness.yaml").write_text("not: [a topic\n")
+    monkeypatch.setenv("SOREADVISOR_KB", "")
+    assert cli("cope").code == 0
+
+
 # --- overriding the built-in topic ---------------------------------------------------
 
 

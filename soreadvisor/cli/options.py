@@ -42,10 +42,21 @@ ColorOpt = Annotated[
     Color, typer.Option("--color", help="Colour in rich output (NO_COLOR is honoured).")
 ]
 TopicOpt = Annotated[str, typer.Option("--topic", "-t", help="Topic id; see `soreadvisor topics`.")]
+
+
+def _kb_path(value: str) -> Path:
+    """An empty --kb (say, an unset shell variable) is an error, not the current directory."""
+    if not value:
+        raise typer.BadParameter("is empty; give a knowledge file or directory")
+    return Path(value)
+
+
 KbOpt = Annotated[
     Path | None,
     typer.Option(
         "--kb",
+        parser=_kb_path,
+        metavar="<path>",
         help="Custom knowledge file or directory (instead of the user directory).",
         envvar="SOREADVISOR_KB",
         show_envvar=True,
