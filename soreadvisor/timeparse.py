@@ -1,7 +1,8 @@
 """Reading when something happened: ``6h``, ``2h ago``, ``yesterday 18:00``, ISO.
 
 Everything returns an aware UTC datetime. A time without a zone is local
-time. A moment in the future is refused: soreness cannot start tomorrow.
+time (a time the clocks skipped is refused). A moment in the future is
+refused: soreness cannot start tomorrow.
 
 Accepted forms:
 
@@ -100,8 +101,20 @@ def _clock_time(raw: str, text: str, now: datetime) -> datetime | None:
             h = h % 12 + (12 if half.lower() == "p" else 0)
     if h > 23 or mi > 59:
         raise UsageProblem(f"{text!r} is not a time of day; {HELP}")
-    naive = datetime(day.year, day.month, day.day, h, mi)
-    return naive.astimezone().astimezone(timezone.utc)
+    return _local(datetime(day.year, day.month, day.day, h, mi), text)
+
+
+def _local(naive: datetime, text: str) -> datetime:
+    """A local wall-clock time as UTC. A time the clocks skipped (spring
+    forward) is refused rather than moved by an hour; one they passed twice
+    (fall back) is the first of the two."""
+    aware = naive.astimezone()
+    if aware.replace(tzinfo=None) != naive:
+        raise UsageProblem(
+            f"{text!r} did not happen here: the clocks went forward over it; "
+            "give a time an hour earlier or later"
+        )
+    return aware.astimezone(timezone.utc)
 
 
 def _iso(raw: str, text: str) -> datetime:
@@ -111,7 +124,7 @@ def _iso(raw: str, text: str) -> datetime:
         raise UsageProblem(f"cannot read the time {text!r}; {HELP}") from None
     try:
         if parsed.tzinfo is None:
-            parsed = parsed.astimezone()
+            return _local(parsed, text)
         return parsed.astimezone(timezone.utc)
     except (OverflowError, ValueError, OSError):
         raise UsageProblem(f"cannot use the time {text!r}; {HELP}") from None

@@ -111,3 +111,41 @@ def test_parse_duration_is_none_for_things_that_are_not_durations():
 
 def test_hours_between():
     assert hours_between(NOW - timedelta(hours=30), NOW) == 30
+
+
+@pytest.fixture
+def uk_time():
+    """Local time with daylight saving, as in the UK (a POSIX TZ string): in 2026
+    the clocks skip 01:00-02:00 on 29 March and pass it twice on 25 October."""
+    import os
+    import time
+
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = "GMT0BST,M3.5.0/1,M10.5.0"
+    time.tzset()
+    yield
+    if old is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = old
+    time.tzset()
+
+
+@pytest.mark.parametrize("text", ["2026-03-29 01:30", "2026-03-29T01:00"])
+def test_a_time_the_clocks_skipped_is_refused_not_moved(uk_time, text):
+    with pytest.raises(UsageProblem, match="clocks went forward"):
+        parse_when(text, now=NOW)
+
+
+def test_a_skipped_time_typed_as_yesterday_is_refused_too(uk_time):
+    with pytest.raises(UsageProblem, match="clocks went forward"):
+        parse_when("yesterday 1:30am", now=datetime(2026, 3, 30, 12, 0, tzinfo=UTC))
+
+
+def test_times_around_the_change_are_kept_exactly(uk_time):
+    assert parse_when("2026-03-29 00:59", now=NOW) == datetime(2026, 3, 29, 0, 59, tzinfo=UTC)
+    assert parse_when("2026-03-29 02:00", now=NOW) == datetime(2026, 3, 29, 1, 0, tzinfo=UTC)
+
+
+def test_a_time_the_clocks_passed_twice_is_the_first_of_the_two(uk_time):
+    assert parse_when("2026-10-25 01:30", now=NOW) == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
