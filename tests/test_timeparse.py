@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -114,20 +115,13 @@ def test_hours_between():
 
 
 @pytest.fixture
-def uk_time():
+def uk_time(monkeypatch):
     """Local time with daylight saving, as in the UK (a POSIX TZ string): in 2026
     the clocks skip 01:00-02:00 on 29 March and pass it twice on 25 October."""
-    import os
-    import time
-
-    old = os.environ.get("TZ")
-    os.environ["TZ"] = "GMT0BST,M3.5.0/1,M10.5.0"
+    monkeypatch.setenv("TZ", "GMT0BST,M3.5.0/1,M10.5.0")
     time.tzset()
     yield
-    if old is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = old
+    monkeypatch.undo()
     time.tzset()
 
 
