@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import pty
+import select
+import signal
 import subprocess
 import sys
 import tempfile
@@ -101,3 +104,72 @@ def india_time():
     else:
         os.environ["TZ"] = old
     time.tzset()
+
+
+# --- on a real terminal ------------------------------------------------------------------
+
+
+def with_changes(env: dict[str, str | None] | None) -> dict[str, str]:
+    """os.environ with ``env`` laid over it; a value of None removes the variable."""
+    full = dict(os.environ)
+    for key, value in (env or {}).items():
+        if value is None:
+            full.pop(key, None)
+        else:
+            full[key] = value
+    return full
+
+
+def become_soreadvisor(args: list[str], env: dict[str, str]) -> None:
+    """In a forked child: exec `python -m soreadvisor ARGS`, with SIGINT at its default.
+    A test run in the background of a shell without job control inherits SIGINT
+    ignored, and an ignored signal stays ignored across exec: Ctrl-C would do nothing."""
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        os.execve(sys.executable, [sys.executable, "-m", "soreadvisor", *args], env)
+    finally:
+        os._exit(127)
+
+
+def reap(pid: int) -> int:
+    """The child's exit status; a child still running is killed first (never hang)."""
+    done, status = os.waitpid(pid, os.WNOHANG)
+    if not done:
+        os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status)
+
+
+def run_on_pty(
+    *args: str, env: dict[str, str | None] | None = None, timeout: float = 30
+) -> tuple[int, bytes]:
+    """Run soreadvisor with a pseudo-terminal as stdin, stdout and stderr, to the end:
+    its exit code and everything the terminal showed (``\\r\\n`` as the pty sends it).
+    ``env`` changes os.environ for the child (None removes a variable)."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        become_soreadvisor(list(args), with_changes(env))
+    chunks, deadline = [], time.monotonic() + timeout
+    try:
+        while True:
+            ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                pytest.fail(f"soreadvisor {' '.join(args)} did not finish on a terminal")
+            try:
+                data = os.read(fd, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not data:
+                break
+            chunks.append(data)
+    finally:
+        try:
+            code = reap(pid)
+        finally:
+            os.close(fd)
+    return code, b"".join(chunks)
+
+
+def screen_text(data: bytes) -> str:
+    """What a pty showed, as text with plain newlines."""
+    return data.decode("utf-8", "replace").replace("\r\n", "\n")

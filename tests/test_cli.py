@@ -8,17 +8,14 @@ a shell pipeline or a pseudo-terminal) where it does: pipes that close early,
 from __future__ import annotations
 
 import json
-import os
-import pty
 import re
-import select
 import subprocess
 import sys
-import time
 from collections import Counter
 
 import pytest
 import typer
+from conftest import run_on_pty, screen_text
 from markdown_it import MarkdownIt
 
 import soreadvisor
@@ -313,44 +310,13 @@ def test_plain_never_has_colour_even_when_forced(cli, monkeypatch):
 # --- on a real terminal -------------------------------------------------------------------
 
 
-def run_on_tty(*args: str, env: dict[str, str | None] | None = None, timeout: float = 30):
-    """Run soreadvisor with a pseudo-terminal as stdin, stdout and stderr."""
-    full = dict(os.environ)
-    for key, value in (env or {}).items():
-        if value is None:
-            full.pop(key, None)
-        else:
-            full[key] = value
-    full["COLUMNS"] = "100"
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: become soreadvisor
-        try:
-            os.execve(sys.executable, [sys.executable, "-m", "soreadvisor", *args], full)
-        finally:
-            os._exit(127)
-    chunks, deadline = [], time.monotonic() + timeout
-    try:
-        while True:
-            ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
-            if not ready:
-                os.kill(pid, 9)
-                pytest.fail(f"soreadvisor {' '.join(args)} did not finish on a terminal")
-            try:
-                data = os.read(fd, 65536)
-            except OSError:  # EIO: the child closed the terminal
-                break
-            if not data:
-                break
-            chunks.append(data)
-    finally:
-        _, status = os.waitpid(pid, 0)
-        os.close(fd)
-    text = b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
-    return os.waitstatus_to_exitcode(status), text
+def on_a_terminal(*args: str, env: dict[str, str | None]) -> tuple[int, str]:
+    code, screen = run_on_pty(*args, env={**env, "COLUMNS": "100"})
+    return code, screen_text(screen)
 
 
 def test_on_a_terminal_auto_is_rich_with_colour(topic, warm):
-    code, out = run_on_tty(
+    code, out = on_a_terminal(
         "explain", env={"TERM": "xterm-256color", "NO_COLOR": None, "FORCE_COLOR": None}
     )
     assert code == 0
@@ -359,14 +325,16 @@ def test_on_a_terminal_auto_is_rich_with_colour(topic, warm):
 
 
 def test_term_dumb_on_a_terminal_gives_plain_text_without_escape_codes(cli, warm):
-    code, out = run_on_tty("explain", env={"TERM": "dumb", "NO_COLOR": None, "FORCE_COLOR": None})
+    code, out = on_a_terminal(
+        "explain", env={"TERM": "dumb", "NO_COLOR": None, "FORCE_COLOR": None}
+    )
     assert code == 0
     assert "\x1b" not in out
     assert out == cli("explain", "--format", "plain").out
 
 
 def test_no_color_on_a_terminal_keeps_rich_layout_without_colour(cli, warm):
-    code, out = run_on_tty("explain", env={"TERM": "xterm-256color", "NO_COLOR": "1"})
+    code, out = on_a_terminal("explain", env={"TERM": "xterm-256color", "NO_COLOR": "1"})
     assert code == 0
     assert not SGR.search(out)
     assert out != cli("explain", "--format", "plain").out.replace("\r\n", "\n")

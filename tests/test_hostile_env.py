@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import become_soreadvisor, reap, run_on_pty, screen_text, with_changes
 from rich.cells import cell_len
 
 import soreadvisor.advice.cope
@@ -49,12 +50,7 @@ def run(
     *args: str, env: dict[str, str | None] | None = None, **kwargs
 ) -> subprocess.CompletedProcess:
     """soreadvisor as a real process: stdin closed, stdout and stderr captured as bytes."""
-    full = dict(os.environ)
-    for key, value in (env or {}).items():
-        if value is None:
-            full.pop(key, None)
-        else:
-            full[key] = value
+    full = with_changes(env)
     kwargs.setdefault("stdout", subprocess.PIPE)
     kwargs.setdefault("stderr", subprocess.PIPE)
     return subprocess.run(argv_of(*args), env=full, stdin=subprocess.DEVNULL, timeout=60, **kwargs)
@@ -234,71 +230,22 @@ def test_a_note_typed_in_a_latin_1_terminal_is_saved_or_refused_clearly(private_
 # --- odd terminals ------------------------------------------------------------------------------
 
 
-def exec_child(args: list[str], env: dict[str, str]) -> None:
-    """In a forked child: become soreadvisor, with SIGINT at its default. A test run in
-    the background of a shell without job control inherits SIGINT ignored, and an
-    ignored signal stays ignored across exec: Ctrl-C would then do nothing at all."""
-    try:
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        os.execve(sys.executable, argv_of(*args), env)
-    finally:
-        os._exit(127)
-
-
-def reap(pid: int) -> int:
-    """The child's exit status; a child still running is killed first (never hang)."""
-    done, status = os.waitpid(pid, os.WNOHANG)
-    if not done:
-        os.kill(pid, signal.SIGKILL)
-        _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status)
-
-
-def on_a_pty(*args: str, env: dict[str, str | None], timeout: float = 30) -> tuple[int, str]:
-    full = dict(os.environ)
-    for key, value in env.items():
-        if value is None:
-            full.pop(key, None)
-        else:
-            full[key] = value
-    pid, fd = pty.fork()
-    if pid == 0:
-        exec_child(list(args), full)
-    chunks, deadline = [], time.monotonic() + timeout
-    try:
-        while True:
-            ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
-            if not ready:
-                pytest.fail(f"soreadvisor {' '.join(args)} did not finish on a terminal")
-            try:
-                data = os.read(fd, 65536)
-            except OSError:  # EIO: the child closed the terminal
-                break
-            if not data:
-                break
-            chunks.append(data)
-    finally:
-        try:
-            code = reap(pid)
-        finally:
-            os.close(fd)
-    return code, text(b"".join(chunks)).replace("\r\n", "\n")
-
-
 def test_term_dumb_with_rich_asked_for_keeps_the_layout_and_sends_no_escape_codes(private_home):
     env = {"TERM": "dumb", "NO_COLOR": None, "FORCE_COLOR": None, "COLUMNS": "100"}
-    code, screen = on_a_pty("cope", "--format", "rich", env=env)
-    assert code == 0 and "\x1b" not in screen
+    code, screen = run_on_pty("cope", "--format", "rich", env=env)
+    assert code == 0 and b"\x1b" not in screen
     piped = run("cope", "--format", "rich", env={"TERM": "dumb"})
     assert piped.returncode == 0 and b"\x1b" not in piped.stdout
 
 
 def test_no_color_beats_force_color_on_a_terminal_too(private_home):
     env = {"TERM": "xterm-256color", "NO_COLOR": "1", "FORCE_COLOR": "1", "COLUMNS": "100"}
-    code, screen = on_a_pty("cope", env=env)
-    assert code == 0 and "\x1b" not in screen
-    code, screen = on_a_pty("--help", env=env)
-    assert code == 0 and not COLOUR_SGR.search(screen), "help may be bold, never coloured"
+    code, screen = run_on_pty("cope", env=env)
+    assert code == 0 and b"\x1b" not in screen
+    code, screen = run_on_pty("--help", env=env)
+    assert code == 0 and not COLOUR_SGR.search(screen_text(screen)), (
+        "help may be bold, never coloured"
+    )
 
 
 NARROW_COMMANDS = {
@@ -350,7 +297,7 @@ def interrupt_at_the_prompt(prompt: str, how: str, *args: str) -> tuple[int, str
     env = dict(os.environ, TERM="xterm-256color", COLUMNS="100")
     pid, fd = pty.fork()
     if pid == 0:
-        exec_child(list(args), env)
+        become_soreadvisor(list(args), env)
     screen, deadline = b"", time.monotonic() + 20
     try:
         while prompt.encode() not in screen:

@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import json
 import os
-import pty
 import re
-import select
 import signal
 import subprocess
 import sys
@@ -29,6 +27,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import run_on_pty
 from markdown_it import MarkdownIt
 
 from soreadvisor.kb.store import DEFAULT_TOPIC
@@ -408,38 +407,10 @@ def test_hostile_knowledge_text_is_escaped_in_json_and_reads_back_exactly(cli, h
     assert any(s.endswith(HOSTILE) for s in strings), "the text is kept exactly, escapes and all"
 
 
-def run_on_pty(*args: str, env: dict[str, str], timeout: float = 30) -> tuple[int, bytes]:
-    pid, fd = pty.fork()
-    if pid == 0:
-        try:
-            os.execve(sys.executable, [sys.executable, "-m", "soreadvisor", *args], env)
-        finally:
-            os._exit(127)
-    chunks, deadline = [], time.monotonic() + timeout
-    try:
-        while True:
-            ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
-            if not ready:
-                os.kill(pid, 9)
-                pytest.fail(f"soreadvisor {' '.join(args)} did not finish on a terminal")
-            try:
-                data = os.read(fd, 65536)
-            except OSError:  # EIO: the child closed the terminal
-                break
-            if not data:
-                break
-            chunks.append(data)
-    finally:
-        _, status = os.waitpid(pid, 0)
-        os.close(fd)
-    return os.waitstatus_to_exitcode(status), b"".join(chunks)
-
-
 @pytest.mark.parametrize("name", ["explain", "cope", "sources"])
 def test_on_a_real_terminal_hostile_text_sends_nothing_but_colour(hostile, name):
     path, data = hostile
-    env = dict(os.environ, TERM="xterm-256color", COLUMNS="100")
-    env.pop("NO_COLOR", None)
+    env = {"TERM": "xterm-256color", "COLUMNS": "100", "NO_COLOR": None}
     code, screen = run_on_pty(
         *commands(data)[name], "--kb", str(path), "--topic", HOSTILE_ID, env=env
     )
