@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from soreadvisor.advice.trend import warning
 from soreadvisor.diary.store import Diary
 
 ANSI = "\x1b"
@@ -96,7 +97,8 @@ def test_log_refuses_a_bad_or_future_time_and_writes_nothing(cli, private_home, 
 
 def test_log_warns_at_once_about_a_high_score(cli, topic):
     result = ok(cli("log", str(topic.diary.high_score)))
-    assert topic.diary.messages["high_score"] in result.err
+    assert warning(topic.diary, "high_score") in result.err
+    assert f"{topic.diary.high_score} or more" in result.err
     assert result.out == ""
 
 
@@ -182,7 +184,7 @@ def test_history_of_an_empty_diary_works_in_every_format(cli, private_home, fmt)
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_history_escalates_and_points_to_check_in_every_format(cli, topic, fmt):
     rules = topic.diary
-    hours = max(rules.not_improving_after_hours, rules.rising_after_hours) + 10
+    hours = max(rules.lasting_after_hours, rules.rising_after_hours) + 10
     ok(cli("massage", "--at", f"{hours}h"))
     ok(cli("log", "2", "--at", f"{hours - 5}h"))
     ok(cli("log", str(rules.high_score), "--at", "1h"))
@@ -190,13 +192,13 @@ def test_history_escalates_and_points_to_check_in_every_format(cli, topic, fmt):
     if fmt == "json":
         doc = json.loads(out)
         assert doc["trend"] == "worse"
-        assert [e["id"] for e in doc["escalations"]] == ["high_score", "not_improving", "rising"]
+        assert [e["id"] for e in doc["escalations"]] == ["high_score", "lasting", "rising"]
         assert [e["message"] for e in doc["escalations"]] == [
-            rules.messages[k] for k in ("high_score", "not_improving", "rising")
+            warning(rules, k) for k in ("high_score", "lasting", "rising")
         ]
     elif fmt == "plain":
         assert out.splitlines()[-3:] == [
-            f"Warning: {rules.messages[k]}" for k in ("high_score", "not_improving", "rising")
+            f"Warning: {warning(rules, k)}" for k in ("high_score", "lasting", "rising")
         ]
     else:
         assert "Get checked" in out

@@ -292,18 +292,18 @@ def test_a_days_window_reaches_back_past_the_last_massage(tmp_path):
 # -- the scores that decide, read with a few queries, judge as all of them would -------
 
 
-def _rules_with(topic, band: float, rising: float, not_improving: float):
+def _rules_with(topic, band: float, rising: float, lasting: float):
     import dataclasses
 
     return dataclasses.replace(
         topic.diary,
         flat_band=band,
         rising_after_hours=rising,
-        not_improving_after_hours=not_improving,
+        lasting_after_hours=lasting,
     )
 
 
-_EXAMPLE = dict(limit=0, days=None, not_improving=72)
+_EXAMPLE = dict(limit=0, days=None, lasting=72)
 
 
 @settings(max_examples=150, deadline=None)
@@ -338,19 +338,19 @@ _EXAMPLE = dict(limit=0, days=None, not_improving=72)
     ),
     band=st.sampled_from([0, 0.5, 1, 1.5, 2, 3]),
     rising=st.sampled_from([0, 1, 24, 48 - 0.5 / 3600, 48, 48 + 0.5 / 3600, 50.5]),
-    not_improving=st.sampled_from([0, 48, 72, 71.99]),
+    lasting=st.sampled_from([0, 48, 72, 71.99]),
     limit=st.integers(min_value=0, max_value=6),
     days=st.sampled_from([None, 0.5, 3, 30]),
 )
 def test_the_store_hands_over_the_scores_that_decide_the_assessment(
-    topic, massage_ago, points, band, rising, not_improving, limit, days
+    topic, massage_ago, points, band, rising, lasting, limit, days
 ):
     """``assess`` of what the store hands over equals ``assess`` of the whole episode."""
     import tempfile
 
     from soreadvisor.advice.trend import assess
 
-    rules = _rules_with(topic, band, rising, not_improving)
+    rules = _rules_with(topic, band, rising, lasting)
     massage_at = NOW - timedelta(hours=massage_ago)
     now = NOW + timedelta(microseconds=250_000)  # like a real clock: between whole seconds
     with tempfile.TemporaryDirectory() as folder, Diary.open(Path(folder), write=True) as diary:

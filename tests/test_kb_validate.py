@@ -404,3 +404,33 @@ def test_an_id_repeated_in_an_overlay_is_reported_not_silently_dropped(cli, tmp_
     assert [int(p["line"]) for p in problems] == [line_of(text, f"- id: {remedy.id}", 2)]
     assert "duplicate" in problems[0]["msg"]
     assert cli("cope", "--kb", str(overlay)).code != 0
+
+
+SHIPPED = (
+    Path(__file__).resolve().parent.parent / "data" / "topics" / "foot-massage-leg-soreness.yaml"
+)
+
+
+@pytest.mark.parametrize(
+    "old, new, words",
+    [
+        ("It is {lasting_after} or more", "It is 3 days or more", ["{lasting_after}"]),
+        ("A score of {high_score} or more", "A score of {highscore} or more", ["{highscore}"]),
+        ("still rising after the first {rising_after}", "after {days}", ["unknown", "{days}"]),
+    ],
+    ids=["threshold-written-out", "misspelt-placeholder", "unknown-placeholder"],
+)
+def test_a_diary_warning_must_show_its_own_threshold(cli, tmp_path, old, new, words):
+    """A number typed into the words would drift from the rule; a misspelt
+    placeholder would reach the user as braces."""
+    text = SHIPPED.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    f = tmp_path / SHIPPED.name
+    f.write_text(text.replace(old, new), encoding="utf-8")
+    result = cli("kb", "check", str(f))
+    assert result.code == 1, result.out + result.err
+    problems = parsed_problems(result.out)
+    assert {int(p["line"]) for p in problems} == {line_of(text.replace(old, new), new)}
+    said = " ".join(p["msg"] for p in problems)
+    for word in words:
+        assert word in said, said

@@ -19,9 +19,9 @@ reference is where the last real change started):
 Escalations, each with its message, all pointing to ``soreadvisor check``:
 
 - ``high_score``: any score is ``high_score`` or more;
-- ``not_improving``: the latest score was taken ``not_improving_after_hours``
-  or more after the massage, is above 0, and the trend is not improving (a
-  single score counts as not improving);
+- ``lasting``: the latest score was taken ``lasting_after_hours`` or more
+  after the massage and is above 0: soreness still there by then is a reason
+  to be seen, even while it eases (TRIAGE: pain beyond 3 days is "soon");
 - ``rising``: among the scores taken ``rising_after_hours`` or more after the
   massage, with the last score before that mark as the starting point, the
   latest is more than ``flat_band`` above the lowest.
@@ -46,7 +46,7 @@ from ..timeparse import span_text
 from .common import finish, new_report
 
 TRENDS = ("improving", "flat", "worse")
-ESCALATIONS = ("high_score", "not_improving", "rising")  # most urgent first
+ESCALATIONS = ("high_score", "lasting", "rising")  # most urgent first
 SPARKS = "▁▂▃▄▅▆▇█"
 CHART_WIDTH = 60  # the sparkline shows at most this many of the latest scores
 
@@ -115,16 +115,37 @@ def assess(
     if max(s.score for s in scores) >= rules.high_score:
         escalations.add("high_score")
     if massage_at is not None:
-        if (
-            latest.at >= mark(massage_at, rules.not_improving_after_hours)
-            and latest.score > 0
-            and trend != "improving"
-        ):
-            escalations.add("not_improving")
+        if latest.at >= mark(massage_at, rules.lasting_after_hours) and latest.score > 0:
+            escalations.add("lasting")
         start = rising_from(scores, mark(massage_at, rules.rising_after_hours))
         if start and latest.score - min(s.score for s in start) > rules.flat_band:
             escalations.add("rising")
-    return Assessment(trend, [(e, rules.messages[e]) for e in ESCALATIONS if e in escalations])
+    return Assessment(trend, [(e, warning(rules, e)) for e in ESCALATIONS if e in escalations])
+
+
+def thresholds(rules: DiaryRules) -> dict[str, str]:
+    """The placeholders a diary message may use, as the words that fill them."""
+    return {
+        "{lasting_after}": _span(rules.lasting_after_hours),
+        "{rising_after}": _span(rules.rising_after_hours),
+        "{high_score}": str(rules.high_score),
+    }
+
+
+def warning(rules: DiaryRules, escalation: str) -> str:
+    """An escalation's message with its threshold filled in from the rules."""
+    text = rules.messages[escalation]
+    for placeholder, value in thresholds(rules).items():
+        text = text.replace(placeholder, value)
+    return text
+
+
+def _span(hours: float) -> str:
+    """``3 days``, ``1 day``, ``36 h``: whole days as days, anything else as span_text."""
+    if hours >= 24 and hours % 24 == 0:
+        days = int(hours // 24)
+        return f"{days} day" if days == 1 else f"{days} days"
+    return span_text(hours)
 
 
 def sparkline(values: Sequence[float], top: float = SCORE_MAX) -> str:

@@ -302,7 +302,7 @@ class DiaryRules:
     """When a soreness diary should say "get this checked"."""
 
     __pydantic_config__ = _STRICT
-    not_improving_after_hours: float
+    lasting_after_hours: float
     rising_after_hours: float
     high_score: int
     flat_band: float

@@ -151,10 +151,32 @@ def _meaning(t: Topic, expected_id: str | None) -> Iterator[tuple[Path_, str]]:
         yield from _triage(t, cited, profile_ids)
     if t.diary:
         yield from cited(t.diary.references, ("diary", "references"))
-        needed = {"improving", "flat", "worse", "not_improving", "rising", "high_score"}
+        needed = {"improving", "flat", "worse", "lasting", "rising", "high_score"}
         missing = needed - set(t.diary.messages)
         if missing:
             yield ("diary", "messages"), "missing messages: " + ", ".join(sorted(missing))
+        yield from _diary_placeholders(t.diary.messages)
+
+
+# Each warning must show the number it is about, from its own field, so the
+# words can never disagree with the rule: e.g. "{lasting_after}" for lasting.
+_OWN_PLACEHOLDER = {
+    "lasting": "{lasting_after}",
+    "rising": "{rising_after}",
+    "high_score": "{high_score}",
+}
+
+
+def _diary_placeholders(messages: dict[str, str]) -> Iterator[tuple[Path_, str]]:
+    known = set(_OWN_PLACEHOLDER.values())
+    for key, text in messages.items():
+        for name in re.findall(r"\{[^{}]*\}", text):
+            if name not in known:
+                allowed = ", ".join(sorted(known))
+                yield ("diary", "messages", key), f"unknown placeholder {name}; use {allowed}"
+        own = _OWN_PLACEHOLDER.get(key)
+        if own and own not in text:
+            yield ("diary", "messages", key), f"the {key} message must show its threshold: {own}"
 
 
 def _triage(t: Topic, cited: Any, profile_ids: Any) -> Iterator[tuple[Path_, str]]:
