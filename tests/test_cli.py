@@ -538,3 +538,27 @@ def test_search_for_nothing_is_a_usage_error_not_everything(cli):
     result = cli("search", "", "  ")
     assert result.code == 2 and result.out == ""
     assert len(result.err.strip().splitlines()) == 1
+
+
+# --- shell completion ---------------------------------------------------------------------
+
+
+def complete(sh, words: str) -> list[str]:
+    """What bash completion offers for the last of ``words`` (Click's protocol)."""
+    env = {"_SOREADVISOR_COMPLETE": "complete_bash", "COMP_WORDS": words}
+    env["COMP_CWORD"] = str(len(words.split()) - (0 if words.endswith(" ") else 1))
+    result = sh(env=env)
+    assert result.code == 0, result.err
+    return result.out.split()
+
+
+def test_completion_offers_every_command_whichever_module_defines_it(sh):
+    offered = complete(sh, "soreadvisor ")
+    for name in ("explain", "cope", "check", "plan", "log", "history", "diary", "kb", "profile"):
+        assert name in offered, offered
+    assert complete(sh, "soreadvisor hi") == ["history"]
+
+
+def test_completion_offers_a_commands_options_and_choices(sh):
+    assert "--severity" in complete(sh, "soreadvisor cope --sev")
+    assert complete(sh, "soreadvisor cope --severity ") == ["low", "moderate", "high"]
