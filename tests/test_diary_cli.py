@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from soreadvisor.advice.trend import warning
+from soreadvisor.advice.trend import diary_message
 from soreadvisor.diary.store import Diary
 
 ANSI = "\x1b"
@@ -97,7 +97,7 @@ def test_log_refuses_a_bad_or_future_time_and_writes_nothing(cli, private_home, 
 
 def test_log_warns_at_once_about_a_high_score(cli, topic):
     result = ok(cli("log", str(topic.diary.high_score)))
-    assert warning(topic.diary, "high_score") in result.err
+    assert diary_message(topic.diary, "high_score") in result.err
     assert f"{topic.diary.high_score} or more" in result.err
     assert result.out == ""
 
@@ -194,11 +194,11 @@ def test_history_escalates_and_points_to_check_in_every_format(cli, topic, fmt):
         assert doc["trend"] == "worse"
         assert [e["id"] for e in doc["escalations"]] == ["high_score", "lasting", "rising"]
         assert [e["message"] for e in doc["escalations"]] == [
-            warning(rules, k) for k in ("high_score", "lasting", "rising")
+            diary_message(rules, k) for k in ("high_score", "lasting", "rising")
         ]
     elif fmt == "plain":
         assert out.splitlines()[-3:] == [
-            f"Warning: {warning(rules, k)}" for k in ("high_score", "lasting", "rising")
+            f"Warning: {diary_message(rules, k)}" for k in ("high_score", "lasting", "rising")
         ]
     else:
         assert "Get checked" in out

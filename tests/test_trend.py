@@ -321,3 +321,18 @@ def test_history_report_counts_hours_from_the_massage_before_each_entry(topic):
     entries = next(s for s in report.sections if s.key == "entries").items
     assert [e.data["hours_since_massage"] for e in entries] == [30.0, 6.0]
     assert report.meta["massage"]["id"] == 2
+
+
+def test_a_trend_message_may_name_a_threshold_too(topic):
+    import dataclasses
+
+    messages = {**topic.diary.messages, "flat": "The same; {high_score} or more needs a check."}
+    rules = dataclasses.replace(topic.diary, messages=messages)
+    scores = episode((1, 5), (2, 5))
+    now = M + timedelta(hours=3)
+    report = history_report(
+        dataclasses.replace(topic, diary=rules), entries=scores, total=2, massage=Massage(1, M),
+        massages=[Massage(1, M)], days=7, assessment=assess(scores, rules, M, now), now=now,
+    )  # fmt: skip
+    said = next(s for s in report.sections if s.key == "trend_message").items[0].title
+    assert said == f"The same; {rules.high_score} or more needs a check."

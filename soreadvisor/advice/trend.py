@@ -120,7 +120,8 @@ def assess(
         start = rising_from(scores, mark(massage_at, rules.rising_after_hours))
         if start and latest.score - min(s.score for s in start) > rules.flat_band:
             escalations.add("rising")
-    return Assessment(trend, [(e, warning(rules, e)) for e in ESCALATIONS if e in escalations])
+    said = [(e, diary_message(rules, e)) for e in ESCALATIONS if e in escalations]
+    return Assessment(trend, said)
 
 
 def thresholds(rules: DiaryRules) -> dict[str, str]:
@@ -132,9 +133,9 @@ def thresholds(rules: DiaryRules) -> dict[str, str]:
     }
 
 
-def warning(rules: DiaryRules, escalation: str) -> str:
-    """An escalation's message with its threshold filled in from the rules."""
-    text = rules.messages[escalation]
+def diary_message(rules: DiaryRules, key: str) -> str:
+    """A diary message (a trend or an escalation) with its thresholds filled in."""
+    text = rules.messages[key]
     for placeholder, value in thresholds(rules).items():
         text = text.replace(placeholder, value)
     return text
@@ -291,7 +292,7 @@ def history_report(
         message = f"The topic {topic.id!r} has no diary rules, so there is no trend."
         title, line = "Trend", f"Trend: none. {message}"
     elif assessment.trend is not None:
-        message = rules.messages[assessment.trend]
+        message = diary_message(rules, assessment.trend)
         title, line = f"Trend: {assessment.trend}", f"Trend: {assessment.trend}. {message}"
     else:
         message = "Not enough scores for a trend yet: it needs two."
