@@ -43,9 +43,17 @@ def _user_home() -> Path:
             import pwd
 
             return Path(pwd.getpwuid(os.getuid()).pw_dir)
-        except (ImportError, KeyError):
+        except (ImportError, KeyError):  # no account entry (a container's random user)
             pass
-    return Path.home()
+    try:
+        return Path.home()
+    except RuntimeError:
+        from .errors import UserError
+
+        raise UserError(
+            "cannot tell where your home directory is; set HOME, or SOREADVISOR_HOME "
+            "to a folder soreadvisor may use"
+        ) from None
 
 
 def platform_dir(kind: str) -> Path:

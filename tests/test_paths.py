@@ -95,3 +95,21 @@ def test_without_soreadvisor_home_each_kind_has_its_platform_folder(user, monkey
     assert paths.config_dir() == user / ".config" / "soreadvisor"
     assert paths.data_dir() == user / ".local" / "share" / "soreadvisor"
     assert paths.cache_dir() == user / ".cache" / "soreadvisor"
+
+
+def test_without_any_home_the_error_says_what_to_set(monkeypatch):
+    """No HOME and no account entry (a container's random user): one clear sentence."""
+    import pwd
+
+    from soreadvisor.errors import UserError
+
+    def no_entry(uid):
+        raise KeyError(uid)
+
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.delenv("SOREADVISOR_HOME")
+    monkeypatch.delenv("HOME", raising=False)
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    monkeypatch.setattr(pwd, "getpwuid", no_entry)
+    with pytest.raises(UserError, match="SOREADVISOR_HOME"):
+        paths.config_dir()
