@@ -81,7 +81,7 @@ _WORD = re.compile(r"\s*\S+\s*")  # a word with the blanks around it, as Rich sp
 def _line_starts(plain: str, width: int) -> list[int] | None:
     """Where each wrapped line after the first starts: Rich's greedy word wrap.
 
-    The same breaks as ``Text.wrap``, at a third of its cost (it also splits
+    The same breaks as ``Text.wrap``, at a fraction of its cost (it also splits
     lines, justifies and truncates, none of which one-line text needs). None
     when Rich has more to do: a word wider than the line (Rich folds it), a
     tab or a line break.
