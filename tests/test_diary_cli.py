@@ -205,6 +205,37 @@ def test_history_escalates_and_points_to_check_in_every_format(cli, topic, fmt):
     assert out.count("soreadvisor check") >= 3
 
 
+def test_warnings_follow_the_thresholds_of_a_custom_topic(cli, topic, tmp_path):
+    """Change the numbers in a user's knowledge file: the rules and the words move together."""
+    import dataclasses
+
+    rules = topic.diary
+    lasting, high = rules.lasting_after_hours + 24, rules.high_score + 1
+    assert lasting % 24 == 0 and high <= 10
+    changed = dataclasses.replace(rules, lasting_after_hours=lasting, high_score=high)
+    overlay = tmp_path / f"{topic.id}.yaml"
+    overlay.write_text(f"diary:\n  lasting_after_hours: {lasting:g}\n  high_score: {high}\n")
+    kb = ("--kb", str(overlay))
+    assert ok(cli("kb", "check", str(overlay))).code == 0
+
+    ok(cli("massage", "--at", f"{lasting + 2:g}h"))
+    said = ok(cli("log", str(high), "--at", f"{lasting + 1:g}h", *kb)).err
+    assert f"A score of {high} or more" in said and f"{rules.high_score} or more" not in said
+    # past the shipped mark, before the custom one: only the custom rules count
+    ok(cli("log", "3", "--at", "4h"))
+    doc = history_json(cli, *kb)
+    assert [e["id"] for e in doc["escalations"]] == ["high_score"]
+    assert doc["escalations"][0]["message"] == diary_message(changed, "high_score")
+    shipped = history_json(cli)
+    assert [e["id"] for e in shipped["escalations"]] == ["high_score", "lasting"]
+
+    ok(cli("log", "3", "--at", "1h"))
+    messages = {e["id"]: e["message"] for e in history_json(cli, *kb)["escalations"]}
+    assert messages["lasting"] == diary_message(changed, "lasting")
+    assert f"It is {int(lasting // 24)} days or more" in messages["lasting"]
+    assert f"{int(rules.lasting_after_hours // 24)} days" not in messages["lasting"]
+
+
 def test_history_without_days_starts_at_the_last_massage(cli):
     ok(cli("log", "8", "--at", "3d"))
     ok(cli("massage", "--at", "2d"))

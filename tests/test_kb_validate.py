@@ -417,8 +417,16 @@ SHIPPED = (
         ("It is {lasting_after} or more", "It is 3 days or more", ["{lasting_after}"]),
         ("A score of {high_score} or more", "A score of {highscore} or more", ["{highscore}"]),
         ("still rising after the first {rising_after}", "after {days}", ["unknown", "{days}"]),
+        ("is about the same.", "is about the same {high_score.", ["no partner"]),
+        ("Keep moving gently.", "Keep moving {gently}.", ["unknown", "{gently}"]),
     ],
-    ids=["threshold-written-out", "misspelt-placeholder", "unknown-placeholder"],
+    ids=[
+        "threshold-written-out",
+        "misspelt-placeholder",
+        "unknown-placeholder",
+        "unclosed-brace-in-a-trend-message",
+        "unknown-placeholder-in-a-trend-message",
+    ],
 )
 def test_a_diary_warning_must_show_its_own_threshold(cli, tmp_path, old, new, words):
     """A number typed into the words would drift from the rule; a misspelt
@@ -434,3 +442,29 @@ def test_a_diary_warning_must_show_its_own_threshold(cli, tmp_path, old, new, wo
     said = " ".join(p["msg"] for p in problems)
     for word in words:
         assert word in said, said
+    assert "Traceback" not in result.out + result.err
+
+
+def test_a_placeholder_the_check_allows_is_one_the_diary_fills(topic):
+    """The check's list and the words that fill them cannot drift apart: a
+    placeholder allowed here but not filled would reach the user as braces."""
+    from soreadvisor.advice.trend import thresholds
+    from soreadvisor.kb.validate import _OWN_PLACEHOLDER
+
+    assert set(_OWN_PLACEHOLDER.values()) == set(thresholds(topic.diary))
+    assert set(_OWN_PLACEHOLDER) <= set(topic.diary.messages)
+
+
+def test_a_bad_placeholder_in_a_users_file_stops_history_with_a_clear_error(cli, tmp_path, topic):
+    """Through an overlay, as a user would write it: file:line:col and the fix, no traceback;
+    `log` still saves the score and says why there is no advice."""
+    overlay = tmp_path / f"{topic.id}.yaml"
+    text = 'diary:\n  messages:\n    high_score: "A score of {score} or more is severe."\n'
+    overlay.write_text(text, encoding="utf-8")
+    result = cli("history", "--kb", str(overlay))
+    assert result.code != 0
+    assert "Traceback" not in result.out + result.err
+    assert f"{overlay}:3:" in result.err and "unknown placeholder {score}" in result.err
+    logged = cli("log", "3", "--kb", str(overlay))
+    assert logged.code == 0 and "Traceback" not in logged.err
+    assert "Logged 3/10" in logged.err and "unknown placeholder {score}" in logged.err

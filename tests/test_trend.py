@@ -203,6 +203,49 @@ def test_a_long_plateau_after_an_early_drop_is_lasting(rules):
     assert "lasting" in ids(result)
 
 
+def plateau(rules, top: int, low: int, last_at: float):
+    """``top`` 10 h after the massage, then ``low`` once a day and at ``last_at`` hours."""
+    days = [(24.0 * d, low) for d in range(1, 30) if 24 * d < last_at]
+    return run(rules, (10, top), *days, (last_at, low))
+
+
+@pytest.mark.parametrize(
+    "offset, fires",
+    [(-1, False), (-SECOND, False), (0, True), (SECOND, True), (48, True)],
+    ids=["an-hour-before", "a-second-before", "at-the-mark", "a-second-after", "two-days-after"],
+)
+def test_a_plateau_after_a_real_drop_is_lasting_from_the_mark_on(rules, offset, fires):
+    """7, then 3 every day: the trend stays "improving" (from the 7) however long
+    the 3 lasts, so the time rule alone must catch it, at the mark and not before."""
+    assert rules.high_score > 7 and rules.flat_band < 7 - 3  # a real drop, not a high score
+    result = plateau(rules, 7, 3, rules.lasting_after_hours + offset)
+    assert result.trend == "improving"
+    assert ids(result) == (["lasting"] if fires else [])
+
+
+@pytest.mark.parametrize("offset", [-SECOND, 0, 48])
+def test_a_plateau_at_zero_is_never_lasting(rules, offset):
+    """No soreness left: nothing to be seen for, however long after the massage."""
+    after_a_drop = plateau(rules, 7, 0, rules.lasting_after_hours + offset)
+    assert after_a_drop.trend == "improving" and after_a_drop.escalations == []
+    all_along = plateau(rules, 0, 0, rules.lasting_after_hours + offset)
+    assert all_along.trend == "flat" and all_along.escalations == []
+
+
+@pytest.mark.parametrize("wobble", [False, True], ids=["level", "wobbling-within-the-band"])
+def test_a_plateau_with_no_real_drop_is_lasting_from_the_mark_on(rules, wobble):
+    """3 every day (or 3, 2, 3, 2 with a band of 1): flat, and still sore at the mark."""
+    at, _ = band_steps(rules)
+    h = rules.lasting_after_hours
+    for offset, fires in ((-SECOND, False), (0, True), (24, True)):
+        last = h + offset
+        hours = [24.0 * d for d in range(1, 30) if 24 * d < last] + [last]
+        points = [(10.0, 3)] + [(t, 3 - at * (wobble and i % 2 == 0)) for i, t in enumerate(hours)]
+        result = run(rules, *points)
+        assert result.trend == "flat", points
+        assert ids(result) == (["lasting"] if fires else []), points
+
+
 def test_no_soreness_left_at_the_threshold_is_not_lasting(rules):
     h = rules.lasting_after_hours
     assert run(rules, (10, 0), (h + 10, 0)).escalations == []

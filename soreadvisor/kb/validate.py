@@ -169,11 +169,16 @@ _OWN_PLACEHOLDER = {
 
 def _diary_placeholders(messages: dict[str, str]) -> Iterator[tuple[Path_, str]]:
     known = set(_OWN_PLACEHOLDER.values())
+    allowed = ", ".join(sorted(known))
     for key, text in messages.items():
         for name in re.findall(r"\{[^{}]*\}", text):
             if name not in known:
-                allowed = ", ".join(sorted(known))
                 yield ("diary", "messages", key), f"unknown placeholder {name}; use {allowed}"
+        if re.search(r"[{}]", re.sub(r"\{[^{}]*\}", "", text)):
+            yield (
+                ("diary", "messages", key),
+                f"a {{ or }} with no partner; a placeholder is one of {allowed}",
+            )
         own = _OWN_PLACEHOLDER.get(key)
         if own and own not in text:
             yield ("diary", "messages", key), f"the {key} message must show its threshold: {own}"
