@@ -319,7 +319,6 @@ def test_profile_options_apply_to_the_interview(session, topic):
 
 
 def test_without_a_terminal_or_flags_it_exits_at_once_and_says_how(topic):
-    start = time.monotonic()
     proc = subprocess.Popen(
         [sys.executable, "-m", "soreadvisor", "check"],
         stdin=subprocess.PIPE,
@@ -333,7 +332,6 @@ def test_without_a_terminal_or_flags_it_exits_at_once_and_says_how(topic):
         proc.kill()
         proc.communicate()
         pytest.fail("`check` with no terminal waited for input")
-    assert time.monotonic() - start < 20
     assert proc.returncode != 0
     assert "--symptom" in err and "--none" in err
     assert "Traceback" not in err

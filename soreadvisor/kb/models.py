@@ -7,7 +7,7 @@ references, duplicates) live there too.
 
 Turning a class into a dataclass costs about 0.8 ms (it generates and compiles
 methods), 18 ms for this module, a seventh of a whole run. A cached topic is
-unpickled without calling ``__init__``, so ``@model`` defers that work:
+rebuilt from the cache without calling ``__init__``, so ``@model`` defers that work:
 ``materialize()`` makes every model a real dataclass, and runs by itself the
 first time a model is constructed or validated. ``dataclass_transform`` tells
 type checkers that the classes are dataclasses all along.
@@ -36,6 +36,8 @@ VERDICTS: tuple[Verdict, ...] = ("supported", "mixed", "unsupported", "myth")
 
 _T = TypeVar("_T")
 _PENDING: list[type] = []
+# Every knowledge model by class name: what the cache may rebuild (kb.cache).
+MODELS: dict[str, type] = {}
 
 
 class _Factory:
@@ -63,6 +65,7 @@ def model(cls: type[_T]) -> type[_T]:
 
     cls.__init__ = __init__  # type: ignore[method-assign,misc]
     _PENDING.append(cls)
+    MODELS[cls.__name__] = cls
     return cls
 
 

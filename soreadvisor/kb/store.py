@@ -5,10 +5,10 @@ same name in the user directory (or ``--kb`` / ``SOREADVISOR_KB``) overrides
 it entry by entry, matched on ``id`` (like tldr's custom pages); a user file
 with a new name adds a topic. Only the files of the topic asked for are read.
 
-A validated topic is cached (pickle, in the user's private cache directory)
-under a key made of the package version and each source file's path, size
-and modification time, so the hot path reads no YAML and imports no
-validation library.
+A validated topic is cached (plain data, in the user's private cache
+directory; see ``kb.cache``) under a key made of the package version, the
+cache format and each source file's path, size and modification time, so the
+hot path reads no YAML and imports no validation library.
 """
 
 from __future__ import annotations
@@ -23,11 +23,6 @@ from typing import TYPE_CHECKING, Any
 from .. import __version__, paths
 from ..errors import UserError, did_you_mean
 from .models import ID_RE, SCHEMA_VERSION, Topic
-
-try:  # CPython's C unpickler (what pickle.load is): importing pickle costs 1.6 ms more
-    from _pickle import load as unpickle
-except ImportError:  # another Python
-    from pickle import load as unpickle
 
 if TYPE_CHECKING:
     from .yamlfile import Doc, Problem
@@ -156,14 +151,16 @@ class KnowledgeBase:
             raise KnowledgeError([Problem(str(misnamed[0]), 1, 1, message)])
         if not files:
             raise did_you_mean("topic", topic_id, self.topic_ids())
+        from . import cache
+
         key, cache_file = _cache_key(topic_id, files)
-        cached = _read_cache(cache_file, key)
+        cached = cache.read(cache_file, key)
         if cached is not None:
             return cached
         topic, problems = self._validate(topic_id, files)
         if topic is None:
             raise KnowledgeError(problems)
-        _write_cache(cache_file, key, topic)
+        cache.write(cache_file, key, topic)
         return topic
 
     def _validate(self, topic_id: str, files: list[Path]) -> tuple[Topic | None, list[Problem]]:
@@ -285,10 +282,12 @@ def merge(base: Doc, top: Doc) -> Doc:
 def _cache_key(topic_id: str, files: list[Path]) -> tuple[str, Path]:
     import zlib
 
-    # The schema's own file is part of the key: a cached topic pickled under an
-    # older models.py must not come back with fields that no longer fit.
+    from .cache import FORMAT
+
+    # The schema's own file is part of the key: a topic cached under an older
+    # models.py must not come back with fields that no longer fit.
     models = Path(__file__).with_name("models.py").stat()
-    parts = [__version__, str(SCHEMA_VERSION), f"{models.st_size}:{models.st_mtime_ns}"]
+    parts = [__version__, FORMAT, str(SCHEMA_VERSION), f"{models.st_size}:{models.st_mtime_ns}"]
     sources = [str(f.resolve()) for f in files]
     for f, where in zip(files, sources, strict=True):
         st = f.stat()
@@ -297,32 +296,5 @@ def _cache_key(topic_id: str, files: list[Path]) -> tuple[str, Path]:
     # One slot per topic and set of source files (a second --kb directory with
     # the same topic id gets its own); a new version of the same files replaces it.
     slot = f"{topic_id}-{zlib.crc32('|'.join(sources).encode()):08x}"
-    name = f"{slot}-{zlib.crc32(key.encode()):08x}.pickle"
+    name = f"{slot}-{zlib.crc32(key.encode()):08x}.cache"
     return key, paths.cache_dir() / "topics" / name
-
-
-def _read_cache(cache_file: Path, key: str) -> Topic | None:
-    try:
-        with cache_file.open("rb") as fh:
-            stored_key, topic = unpickle(fh)
-    except Exception:  # missing, unreadable, truncated or stale: rebuild
-        return None
-    return topic if stored_key == key and isinstance(topic, Topic) else None
-
-
-def _write_cache(cache_file: Path, key: str, topic: Topic) -> None:
-    """Best effort: a read-only or missing home only makes the next run slower."""
-    import pickle
-
-    try:
-        folder = paths.private_dir(cache_file.parent)
-        slot = cache_file.stem.rsplit("-", 1)[0]
-        for old in folder.glob(f"{slot}-*.pickle"):
-            old.unlink(missing_ok=True)
-        tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump((key, topic), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache_file)
-    except OSError:
-        pass

@@ -107,8 +107,19 @@ def parse_doc(raw: bytes, name: str) -> Doc:
         raise FileProblems([Problem(name, line, 1, "not UTF-8 text")]) from None
     yaml, loader = _yaml()
     try:
-        _precheck(yaml, loader, text, name)
-        node = yaml.compose(text, Loader=loader)
+        try:
+            _precheck(yaml, loader, text, name)
+            node = yaml.compose(text, Loader=loader)
+        except yaml.YAMLError:
+            if loader is yaml.SafeLoader:
+                raise
+            # libyaml refuses some files with limits of its own (a nesting depth
+            # since PyYAML 6.0.2's wheels) before our checks see them. The
+            # pure-Python reader has no such limits, so it finds our refusal
+            # first, or the same syntax error: the message does not depend on
+            # which reader or which libyaml is installed.
+            _precheck(yaml, yaml.SafeLoader, text, name)
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -149,6 +160,9 @@ def parse_doc(raw: bytes, name: str) -> Doc:
             return constructor.construct_object(n)
         except ConstructorError as exc:
             problems.append(Problem(*doc.positions[path], f"cannot read value: {exc.problem}"))
+            return None
+        except ValueError:  # e.g. an integer longer than Python converts (sys.int_info)
+            problems.append(Problem(*doc.positions[path], "cannot read value: a number too long"))
             return None
 
     doc.data = build(node, ())

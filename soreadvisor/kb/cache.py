@@ -1,0 +1,136 @@
+"""The validated-topic cache: data only, and only from a file that is ours.
+
+A cache file is read only when it is a regular file (not a link) owned by the
+user running soreadvisor and writable by nobody else, in a folder that nobody
+else can write to; anything else is passed over and the topic validated anew.
+Its content is plain data (``marshal`` of dicts, lists, tuples, text, numbers,
+booleans and None, with code objects refused where Python allows): loading it
+cannot run code, whoever wrote it. Models are rebuilt from an allowlist of the
+schema's classes by name, without calling any constructor.
+
+``marshal`` is built into the interpreter (nothing to import) and its format
+can change between Python versions, so the key names the interpreter too.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import stat
+import sys
+from pathlib import Path
+from typing import Any
+
+from . import models
+
+FORMAT = f"marshal-{marshal.version}-py{sys.version_info[0]}.{sys.version_info[1]}"
+_SCALARS = (str, int, float, bool, type(None))
+_new = object.__new__
+
+
+def encode(value: Any) -> Any:
+    """A model tree as plain data: a model is ``(class name, {field: value})``."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is list:
+        return [encode(v) for v in value]
+    if kind is dict:
+        return {k: encode(v) for k, v in value.items()}
+    if models.MODELS.get(kind.__name__) is kind:
+        return (kind.__name__, {k: encode(v) for k, v in vars(value).items()})
+    raise TypeError(f"cannot cache a {kind.__name__}")
+
+
+def decode(value: Any) -> Any:
+    """The inverse of ``encode``; ValueError for anything it would not produce."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is list:
+        return [decode(v) for v in value]
+    if kind is tuple and len(value) == 2 and type(value[1]) is dict:
+        cls = models.MODELS.get(value[0]) if type(value[0]) is str else None
+        if cls is None:
+            raise ValueError("not a model of the schema")
+        obj: Any = _new(cls)
+        obj.__dict__.update({_text(k): decode(v) for k, v in value[1].items()})
+        return obj
+    if kind is dict:
+        return {_text(k): decode(v) for k, v in value.items()}
+    raise ValueError(f"not plain data: {kind.__name__}")
+
+
+def _text(key: Any) -> str:
+    if type(key) is not str:
+        raise ValueError("a key that is not text")
+    return key
+
+
+def _loads(raw: bytes) -> Any:
+    if sys.version_info >= (3, 13):
+        return marshal.loads(raw, allow_code=False)
+    return marshal.loads(raw)
+
+
+def _ours(st: os.stat_result, *, folder: bool) -> bool:
+    """Owned by this user and writable by no one else (always true where there are no uids)."""
+    if not hasattr(os, "getuid"):  # Windows: the cache is in the user's own profile
+        return True
+    if st.st_uid != os.getuid():
+        return False
+    if folder:
+        return stat.S_ISDIR(st.st_mode) and not st.st_mode & 0o022
+    return stat.S_ISREG(st.st_mode) and not st.st_mode & 0o077
+
+
+def read(cache_file: Path, key: str) -> models.Topic | None:
+    """The cached topic for ``key``, or None (missing, foreign, stale or damaged)."""
+    try:
+        if not _ours(os.stat(cache_file.parent), folder=True):
+            return None
+        fd = os.open(cache_file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        with open(fd, "rb") as fh:
+            if not _ours(os.fstat(fd), folder=False):
+                return None
+            stored_key, tree = _loads(fh.read())
+        if stored_key != key:
+            return None
+        topic = decode(tree)
+    except Exception:  # truncated, not ours, or not what we write: validate anew
+        return None
+    return topic if isinstance(topic, models.Topic) else None
+
+
+def write(cache_file: Path, key: str, topic: models.Topic) -> None:
+    """Best effort: a read-only, full or foreign cache folder only makes the next run slower.
+
+    The file is written under a fresh name (an exclusive, no-follow create) and
+    renamed into place, so a planted link is never followed and a reader never
+    sees half a file.
+    """
+    import tempfile
+
+    from .. import paths
+
+    try:
+        folder = paths.private_dir(cache_file.parent)
+        if not _ours(os.stat(folder), folder=True):
+            return
+        raw = marshal.dumps((key, encode(topic)))
+        slot = cache_file.stem.rsplit("-", 1)[0]
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{slot}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(raw)
+            for old in folder.glob(f"{slot}-*{cache_file.suffix}"):
+                old.unlink(missing_ok=True)
+            os.replace(tmp, cache_file)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except (OSError, TypeError):
+        pass
