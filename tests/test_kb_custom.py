@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -281,3 +282,65 @@ def test_commands_that_list_topics_accept_kb_too(cli, tmp_path, shipped, command
     assert result.code == 0, result.out + result.err
     if command == ["topics"]:
         assert "hand-massage" in result.out
+
+
+# --- --kb means what it says -------------------------------------------------------------
+
+
+def own_topic(path: Path, topic_id: str, title: str) -> Path:
+    """A whole topic of one's own: the shipped one under another id and title."""
+    text = SHIPPED.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^id: .*$", f"id: {topic_id}", text, count=1)
+    text = re.sub(r"(?m)^title: .*$", f'title: "{title}"', text, count=1)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("how", ["flag", "env"])
+def test_a_kb_file_is_the_topic_answered_without_topic(cli, tmp_path, monkeypatch, how):
+    f = own_topic(tmp_path / "my-legs.yaml", "my-legs", "My legs, my notes")
+    args = ["--kb", str(f)] if how == "flag" else []
+    if how == "env":
+        monkeypatch.setenv("SOREADVISOR_KB", str(f))
+    result = cli("explain", *args, "--format", "plain")
+    assert result.code == 0, result.err
+    assert result.out.startswith("My legs, my notes")
+
+
+@pytest.mark.parametrize("command", [["explain"], ["cope"], ["prevent"], ["plan"], ["sources"]])
+@pytest.mark.parametrize("how", ["flag", "env"])
+def test_a_broken_kb_file_is_an_error_with_its_line_never_the_built_in_topic(
+    cli, tmp_path, monkeypatch, command, how
+):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("schema_version: 1\nid: broken\ntitle: [not, text]\n", encoding="utf-8")
+    args = ["--kb", str(broken)] if how == "flag" else []
+    if how == "env":
+        monkeypatch.setenv("SOREADVISOR_KB", str(broken))
+    result = cli(*command, *args)
+    assert result.code == 1, result
+    assert result.out == ""
+    assert re.match(rf"soreadvisor: error: {re.escape(str(broken))}:\d+:", result.err), result.err
+
+
+def test_a_kb_file_whose_id_disagrees_with_its_name_is_refused(cli, tmp_path):
+    f = own_topic(tmp_path / "one-name.yaml", "another-name", "Two names")
+    result = cli("explain", "--kb", str(f))
+    assert result.code == 1
+    assert f"{f}:" in result.err and "another-name" in result.err and "one-name" in result.err
+
+
+def test_a_broken_file_in_a_kb_directory_is_an_error_for_every_topic(cli, tmp_path):
+    """Asking for the built-in topic with --kb DIR still reads DIR whole: nothing in it is
+    skipped; `topics` lists the broken file with the reason instead."""
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    own_topic(kb / "good-one.yaml", "good-one", "A good one")
+    (kb / "bad-one.yaml").write_text("schema_version: 1\nid: bad-one\n", encoding="utf-8")
+    for args in (["cope"], ["explain", "--topic", "good-one"], ["check", "--none"]):
+        result = cli(*args, "--kb", str(kb))
+        assert result.code == 1, (args, result)
+        assert f"{kb / 'bad-one.yaml'}:" in result.err, (args, result.err)
+    listed = cli("topics", "--kb", str(kb), "--format", "plain")
+    assert "bad-one" in listed.out and "good-one" in listed.out
+    assert f"{kb / 'bad-one.yaml'}:" in listed.out

@@ -150,7 +150,7 @@ def topics(
     loaded, broken = [], {}
     for topic_id in base.topic_ids():
         try:
-            loaded.append(base.load(topic_id))
+            loaded.append(base.load(topic_id, others=False))
         except KnowledgeError as exc:
             broken[topic_id] = str(exc.problems[0])
     emit(build(loaded, broken), format, color)

@@ -141,7 +141,29 @@ class KnowledgeBase:
                 raise UserError(_cannot_read(c, exc)) from None
         return found
 
-    def load(self, topic_id: str = DEFAULT_TOPIC) -> Topic:
+    def load(self, topic_id: str = DEFAULT_TOPIC, *, others: bool = True) -> Topic:
+        """The topic ``topic_id``, validated (or from the cache).
+
+        Knowledge given explicitly (``--kb`` / ``SOREADVISOR_KB``) is what the
+        user asked for: a single file is the topic answered by default, and
+        with ``others`` every file of it must load, so a broken one is an
+        error with its file:line instead of being passed over.
+        """
+        topic_id = self._asked(topic_id)
+        topic = self._load(topic_id)
+        if others and self.explicit:
+            for other in sorted({f.stem for f in self._user_files()} - {topic_id}):
+                self._load(other)
+        return topic
+
+    def _asked(self, topic_id: str) -> str:
+        """With ``--kb FILE``, the default topic is the file's own."""
+        user, asked_default = self.user_path, topic_id == DEFAULT_TOPIC and self.explicit
+        if asked_default and user is not None and self._user_kind() == "file":
+            return user.stem
+        return topic_id
+
+    def _load(self, topic_id: str) -> Topic:
         files = self.sources(topic_id) if ID_RE.match(topic_id) else []
         misnamed = [] if files else [f for f in self._user_files() if f.stem == topic_id]
         if misnamed:  # listed by topic_ids(), but its name is not a topic id
