@@ -84,8 +84,12 @@ def run(argv: list[str] | None = None) -> None:
     stdout, stderr, where = sys.stdout, sys.stderr, _identity(sys.stdout)
     try:
         command = typer.main.get_command(_only_what_is_asked(argv))
-        rv = command.main(args=argv, prog_name="soreadvisor", standalone_mode=False)
-        code = rv if isinstance(rv, int) else 0
+        args = sys.argv[1:] if argv is None else list(argv)
+        alone = _named_alone(command, args)
+        asked = [*args, "--help"] if alone else args
+        rv = command.main(args=asked, prog_name="soreadvisor", standalone_mode=False)
+        # a group named alone (or no command at all): its help, with the status of a usage error
+        code = 2 if alone else rv if isinstance(rv, int) else 0
         sys.stdout.flush()
     except SystemExit:
         # A closed pipe is 141 here, as everywhere; but two libraries turn EPIPE
@@ -100,11 +104,9 @@ def run(argv: list[str] | None = None) -> None:
         code = 141
     except typer.TyperException as exc:  # usage errors, from the vendored Click
         ctx = getattr(exc, "ctx", None)
-        if type(exc).__name__ == "NoArgsIsHelpError":  # a group named alone: its help
-            exc.show()  # type: ignore[attr-defined]
-        else:  # one line, instead of Click's usage block
-            hint = f" (see: {ctx.command_path} --help)" if ctx is not None else ""
-            _say(f"{exc.format_message()}{hint}")  # type: ignore[attr-defined]
+        # one line, instead of Click's usage block
+        hint = f" (see: {ctx.command_path} --help)" if ctx is not None else ""
+        _say(f"{exc.format_message()}{hint}")  # type: ignore[attr-defined]
         code = exc.exit_code
     except UserError as exc:
         _say(str(exc))
@@ -127,6 +129,24 @@ def run(argv: list[str] | None = None) -> None:
             )
         code = 70
     sys.exit(code)
+
+
+def _named_alone(command: object, args: list[str]) -> bool:
+    """Whether ``args`` stop at a group that wants a subcommand (``no_args_is_help``).
+
+    Decided before the run from Click's documented ``commands`` and
+    ``no_args_is_help`` attributes, instead of recognising the exception Click
+    raises for it (private to Typer's vendored Click)."""
+    for arg in args:
+        if arg.startswith("-"):
+            return False
+        sub = getattr(command, "commands", None)
+        if not isinstance(sub, dict) or arg not in sub:
+            return False
+        command = sub[arg]
+    return isinstance(getattr(command, "commands", None), dict) and bool(
+        getattr(command, "no_args_is_help", False)
+    )
 
 
 def _identity(stream: object) -> tuple[int, int] | None:
