@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import suppress
 from pathlib import Path
+
+from .errors import UserError
 
 APP = "soreadvisor"
 
@@ -48,8 +51,6 @@ def _user_home() -> Path:
     try:
         return Path.home()
     except RuntimeError:
-        from .errors import UserError
-
         raise UserError(
             "cannot tell where your home directory is; set HOME, or SOREADVISOR_HOME "
             "to a folder soreadvisor may use"
@@ -100,6 +101,138 @@ def private_dir(path: Path) -> Path:
     """Create ``path`` and any missing parents for its owner only; leave existing ones."""
     missing = [p for p in (path, *path.parents) if not p.exists()]
     for folder in reversed(missing):  # parents we create are private too
-        folder.mkdir(exist_ok=True)
+        folder.mkdir(mode=0o700, exist_ok=True)
         os.chmod(folder, 0o700)
     return path
+
+
+class UnsafePlace(UserError):
+    """A folder or file that another user could read or swap: refused, never written."""
+
+
+def _me() -> int | None:
+    """Our effective user id; None where there are no Unix owners (Windows)."""
+    geteuid = getattr(os, "geteuid", None)
+    return geteuid() if geteuid is not None else None
+
+
+def own_dir(path: Path, *, create: bool = True) -> Path:
+    """The folder for health data (the diary, the profile): ``path`` resolved, made
+    ``0700`` if missing (and its missing parents with it), and checked.
+
+    Every folder on the way must belong to us or to root and be writable by no
+    one else (a sticky folder such as /tmp is fine on the way, as others cannot
+    remove what is ours in it): so no other user can rename, replace or plant
+    anything between this check and our use. The folder itself must be ours;
+    if others may read or write it, it is tightened to ``0700``. Anything else
+    is refused with one sentence naming the folder. The real path is returned:
+    open files through it, so a link swapped later changes nothing.
+    """
+    me = _me()
+    real = Path(os.path.realpath(path))
+    missing = []
+    existing = real
+    while not existing.exists() and existing != existing.parent:
+        missing.append(existing)
+        existing = existing.parent
+    if me is not None:
+        for folder in reversed([existing, *existing.parents]):
+            _check_folder(folder, me, last=folder == real, fix=create)
+    if not create:
+        return real
+    for folder in reversed(missing):
+        try:
+            os.mkdir(folder, 0o700)
+        except FileExistsError:  # made a moment ago, by us or by someone: look again
+            pass
+        else:
+            os.chmod(folder, 0o700)  # a umask may have taken bits we need
+        if me is not None:
+            _check_folder(folder, me, last=folder == real, fix=True)
+    return real
+
+
+def _check_folder(folder: Path, me: int, last: bool, fix: bool) -> None:
+    import errno
+    import stat
+
+    st = os.stat(folder)
+    where = str(folder)
+    if not stat.S_ISDIR(st.st_mode):  # the caller says what could not be made there
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), where)
+    if last:
+        if st.st_uid != me:
+            raise UnsafePlace(
+                f"the folder {where!r} belongs to another user; soreadvisor keeps health "
+                "data only in a folder of your own (set SOREADVISOR_HOME or --data-dir)"
+            )
+        if st.st_mode & 0o077 and fix:
+            os.chmod(folder, 0o700)
+        return
+    if st.st_uid not in (me, 0):
+        raise UnsafePlace(
+            f"the folder {where!r} belongs to another user, who could swap what is inside; "
+            "soreadvisor keeps health data only under folders of your own or the system's"
+        )
+    if st.st_mode & 0o022 and not st.st_mode & stat.S_ISVTX:
+        raise UnsafePlace(
+            f"the folder {where!r} can be changed by other users, who could swap what is "
+            f"inside; make it yours alone (chmod go-w {where!r}) or use another folder"
+        )
+
+
+def own_file(path: Path, *, create: bool = False, strict: bool = True) -> int:
+    """A descriptor of the file at ``path``, opened read-only without following a link
+    (made empty, ``0600``, with an exclusive create when missing and ``create``).
+
+    A link, a file that is not a regular file, or one of another user's is
+    refused with one sentence; one of ours that others may read is tightened to
+    ``0600`` (when that fails, on a read-only disk say, only a ``strict`` caller
+    hears of it). FileNotFoundError when missing and not ``create``.
+    """
+    import errno
+    import stat
+
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
+    flags = os.O_RDONLY | nofollow | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
+    if not nofollow and os.path.islink(path):
+        raise _link(path)
+    fd = -1
+    if create:
+        with suppress(FileExistsError):  # there already (made a moment ago?): look at it
+            fd = os.open(path, flags | os.O_CREAT | os.O_EXCL, 0o600)
+    if fd < 0:
+        try:
+            fd = os.open(path, flags)
+        except OSError as exc:
+            if exc.errno in (errno.ELOOP, errno.EMLINK) and os.path.islink(path):
+                raise _link(path) from None
+            raise
+    try:
+        st = os.fstat(fd)
+        where = str(path)
+        if not stat.S_ISREG(st.st_mode):
+            raise UnsafePlace(f"{where!r} is not a regular file; it was left untouched")
+        me = _me()
+        if me is not None and st.st_uid != me:
+            raise UnsafePlace(
+                f"{where!r} belongs to another user, who could read what soreadvisor writes "
+                "there; it was left untouched: move it aside, or use a folder of your own"
+            )
+        if me is not None and st.st_mode & 0o077:
+            try:
+                os.fchmod(fd, 0o600)
+            except OSError:
+                if strict:
+                    raise
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _link(path: Path) -> UnsafePlace:
+    return UnsafePlace(
+        f"{str(path)!r} is a symbolic link; soreadvisor never writes health data through "
+        "one (it could lead anywhere): it was left untouched, move it aside"
+    )

@@ -2,7 +2,7 @@
 
 Everything returns an aware UTC datetime. A time without a zone is local
 time (a time the clocks skipped is refused). A moment in the future is
-refused: soreness cannot start tomorrow.
+refused: soreness cannot start tomorrow; so is one before 1970 (``EARLIEST``).
 
 Accepted forms:
 
@@ -35,6 +35,13 @@ _PART = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]+)", re.I)
 _CLOCK = r"(\d{1,2})(?::(\d{2}))?(?:\s*([ap])\.?m\.?)?"
 _DAY_TIME = re.compile(rf"^\s*(today|yesterday)(?:\s+(?:at\s+)?{_CLOCK})?\s*$", re.I)
 _TIME_ONLY = re.compile(rf"^\s*(?:at\s+)?{_CLOCK}\s*$", re.I)
+
+# The times a diary takes and gives back. Before the first days of 1970 a local
+# time cannot be had everywhere (Windows refuses negative timestamps, and a
+# time near year 1 turns into year 0 in a zone west of Greenwich); the far end
+# leaves every zone room. Input is refused outside, and so is a stored row.
+EARLIEST = datetime(1970, 1, 2, tzinfo=timezone.utc)
+LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc)
 
 HELP = "use e.g. 6h, 30m, 2d, '2h ago', 'yesterday 18:00' or 2026-11-23T09:30"
 
@@ -71,6 +78,8 @@ def parse_when(text: str, now: datetime | None = None) -> datetime:
             raise UsageProblem(f"{text!r} is too long ago; {HELP}") from None
     else:
         when = _clock_time(raw, text, now) or _iso(raw, text)
+    if when < EARLIEST:
+        raise UsageProblem(f"{text!r} is too long ago (the earliest is 1970-01-02 UTC); {HELP}")
     if when > now + timedelta(minutes=1):
         if _TIME_ONLY.match(raw):
             raise UsageProblem(f"{text!r} today is still to come; did you mean 'yesterday {raw}'?")

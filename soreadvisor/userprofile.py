@@ -1,7 +1,11 @@
 """The saved profile: a small JSON file in the user's config directory.
 
-It holds health facts, so it is written readable by its owner only, and
-atomically, so an interrupted save never leaves half a file.
+It holds health facts, so it is ours and private: read only from a plain
+file of ours (never through a link), written in a folder no other user can
+change (``paths.own_dir``), through a fresh temporary file made with an
+exclusive, no-follow create (``tempfile.mkstemp``, mode 0600) and renamed over
+the old one, so an interrupted save never leaves half a file and a planted
+link is never followed. Its values are held to what the flags accept.
 """
 
 from __future__ import annotations
@@ -10,8 +14,10 @@ import os
 from pathlib import Path
 
 from . import paths
-from .advice.profile import Profile
+from .advice.profile import Profile, from_saved
 from .errors import UserError
+
+MAX_BYTES = 64 * 1024  # a profile is a few hundred bytes; more is not one of ours
 
 
 def profile_path() -> Path:
@@ -21,27 +27,23 @@ def profile_path() -> Path:
 def load() -> Profile:
     path = profile_path()
     try:
-        raw = path.read_text(encoding="utf-8")
+        fd = paths.own_file(path, strict=False)
     except (FileNotFoundError, NotADirectoryError):  # ENOENT, ENOTDIR: it cannot be there
         return Profile()
+    except OSError as exc:
+        raise UserError(f"cannot read the profile {str(path)!r}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
     except OSError as exc:
         raise UserError(f"cannot read the profile {str(path)!r}: {exc.strerror}") from None
     import json  # only when there is a profile: most runs have none to read
 
     try:
-        data = json.loads(raw)
-        known = set(Profile.FIELDS)
-        if not isinstance(data, dict) or set(data) - known:
-            raise ValueError
-        profile = Profile(**data)
-        ok = (
-            all(isinstance(x, str) for x in profile.conditions + profile.medications)
-            and all(v is None or isinstance(v, int) for v in (profile.age, profile.pregnant_weeks))
-            and (profile.region is None or isinstance(profile.region, str))
-        )
-        if not ok:
-            raise ValueError
-    except (ValueError, TypeError):
+        if len(raw) > MAX_BYTES:
+            raise ValueError("too large")
+        profile = from_saved(json.loads(raw.decode("utf-8")))
+    except (ValueError, TypeError, RecursionError):  # UnicodeDecodeError is a ValueError
         raise UserError(
             f"the profile {str(path)!r} is damaged; fix it or run `soreadvisor profile clear`"
         ) from None
@@ -50,16 +52,20 @@ def load() -> Profile:
 
 def save(profile: Profile) -> Path:
     import json
+    import tempfile
 
     path = profile_path()
     try:
-        paths.private_dir(path.parent)
-        tmp = path.with_name(f".profile.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(profile.as_dict(), fh, indent=2)
-            fh.write("\n")
-        os.replace(tmp, path)
+        folder = paths.own_dir(path.parent)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".profile.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(profile.as_dict(), fh, indent=2)
+                fh.write("\n")
+            os.replace(tmp, folder / path.name)
+        except BaseException:
+            os.unlink(tmp)
+            raise
     except OSError as exc:
         raise UserError(f"cannot save the profile to {str(path)!r}: {exc.strerror}") from None
     return path

@@ -6,6 +6,11 @@ from ..errors import did_you_mean
 from ..kb.models import Caution, Topic
 from ..report import Report
 
+# What a person can be: the --age and --pregnant-weeks flags take these, and a
+# saved profile is held to the same (a pregnancy of 0 weeks means not pregnant).
+AGE_RANGE = (0, 130)
+PREGNANT_WEEKS_RANGE = (0, 45)
+
 # Plain classes, not @dataclass: generating dataclass methods costs about a
 # millisecond per class on every start-up (python -X importtime).
 
@@ -65,6 +70,52 @@ class Profile:
             else (pregnant_weeks or None),
             region=self.region if region is None else region.lower(),
         )
+
+
+def from_saved(data: object) -> Profile:
+    """A profile from saved JSON, held to what the flags accept; ValueError if not."""
+    if not isinstance(data, dict) or set(data) - set(Profile.FIELDS):
+        raise ValueError("not a profile")
+    for key in ("conditions", "medications"):
+        ids = data.get(key)
+        if ids is not None and not (
+            isinstance(ids, list) and all(isinstance(x, str) and x for x in ids)
+        ):
+            raise ValueError(f"{key} must be a list of ids")
+    for key, (low, high) in (("age", AGE_RANGE), ("pregnant_weeks", PREGNANT_WEEKS_RANGE)):
+        value = data.get(key)
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high
+        ):
+            raise ValueError(f"{key} must be a whole number from {low} to {high}")
+    region = data.get("region")
+    if region is not None and not (isinstance(region, str) and region):
+        raise ValueError("region must be an id")
+    return Profile(**data)
+
+
+def known_only(profile: Profile, topic: Topic) -> tuple[Profile, list[str]]:
+    """``profile`` without the ids ``topic`` does not define, and those ids, named."""
+    known = {
+        "condition": {c.id for c in topic.conditions},
+        "medication": {m.id for m in topic.medications},
+    }
+    stale = [f"condition {c!r}" for c in profile.conditions if c not in known["condition"]]
+    stale += [f"medication {m!r}" for m in profile.medications if m not in known["medication"]]
+    region = profile.region
+    if region and topic.triage and region not in {r.id for r in topic.triage.regions}:
+        stale.append(f"region {region!r}")
+        region = None
+    if not stale:
+        return profile, []
+    kept = Profile(
+        conditions=[c for c in profile.conditions if c in known["condition"]],
+        medications=[m for m in profile.medications if m in known["medication"]],
+        age=profile.age,
+        pregnant_weeks=profile.pregnant_weeks,
+        region=region,
+    )
+    return kept, stale
 
 
 def check_ids(profile: Profile, topic: Topic) -> None:

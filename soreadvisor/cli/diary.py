@@ -15,12 +15,21 @@ from ..kb.store import DEFAULT_TOPIC
 from .application import app
 from .options import Color, ColorOpt, Format, FormatOpt, KbOpt, TopicOpt, emit, load_topic
 
+
+def _data_dir(value: str) -> Path:
+    """An empty --data-dir (an unset shell variable) is an error, not the current directory."""
+    if not value:
+        raise typer.BadParameter("is empty; give the folder the diary lives in")
+    return Path(value)
+
+
 DataDirOpt = Annotated[
     Path | None,
     typer.Option(
         "--data-dir",
+        parser=_data_dir,
+        metavar="<folder>",
         help="Where the diary lives (default: SOREADVISOR_HOME, else your data directory).",
-        file_okay=False,
     ),
 ]
 WhenOpt = Annotated[
@@ -45,8 +54,12 @@ class ExportFormat(str, Enum):
     markdown = "markdown"
 
 
-def _say(text: str) -> None:
-    typer.echo(text, err=True)
+def _say(text: str, end: str = "\n") -> None:
+    """A line for the person on stderr, made inert (notes, paths and knowledge text
+    reach the terminal only through ``render.say``)."""
+    from ..render import say
+
+    say(text, end)
 
 
 def _count(n: int, word: str) -> str:
@@ -230,9 +243,26 @@ def diary_export(
     """
     from ..diary.export import export
     from ..diary.store import Diary
+    from .options import quiet_stdout
 
+    out = sys.stdout
     with Diary.open(data_dir) as diary:
-        export(diary, format.value, sys.stdout)
+        try:
+            # UTF-8 whatever the locale says: an export is a file for another
+            # program, and a narrow encoding would turn notes into '?'.
+            out.flush()
+            if hasattr(out, "reconfigure"):
+                out.reconfigure(encoding="utf-8", errors="strict")
+            export(diary, format.value, out)
+            out.flush()
+        except BrokenPipeError:
+            quiet_stdout()
+            raise typer.Exit(141) from None
+        except OSError as exc:
+            quiet_stdout()  # what is still buffered cannot be written either
+            raise UserError(
+                f"cannot write the export: {exc.strerror or exc}; nothing more was written"
+            ) from None
 
 
 @diary_app.command("delete")
@@ -261,12 +291,11 @@ def diary_delete(
             raise UsageProblem(
                 "not deleting without confirmation: no terminal to ask on; pass --yes"
             )
-        sys.stderr.write(
+        _say(
             f"Delete all {_count(scores, 'score')} and {_count(massages, 'massage')} "
-            f"from {diary.path}? "
-            "This cannot be undone. [y/N] "
+            f"from {diary.path}? This cannot be undone. [y/N] ",
+            end="",
         )
-        sys.stderr.flush()
         answer = sys.stdin.readline().strip().lower()
         if answer not in ("y", "yes"):
             _say("Nothing deleted.")

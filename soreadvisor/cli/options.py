@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from ..advice.profile import AGE_RANGE, PREGNANT_WEEKS_RANGE
+
 
 class Format(str, Enum):
     auto = "auto"
@@ -71,10 +73,19 @@ ConditionOpt = Annotated[
 MedicationOpt = Annotated[
     list[str] | None, typer.Option("--medication", "-m", help="A medication id (repeat for more).")
 ]
-AgeOpt = Annotated[int | None, typer.Option("--age", min=0, max=130, help="Your age in years.")]
+# The bounds live with the profile, which checks a saved file against the same ones.
+AgeOpt = Annotated[
+    int | None,
+    typer.Option("--age", min=AGE_RANGE[0], max=AGE_RANGE[1], help="Your age in years."),
+]
 PregnantOpt = Annotated[
     int | None,
-    typer.Option("--pregnant-weeks", min=0, max=45, help="Weeks of pregnancy, if pregnant."),
+    typer.Option(
+        "--pregnant-weeks",
+        min=PREGNANT_WEEKS_RANGE[0],
+        max=PREGNANT_WEEKS_RANGE[1],
+        help="Weeks of pregnancy, if pregnant.",
+    ),
 ]
 RegionOpt = Annotated[
     str | None, typer.Option("--region", help="uk, us, ca, eu, au or nz: emergency numbers.")
@@ -86,6 +97,7 @@ NoProfileOpt = Annotated[
 
 def emit(report, fmt: Format, color: Color) -> None:  # type: ignore[no-untyped-def]
     """Write the report; a reader that went away (``| head``) ends the run quietly."""
+    from ..errors import UserError
     from ..render import render
 
     try:
@@ -94,6 +106,9 @@ def emit(report, fmt: Format, color: Color) -> None:  # type: ignore[no-untyped-
     except BrokenPipeError:
         quiet_stdout()
         raise typer.Exit(141) from None
+    except OSError as exc:  # stdout on a full disk (or /dev/full), a dead terminal
+        quiet_stdout()  # the rest still buffered cannot be written either
+        raise UserError(f"cannot write the answer: {exc.strerror or exc}") from None
 
 
 def quiet_stdout() -> None:
@@ -119,12 +134,37 @@ def person(
     pregnant_weeks: int | None,
     region: str | None,
     no_profile: bool = False,
+    *,
+    must_answer: bool = False,
 ):
-    """The saved profile with this run's options laid over it, checked against the topic."""
-    from ..advice.profile import Profile, check_ids
+    """The saved profile with this run's options laid over it, checked against the topic.
+
+    An id given for this run that the topic does not know is an error. A saved
+    one (from a topic file since removed, say) is named in a warning and left
+    out for this run: a stale profile must never stand between a person and
+    the advice. With ``must_answer`` (the warning-sign screen) a saved profile
+    that cannot be read at all is passed over the same way.
+    """
+    from ..advice.profile import Profile, check_ids, known_only
+    from ..errors import UserError
+    from ..render import say
     from ..userprofile import load
 
-    saved = Profile() if no_profile else load()
+    saved = Profile()
+    if not no_profile:
+        try:
+            saved = load()
+        except UserError as exc:
+            if not must_answer:
+                raise
+            say(f"soreadvisor: warning: {exc}; answering without your saved profile")
+    saved, stale = known_only(saved, topic)
+    if stale:
+        say(
+            f"soreadvisor: warning: your saved profile names {', '.join(stale)}, which the "
+            f"topic {topic.id!r} does not know; left out for this run "
+            "(`soreadvisor profile set` or `profile clear` to tidy it)"
+        )
     profile = saved.with_run_options(condition, medication, age, pregnant_weeks, region)
     check_ids(profile, topic)
     return profile

@@ -66,7 +66,9 @@ def check(
     if symptom and none:
         raise UsageProblem("use either --symptom or --none, not both")
     tr = triage.triage_of(t)
-    who = person(t, condition, medication, age, pregnant_weeks, region, no_profile)
+    who = person(
+        t, condition, medication, age, pregnant_weeks, region, no_profile, must_answer=True
+    )
     doubtful: list[str] = []
     if symptom or none:
         present = triage.validate_signs(tr, symptom or [])
@@ -88,28 +90,27 @@ def _interview(tr, who) -> tuple[set[str], list[str]]:  # type: ignore[no-untype
     that did not count (they are still named in the result).
     """
     from ..advice import triage
+    from ..render import one_line, say
 
-    out = sys.stderr
     signs = triage.questions(tr)
-    out.write("Answer y (yes), n (no) or ? (not sure). Ctrl-C to leave.\n")
+    say("Answer y (yes), n (no) or ? (not sure). Ctrl-C to leave.")
     present: set[str] = set()
     doubtful: list[str] = []
     for n, sign in enumerate(signs, 1):
-        while True:
-            out.write(f"[{n}/{len(signs)}] {sign.question} [y/n/?] ")
-            out.flush()
+        while True:  # the question is knowledge text: inert, on one line
+            say(f"[{n}/{len(signs)}] {one_line(sign.question)} [y/n/?] ", end="")
             line = sys.stdin.readline()
             if not line:  # end of input: leave as quietly as Ctrl-C
-                out.write("\n")
+                say("")
                 raise typer.Exit(130)
             answer = triage.ANSWERS.get(" ".join(line.strip().lower().split()))
             if answer:
                 break
-            out.write("Please answer y, n or ? (not sure).\n")
+            say("Please answer y, n or ? (not sure).")
         if triage.counts_as_yes(tr, sign, answer, who):
             present.add(sign.id)
             if triage.is_highest(tr, triage.assess(tr, present, who).level):
-                out.write("That is an emergency sign: stopping the questions.\n\n")
+                say("That is an emergency sign: stopping the questions.", end="\n\n")
                 break
         elif answer == "unsure":
             doubtful.append(sign.id)
@@ -143,9 +144,10 @@ def plan(
     Example:
       soreadvisor plan --since 30h
     """
-    from datetime import datetime, timezone
+    from datetime import datetime, timedelta, timezone
 
     from ..advice.plan import plan as build
+    from ..errors import UserError
     from ..timeparse import hours_between, parse_when
 
     t = load_topic(topic, kb)
@@ -162,7 +164,15 @@ def plan(
                 "no massage in your diary: pass --since (e.g. --since 6h) "
                 "or record one with `soreadvisor massage`"
             )
+        if last > now + timedelta(minutes=1):  # a clock that was wrong, or an edited file
+            from ..advice.trend import when_text
+
+            raise UserError(
+                f"the last massage in your diary is in the future ({when_text(last)}); "
+                "check the computer's clock, or pass --since (e.g. --since 6h)"
+            )
         start = last
+    start = min(start, now)  # input allows a minute ahead: that is just now
     emit(build(t, hours_between(start, now), who), format, color)
 
 

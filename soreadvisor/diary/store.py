@@ -1,9 +1,12 @@
 """The diary file: one SQLite database, private, safe with two writers at once.
 
 ``diary.sqlite3`` lives in ``paths.data_dir()`` (or ``--data-dir``). Health data
-is private: the directory is created ``0700`` and the file ``0600`` (made with
-``os.open`` before SQLite touches it; SQLite gives its ``-wal`` and ``-shm``
-files the same mode). Nothing here ever leaves the machine.
+is private and ours (``paths.own_dir`` and ``paths.own_file``): the directory
+is ``0700`` and under folders no other user can change; the file is made
+``0600`` with an exclusive, no-follow create before SQLite touches it (SQLite
+gives its ``-wal`` and ``-shm`` files the same mode). A link, another user's
+file or folder is refused and never written; one of ours that others could
+read is tightened. Nothing here ever leaves the machine.
 
 Safety under real use:
 
@@ -16,6 +19,13 @@ Safety under real use:
   SQLite, belongs to another program, or was written by a newer soreadvisor
   gives a one-line error naming it, and is never written, truncated or deleted.
 
+Reading survives damage: a row whose time or score cannot be read is left
+out of every answer, named in a warning on stderr, and kept in the file; a
+note, place or intensity that is not text is left out of its row. Reading
+never writes: on a read-only disk, or a full one where SQLite cannot make its
+shared-memory file, the file is read as immutable. Failures are told apart by
+SQLite's error codes, never by its English messages.
+
 Times are stored as UTC ISO-8601 text of fixed width (``2026-11-23T18:00:00+00:00``)
 so text order is time order and the ``at`` indexes serve every window query.
 """
@@ -25,7 +35,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -34,6 +44,7 @@ from typing import TYPE_CHECKING
 
 from .. import paths
 from ..errors import UserError
+from ..timeparse import EARLIEST, LATEST
 from .models import INTENSITIES, SCORE_MAX, SCORE_MIN, Massage, Score
 
 if TYPE_CHECKING:
@@ -60,6 +71,20 @@ SCHEMA_VERSION = len(MIGRATIONS)
 TABLES = frozenset({"massages", "scores"})
 
 
+# A row every answer may use: its time is text within the range input accepts
+# (numbers sort before text in SQLite, blobs after it, so the range alone
+# leaves them out, and the time index still serves it), its score a whole
+# number on the scale. Every query asks for these only, so a damaged row never
+# takes the place of a good one; a time in range but not ours (a date alone)
+# is left out when read. Rows left out are named once.
+GOOD_AT = f"(at >= '{EARLIEST.isoformat()}' AND at <= '{LATEST.isoformat()}')"
+GOOD_SCORE = f"(typeof(score) = 'integer' AND score BETWEEN {SCORE_MIN} AND {SCORE_MAX})"
+GOOD = {"massages": GOOD_AT, "scores": f"({GOOD_AT} AND {GOOD_SCORE})"}
+MASSAGES = f"SELECT id, at, intensity, note FROM massages WHERE {GOOD['massages']}"
+SCORES = f"SELECT id, at, score, location, note FROM scores WHERE {GOOD['scores']}"
+MAX_NAMED = 5  # bad rows named one by one; the rest are counted
+
+
 class DiaryError(UserError):
     """The diary file cannot be used; the message names it and says what to do."""
 
@@ -77,6 +102,12 @@ def to_text(when: datetime) -> str:
 
 def from_text(text: str) -> datetime:
     return datetime.fromisoformat(text)
+
+
+def _warn(message: str) -> None:
+    from ..render import say
+
+    say(f"soreadvisor: warning: {message}")
 
 
 def latest_massage(data_dir: Path | None = None) -> datetime | None:
@@ -116,10 +147,19 @@ class Diary:
     query returns nothing and no file is made.
     """
 
-    def __init__(self, path: Path, con: sqlite3.Connection | None, writable: bool = False):
+    def __init__(
+        self,
+        path: Path,
+        con: sqlite3.Connection | None,
+        writable: bool = False,
+        warn: Callable[[str], None] = _warn,
+    ):
         self.path = path
         self._con = con
         self.writable = writable
+        self.warn = warn
+        self._named: set[tuple[str, int]] = set()
+        self._scanned = False
 
     # -- opening -----------------------------------------------------------
 
@@ -128,24 +168,25 @@ class Diary:
         path = diary_path(data_dir)
         doing = "write" if write else "read"
         with _errors(path, doing):
-            if not _exists(path):
-                if not write:
-                    return cls(path, None)
-                _create_private_file(path)
-            # Look before touching: read-only, and refuse anything not ours.
-            probe = _connect(path, "ro")
+            # The real folder, checked (and made) when writing; every open goes
+            # through it, so a link swapped in the meantime changes nothing.
+            real = Path(os.path.realpath(path.parent))
+            folder = paths.own_dir(path.parent) if write else real
+            file = folder / FILE_NAME
             try:
-                version = _check(path, probe)
-            except BaseException:
-                probe.close()
-                raise
+                os.close(paths.own_file(file, create=write, strict=write))
+            except (FileNotFoundError, NotADirectoryError):
+                return cls(path, None)  # reading a diary not made yet: empty, nothing made
+            _check_companions(file, strict=write)
+            # Look before touching: read-only, and refuse anything not ours.
+            probe, version = _probe(path, file, write)
             if not write:
                 if version == 0:  # created a moment ago, tables still to come
                     probe.close()
                     return cls(path, None)
                 return cls(path, probe)
             probe.close()
-            con = _connect(path, "rw")
+            con = _connect(file, "rw")
             try:
                 _migrate(path, con)
                 _use_wal(con)
@@ -242,53 +283,144 @@ class Diary:
         if self._con is None:
             return []
         with _errors(self.path, "read"):
+            if not self._scanned:
+                self._scanned = True
+                self._name_bad_rows()
             return self._con.execute(sql, params).fetchall()
+
+    def _name_bad_rows(self) -> None:
+        """Warn once about the rows every query leaves out (one scan of each table)."""
+        assert self._con is not None
+        bad: list[tuple] = []
+        early, late, most = EARLIEST.isoformat(), LATEST.isoformat(), MAX_NAMED + 1
+        for table, cols in (("massages", "id, at, NULL"), ("scores", "id, at, score")):
+            # Times out of range, through the time index: two short searches.
+            sql = " UNION ALL ".join(
+                f"SELECT {cols} FROM {table} WHERE {test}"
+                for test in ("at < ?", "at > ?", "at IS NULL")
+            )
+            bad += [(table, *r) for r in self._con.execute(f"{sql} LIMIT ?", (early, late, most))]
+        sql = f"SELECT id, at, score FROM scores WHERE NOT COALESCE({GOOD_SCORE}, 0) LIMIT ?"
+        bad += [("scores", *r) for r in self._con.execute(sql, (most,))]  # one pass
+        for table, row_id, at, score in bad[:MAX_NAMED]:
+            if table == "massages":
+                ok = self._massage((row_id, at, None, None)) is not None
+            else:
+                ok = self._score((row_id, at, score, None, None)) is not None
+            if ok:  # readable after all, but outside what we accept
+                self._skipped(table[:-1], row_id, f"its time {_shown(at)} is out of range")
+        if len(bad) > MAX_NAMED:
+            self.warn(
+                f"more rows of the diary {str(self.path)!r} cannot be read; they are "
+                "left out too, and kept in the file"
+            )
+
+    def _note(self, kind: str, row_id: int, message: str) -> None:
+        if (kind, row_id) not in self._named:
+            self._named.add((kind, row_id))
+            self.warn(message)
+
+    def _skipped(self, kind: str, row_id: int, why: str) -> None:
+        self._note(
+            kind,
+            row_id,
+            f"skipped {kind} {row_id} of the diary {str(self.path)!r}: {why}; "
+            "it is kept in the file",
+        )
+
+    def _massage(self, row: tuple) -> Massage | None:
+        at = self._time("massage", row)
+        if at is None:
+            return None
+        intensity = self._text("massage", row[0], "intensity", row[2])
+        if intensity is not None and intensity not in INTENSITIES:
+            self._dropped("massage", row[0], "intensity")
+            intensity = None
+        return Massage(row[0], at, intensity, self._text("massage", row[0], "note", row[3]))
+
+    def _score(self, row: tuple) -> Score | None:
+        at = self._time("score", row)
+        if at is None:
+            return None
+        value = row[2]
+        if isinstance(value, bool) or not isinstance(value, int):
+            value = None
+        if value is None or not SCORE_MIN <= value <= SCORE_MAX:
+            self._skipped("score", row[0], f"its score {_shown(row[2])} is not on the scale")
+            return None
+        where = self._text("score", row[0], "place", row[3])
+        return Score(row[0], at, value, where, self._text("score", row[0], "note", row[4]))
+
+    def _time(self, kind: str, row: tuple) -> datetime | None:
+        try:
+            at = from_text(row[1])
+            if at.tzinfo is None or not EARLIEST <= at <= LATEST:
+                raise ValueError
+        except (TypeError, ValueError, OverflowError):
+            self._skipped(kind, row[0], f"its time {_shown(row[1])} cannot be used")
+            return None
+        return at
+
+    def _text(self, kind: str, row_id: int, what: str, value: object) -> str | None:
+        if value is None or isinstance(value, str):
+            return value
+        self._dropped(kind, row_id, what)
+        return None
+
+    def _dropped(self, kind: str, row_id: int, what: str) -> None:
+        self._note(
+            kind,
+            row_id,
+            f"{kind} {row_id} of the diary {str(self.path)!r} is shown without its {what}, "
+            "which cannot be read; the file keeps it",
+        )
+
+    def _massages(self, sql: str, params: tuple = ()) -> list[Massage]:
+        found = (self._massage(r) for r in self._rows(MASSAGES + sql, params))
+        return [m for m in found if m is not None]
+
+    def _scores(self, sql: str, params: tuple = ()) -> list[Score]:
+        found = (self._score(r) for r in self._rows(SCORES + sql, params))
+        return [s for s in found if s is not None]
 
     def latest_massage(self, at_or_before: datetime | None = None) -> Massage | None:
         if at_or_before is None:
-            rows = self._rows(
-                "SELECT id, at, intensity, note FROM massages ORDER BY at DESC, id DESC LIMIT 1"
-            )
+            found = self._massages(" ORDER BY at DESC, id DESC LIMIT 1")
         else:
-            rows = self._rows(
-                "SELECT id, at, intensity, note FROM massages WHERE at <= ?"
-                " ORDER BY at DESC, id DESC LIMIT 1",
-                (to_text(at_or_before),),
+            found = self._massages(
+                " AND at <= ? ORDER BY at DESC, id DESC LIMIT 1", (to_text(at_or_before),)
             )
-        return _massage(rows[0]) if rows else None
+        return found[0] if found else None
 
     def massages(self, since: datetime | None = None) -> list[Massage]:
         """Massages at or after ``since`` (all when None), oldest first."""
-        sql = "SELECT id, at, intensity, note FROM massages"
-        params: tuple = ()
-        if since is not None:
-            sql, params = sql + " WHERE at >= ?", (to_text(since),)
-        return [_massage(r) for r in self._rows(sql + " ORDER BY at, id", params)]
+        if since is None:
+            return self._massages(" ORDER BY at, id")
+        return self._massages(" AND at >= ? ORDER BY at, id", (to_text(since),))
 
     def scores(self, since: datetime | None = None, last: int | None = None) -> list[Score]:
         """Scores at or after ``since`` (all when None), oldest first; only the
         ``last`` most recent of them when given."""
-        cols = "SELECT id, at, score, location, note FROM scores"
         where = ""
         params: tuple = ()
         if since is not None:
-            where, params = " WHERE at >= ?", (to_text(since),)
+            where, params = " AND at >= ?", (to_text(since),)
         if last is None:
-            rows = self._rows(cols + where + " ORDER BY at, id", params)
-        else:
-            rows = self._rows(cols + where + " ORDER BY at DESC, id DESC LIMIT ?", (*params, last))
-            rows.reverse()
-        return [_score(r) for r in rows]
+            return self._scores(where + " ORDER BY at, id", params)
+        found = self._scores(where + " ORDER BY at DESC, id DESC LIMIT ?", (*params, last))
+        found.reverse()
+        return found
 
     def count_scores(self, since: datetime | None = None) -> int:
+        count = f"SELECT COUNT(*) FROM scores WHERE {GOOD['scores']}"
         if since is None:
-            rows = self._rows("SELECT COUNT(*) FROM scores")
+            rows = self._rows(count)
         else:
-            rows = self._rows("SELECT COUNT(*) FROM scores WHERE at >= ?", (to_text(since),))
+            rows = self._rows(count + " AND at >= ?", (to_text(since),))
         return int(rows[0][0]) if rows else 0
 
     def counts(self) -> tuple[int, int]:
-        """How many massages and scores the diary holds."""
+        """How many massages and scores the diary holds (every row, readable or not)."""
         rows = self._rows("SELECT (SELECT COUNT(*) FROM massages), (SELECT COUNT(*) FROM scores)")
         return (int(rows[0][0]), int(rows[0][1])) if rows else (0, 0)
 
@@ -343,11 +475,9 @@ class Diary:
         mark and a lowest at or after it. A handful of indexed queries, however
         long the episode; the tests hold this to assessing every score.
         """
-        cols = "SELECT id, at, score, location, note FROM scores"
-        span = "at >= ? AND at <= ?"
+        span = " AND at >= ? AND at <= ?"
         lo, hi = to_text(start), to_text(now)
-        rows = self._rows(f"{cols} WHERE {span} ORDER BY at DESC, id DESC LIMIT 2", (lo, hi))
-        last = [_score(r) for r in rows]
+        last = self._scores(f"{span} ORDER BY at DESC, id DESC LIMIT 2", (lo, hi))
         if not last:
             return []
         latest = last[0]
@@ -355,11 +485,11 @@ class Diary:
         picked = {s.id: s for s in last}
         queries = [
             (  # the reference
-                f"{cols} WHERE {span} AND at <= ? AND (at < ? OR id < ?) AND ABS(score - ?) > ?"
+                f"{span} AND at <= ? AND (at < ? OR id < ?) AND ABS(score - ?) > ?"
                 " ORDER BY at DESC, id DESC LIMIT 1",
                 (lo, hi, at, at, latest.id, latest.score, rules.flat_band),
             ),
-            (f"{cols} WHERE {span} ORDER BY score DESC, at, id LIMIT 1", (lo, hi)),  # a highest
+            (f"{span} ORDER BY score DESC, at, id LIMIT 1", (lo, hi)),  # a highest
         ]
         if massage is not None:
             # Stored times are whole seconds: at or after the mark is at or after its ceiling.
@@ -369,35 +499,39 @@ class Diary:
             mark = to_text(rising)
             queries += [
                 (  # the starting point, just before the mark
-                    f"{cols} WHERE {span} AND at < ? ORDER BY at DESC, id DESC LIMIT 1",
+                    f"{span} AND at < ? ORDER BY at DESC, id DESC LIMIT 1",
                     (lo, hi, mark),
                 ),
                 (  # a lowest at or after the mark
-                    f"{cols} WHERE {span} AND at >= ? ORDER BY score, at, id LIMIT 1",
+                    f"{span} AND at >= ? ORDER BY score, at, id LIMIT 1",
                     (lo, hi, mark),
                 ),
             ]
         for sql, params in queries:
-            for row in self._rows(sql, params):
-                score = _score(row)
+            for score in self._scores(sql, params):
                 picked[score.id] = score
         return sorted(picked.values(), key=lambda s: (s.at, s.id))
 
     def everything(self) -> Iterator[Massage | Score]:
-        """Every massage and score in time order (massages first at the same moment)."""
+        """Every readable massage and score in time order (massages first at the same
+        moment); each row that cannot be read is named in a warning instead."""
         if self._con is None:
             return
         sql = (
             "SELECT 0, id, at, intensity, note, NULL FROM massages"
-            " UNION ALL SELECT 1, id, at, score, note, location FROM scores"
+            " UNION ALL SELECT 1, id, at, score, location, note FROM scores"
             " ORDER BY 3, 1, 2"
         )
         with _errors(self.path, "read"):
-            for kind, row_id, at, value, note, location in self._con.execute(sql):
-                if kind == 0:
-                    yield Massage(row_id, from_text(at), value, note)
-                else:
-                    yield Score(row_id, from_text(at), value, location, note)
+            rows = self._con.execute(sql)
+            while True:
+                chunk = rows.fetchmany(500)
+                if not chunk:
+                    return
+                for kind, *row in chunk:
+                    entry = self._massage(tuple(row[:4])) if kind == 0 else self._score(tuple(row))
+                    if entry is not None:
+                        yield entry
 
 
 def _check_score(score: object) -> None:
@@ -407,33 +541,22 @@ def _check_score(score: object) -> None:
         raise ValueError(f"a score must be from {SCORE_MIN} to {SCORE_MAX}")
 
 
-def _massage(row: tuple) -> Massage:
-    return Massage(row[0], from_text(row[1]), row[2], row[3])
-
-
-def _score(row: tuple) -> Score:
-    return Score(row[0], from_text(row[1]), row[2], row[3], row[4])
+def _shown(value: object) -> str:
+    """A stored value in a warning: its repr, cut short."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 # -- the file ----------------------------------------------------------------
 
 
-def _exists(path: Path) -> bool:
-    try:
-        os.stat(path)
-    except (FileNotFoundError, NotADirectoryError):
-        return False
-    return True
-
-
-def _create_private_file(path: Path) -> None:
-    """The empty file, mode 0600, in a 0700 directory; someone else's is left alone."""
-    paths.private_dir(path.parent)
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process made it a moment ago
-        return
-    os.close(fd)
+def _check_companions(file: Path, strict: bool) -> None:
+    """SQLite's ``-wal``, ``-shm`` and ``-journal`` files hold the same health data:
+    each that exists must be a plain file of ours, tightened to 0600 if need be."""
+    for suffix in ("-wal", "-shm", "-journal"):
+        companion = file.with_name(file.name + suffix)
+        with suppress(FileNotFoundError):
+            os.close(paths.own_file(companion, strict=strict))
 
 
 def _connect(path: Path, mode: str) -> sqlite3.Connection:
@@ -441,6 +564,37 @@ def _connect(path: Path, mode: str) -> sqlite3.Connection:
     con = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     return con
+
+
+def _probe(path: Path, file: Path, write: bool) -> tuple[sqlite3.Connection, int]:
+    """A read-only connection and the file's schema version, after checking it is ours.
+
+    Reading a WAL file needs its shared-memory file, which SQLite makes next to
+    it: on a read-only disk, or a full one, it cannot. Only reading was asked,
+    so the file is then read as immutable (the state it was left in; a write
+    still in its -wal file, if any, is said to be missing).
+    """
+    con = _connect(file, "ro")
+    try:
+        return con, _check(path, con)
+    except sqlite3.OperationalError as exc:
+        con.close()
+        if write or not _cannot_share(exc, file):
+            raise
+        why = _reason(path, exc)
+    wal = file.with_name(file.name + "-wal")
+    with suppress(OSError):
+        if os.stat(wal).st_size:
+            _warn(
+                f"the diary {str(path)!r} is read as it was last closed: "
+                f"{why}, so its latest changes (in {wal.name}) may be missing"
+            )
+    con = _connect(file, "ro&immutable=1")
+    try:
+        return con, _check(path, con)
+    except BaseException:
+        con.close()
+        raise
 
 
 def _check(path: Path, con: sqlite3.Connection) -> int:
@@ -505,7 +659,7 @@ def _use_wal(con: sqlite3.Connection) -> None:
         try:
             mode = con.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc).lower() and "busy" not in str(exc).lower():
+            if _code(exc) not in (None, SQLITE_BUSY, SQLITE_LOCKED):
                 raise
             mode = ""
         if mode.lower() == "wal" or time.monotonic() > deadline:
@@ -516,9 +670,44 @@ def _use_wal(con: sqlite3.Connection) -> None:
 # -- errors ------------------------------------------------------------------
 
 
+# SQLite's primary result codes (sqlite3.h). On Python 3.11+ an error carries
+# the extended code in ``sqlite_errorcode``, whose low byte is the primary one;
+# on 3.10 there is only the exception's type to go by.
+SQLITE_PERM, SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY = 3, 5, 6, 8
+SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 10, 11, 13, 14, 26
+
+
+def _code(exc: BaseException) -> int | None:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
+
+
 def _is_damage(exc: sqlite3.Error) -> bool:
-    text = str(exc).lower()
-    return any(w in text for w in ("not a database", "malformed", "corrupt", "encrypted"))
+    code = _code(exc)
+    if code is None:  # 3.10: damage (CORRUPT, NOTADB) is the bare DatabaseError
+        return type(exc) is sqlite3.DatabaseError
+    return code in (SQLITE_CORRUPT, SQLITE_NOTADB)
+
+
+def _no_space(path: Path) -> bool:
+    try:
+        return os.statvfs(path.parent).f_bavail == 0
+    except (OSError, AttributeError):  # no statvfs on Windows
+        return False
+
+
+def _is_full(exc: sqlite3.Error, path: Path) -> bool:
+    """SQLITE_FULL, or an I/O error (making the shared-memory file) on a disk with no room."""
+    code = _code(exc)
+    return code == SQLITE_FULL or (code in (None, SQLITE_IOERR) and _no_space(path))
+
+
+def _cannot_share(exc: sqlite3.Error, file: Path) -> bool:
+    """An error of a read-only open that reading as immutable gets round."""
+    code = _code(exc)
+    if code is None:
+        return isinstance(exc, sqlite3.OperationalError)
+    return code in (SQLITE_PERM, SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN)
 
 
 def _damaged(path: Path, what: str) -> DiaryError:
@@ -534,38 +723,47 @@ def _reason(path: Path, exc: BaseException) -> str:
 
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
-    for target in (path, path.parent):
-        if target.exists() and not os.access(target, os.W_OK):
-            return os.strerror(errno.EACCES)
+    if isinstance(exc, sqlite3.Error) and _is_full(exc, path):
+        return os.strerror(errno.ENOSPC)
     try:
         if os.statvfs(path.parent).f_flag & os.ST_RDONLY:
             return os.strerror(errno.EROFS)
     except (OSError, AttributeError):
         pass
+    for target in (path, path.parent):
+        if target.exists() and not os.access(target, os.W_OK):
+            return os.strerror(errno.EACCES)
     return str(exc)
+
+
+def _full(path: Path, doing: str) -> DiaryError:
+    return DiaryError(f"the disk is full: cannot {doing} the diary {str(path)!r}")
 
 
 @contextmanager
 def _errors(path: Path, doing: str) -> Iterator[None]:
     """Every failure of the file as one DiaryError naming it."""
+    import errno
+
     try:
         yield
-    except DiaryError:
+    except UserError:
         raise
     except sqlite3.DatabaseError as exc:
-        text = str(exc).lower()
         if _is_damage(exc):
-            raise _damaged(path, f"damaged: {exc}") from None
-        if "locked" in text or "busy" in text:
+            raise _damaged(path, "damaged") from None
+        if _code(exc) in (SQLITE_BUSY, SQLITE_LOCKED):
             raise DiaryError(
                 f"the diary {str(path)!r} is busy (another soreadvisor is using it); try again"
             ) from None
-        if "full" in text:
-            raise DiaryError(f"the disk is full: cannot write the diary {str(path)!r}") from None
+        if _is_full(exc, path):
+            raise _full(path, doing) from None
         raise DiaryError(
             f"cannot {doing} the diary at {str(path)!r}: {_reason(path, exc)}"
         ) from None
     except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise _full(path, doing) from None
         raise DiaryError(
             f"cannot {doing} the diary at {str(path)!r}: {_reason(path, exc)}"
         ) from None

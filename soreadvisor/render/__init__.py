@@ -7,6 +7,7 @@ terminal). Colour follows ``--color``, then ``NO_COLOR`` (which wins), then
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sys
@@ -14,11 +15,44 @@ from typing import TextIO
 
 from ..report import Report
 
-# C0 controls other than tab and newline, DEL, C1 controls and the Unicode
-# direction overrides: shown as visible escapes so knowledge text can never
-# drive the terminal or reorder what is shown. A pattern string, compiled
-# only for text that has such a character (0.4 ms).
-_CONTROL = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+# The one rule for what may reach a terminal (stdout, stderr and the
+# interactive prompts alike): C0 controls, DEL, C1 controls, the Unicode line
+# and paragraph separators and the direction marks, overrides and isolates.
+# Each is shown as a visible escape, as repr() writes it, so no string (from a
+# knowledge file, a diary note or a path) can drive the terminal (OSC 8 links,
+# BEL, clear-screen) or reorder what is shown. A class body, compiled only for
+# text that holds such a character (0.4 ms): every one of them makes
+# str.isprintable() false, so printable text never reaches the pattern.
+CONTROLS = "\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069"
+
+
+def controls(keep: str = "") -> re.Pattern[str]:
+    """The rule as a pattern; characters in ``keep`` (say tab and newline) pass."""
+    return _compiled(keep)
+
+
+@functools.cache
+def _compiled(keep: str) -> re.Pattern[str]:
+    spared = f"(?![{re.escape(keep)}])" if keep else ""
+    return re.compile(f"{spared}[{CONTROLS}]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    return repr(match.group())[1:-1]
+
+
+def inert(text: str) -> str:
+    r"""``text`` as one inert line: every control shown as an escape (``\n``, ``\x1b``)."""
+    if text.isprintable():
+        return text
+    return controls().sub(_visible, text)
+
+
+def safe(text: str) -> str:
+    """Text from a knowledge file, made inert; tabs and newlines are kept for layout."""
+    if text.isprintable():
+        return text
+    return controls("\t\n").sub(_visible, text)
 
 
 # For a terminal or pipe that cannot take UTF-8 (PYTHONIOENCODING=ascii, an
@@ -54,21 +88,17 @@ def encodable(text: str, stream: TextIO) -> str:
         return plain.encode(encoding, "replace").decode(encoding)
 
 
-def safe(text: str) -> str:
-    """Text from a knowledge file, made inert for a terminal."""
-    if text.isprintable():  # every character above is a control or a format character
-        return text
-    return re.sub(_CONTROL, _visible, text)
-
-
-def _visible(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
 def one_line(text: str) -> str:
     """Safe text on one line (paragraphs are never hard-wrapped or split)."""
     return " ".join(safe(text).split())
+
+
+def say(text: str, end: str = "\n", stream: TextIO | None = None) -> None:
+    """A line for a person on stderr (a warning, a confirmation, a prompt with
+    ``end=""``): inert, and in characters the stream can carry."""
+    out = stream or sys.stderr
+    out.write(encodable(inert(text), out) + end)
+    out.flush()
 
 
 def is_terminal(stream: TextIO) -> bool:

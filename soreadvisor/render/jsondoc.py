@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from ..report import JSON_SCHEMA_VERSION, Item, Report
+from . import controls
 
 
 def _fields(obj: Any) -> dict[str, Any]:
@@ -54,12 +54,13 @@ def to_dict(report: Report) -> dict[str, Any]:
     return doc
 
 
-# json.dumps escapes C0 controls but leaves DEL and the C1 controls (e.g. U+009B,
-# CSI) raw; they can only occur inside strings, so \u escapes keep the JSON exact.
-_RAW_CONTROL = re.compile("[\x7f-\x9f]")
+# json.dumps escapes C0 controls but leaves DEL, the C1 controls (e.g. U+009B,
+# CSI), the line separators and direction marks raw: the terminal rule of
+# render (CONTROLS) catches them, and as they can only occur inside strings,
+# \u escapes keep the JSON exact. The newlines of the indentation stay.
 
 
 def to_json(report: Report, ascii_only: bool = False) -> str:
     """The report as JSON; ``ascii_only`` escapes non-ASCII losslessly (\\uXXXX)."""
     text = json.dumps(to_dict(report), indent=2, ensure_ascii=ascii_only) + "\n"
-    return _RAW_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return controls("\n").sub(lambda m: f"\\u{ord(m.group()):04x}", text)
