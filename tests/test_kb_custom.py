@@ -344,3 +344,26 @@ def test_a_broken_file_in_a_kb_directory_is_an_error_for_every_topic(cli, tmp_pa
     listed = cli("topics", "--kb", str(kb), "--format", "plain")
     assert "bad-one" in listed.out and "good-one" in listed.out
     assert f"{kb / 'bad-one.yaml'}:" in listed.out
+
+
+@pytest.mark.parametrize(
+    "line, words",
+    [
+        ("title: 5", "title: must be text, got int"),
+        ("references: 5", "references: must be a list, got int"),
+        ("donts: [{id: a, text: b, references: nope}]", "must be a list, got str"),
+        ("diary: {high_score: lots}", "diary.high_score: must be a whole number, got str"),
+        ("remedies: [{id: rest, severities: [extreme]}]", "must be 'low', 'moderate' or 'high'"),
+        ("timeline: 3", "timeline: must be a mapping of keys to values, got int"),
+    ],
+    ids=["text", "list", "nested-list", "whole-number", "one-of", "mapping"],
+)
+def test_a_wrongly_typed_value_is_explained_in_our_words(cli, tmp_path, line, words):
+    """Our sentences for pydantic's error codes, the same on every pydantic in range:
+    its own English ("Input should be ...") is never shown."""
+    overlay = tmp_path / f"{DEFAULT_TOPIC}.yaml"
+    overlay.write_text(line + "\n", encoding="utf-8")
+    result = cli("kb", "check", str(overlay))
+    assert result.code == 1
+    assert words in result.out, result.out
+    assert "Input should" not in result.out + result.err

@@ -54,16 +54,36 @@ def validate(doc: Doc, file: str, expected_id: str | None) -> tuple[Topic | None
     return (None if problems else topic), problems
 
 
+# Our words for pydantic's error types (its ``type`` codes are stable API; its
+# English ``msg`` is not, and is never shown).
+_MUST_BE = {
+    "string_type": "must be text",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_type": "must be a number",
+    "float_parsing": "must be a number",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "list_type": "must be a list",
+    "dict_type": "must be a mapping of keys to values",
+    "dataclass_type": "must be a mapping of keys to values",
+    "dataclass_exact_type": "must be a mapping of keys to values",
+    "model_type": "must be a mapping of keys to values",
+    "none_required": "must be empty",
+}
+
+
 def _plain(err: dict[str, Any]) -> str:
     kind = err["type"]
     if kind == "missing":
         return "required field is missing"
     if kind in ("extra_forbidden", "unexpected_keyword_argument"):  # dataclasses say the latter
         return "unknown field (check the spelling; `soreadvisor kb schema` lists the fields)"
-    if kind == "literal_error":
-        return str(err["msg"]).replace("Input should be", "must be")
-    msg = str(err["msg"]).replace("Input should be", "must be")
-    return f"{msg}, got {type(err.get('input')).__name__}"
+    if kind == "literal_error":  # ctx["expected"]: the allowed values, quoted
+        return f"must be {err.get('ctx', {}).get('expected', 'one of the allowed values')}"
+    got = type(err.get("input")).__name__
+    return f"{_MUST_BE.get(kind, f'is not valid here ({kind})')}, got {got}"
 
 
 def _dupes(items: Iterable[Any], path: Path_, kind: str) -> Iterator[tuple[Path_, str]]:
