@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 
 from soreadvisor import userprofile
-from soreadvisor.advice.profile import Profile, matched_by
+from soreadvisor.advice.profile import (
+    AGE_RANGE,
+    PREGNANT_WEEKS_RANGE,
+    Profile,
+    from_saved,
+    known_only,
+    matched_by,
+)
 from soreadvisor.errors import UserError
 from soreadvisor.kb.models import Caution
 
@@ -247,6 +254,45 @@ def test_load_refuses_a_profile_with_wrong_types(private_home):
     userprofile.profile_path().write_text(json.dumps({"conditions": "asthma"}))
     with pytest.raises(UserError):
         userprofile.load()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"age": True},
+        {"age": AGE_RANGE[0] - 1},
+        {"age": AGE_RANGE[1] + 1},
+        {"age": 40.0},
+        {"pregnant_weeks": PREGNANT_WEEKS_RANGE[1] + 1},
+        {"pregnant_weeks": False},
+        {"conditions": ["raynauds", 3]},
+        {"conditions": [""]},
+        {"medications": {"aspirin": 1}},
+        {"region": ""},
+        {"shoe_size": 9},
+        ["not", "an", "object"],
+    ],
+)
+def test_a_saved_value_the_flags_would_refuse_is_refused(data):
+    with pytest.raises(ValueError):
+        from_saved(data)
+
+
+def test_the_bounds_themselves_are_accepted():
+    low = from_saved({"age": AGE_RANGE[0], "pregnant_weeks": PREGNANT_WEEKS_RANGE[0]})
+    high = from_saved({"age": AGE_RANGE[1], "pregnant_weeks": PREGNANT_WEEKS_RANGE[1]})
+    assert (low.age, high.age) == AGE_RANGE
+    assert (low.pregnant_weeks, high.pregnant_weeks) == PREGNANT_WEEKS_RANGE
+
+
+def test_known_only_drops_and_names_ids_the_topic_does_not_define(topic):
+    saved = Profile(
+        conditions=["raynauds", "gone"], medications=["old-pill"], age=50, region="atlantis"
+    )
+    kept, stale = known_only(saved, topic)
+    assert kept == Profile(conditions=["raynauds"], age=50)
+    assert stale == ["condition 'gone'", "medication 'old-pill'", "region 'atlantis'"]
+    assert known_only(kept, topic) == (kept, [])
 
 
 # --- which personal cautions apply (the boundaries of EVIDENCE.md §4) ---------------

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from soreadvisor.errors import UsageProblem
-from soreadvisor.timeparse import hours_between, parse_duration, parse_when
+from soreadvisor.timeparse import EARLIEST, hours_between, parse_duration, parse_when
 
 UTC = timezone.utc
 # 20:00 UTC is 01:30 the next day in a zone at UTC+05:30.
@@ -85,6 +85,20 @@ def test_bad_input_is_a_usage_error_that_shows_examples(text):
 def test_absurdly_long_ago_is_a_usage_error_not_a_crash():
     with pytest.raises(UsageProblem, match="too long ago"):
         parse_when("99999999d", NOW)
+
+
+@pytest.mark.parametrize(
+    "text", ["0001-01-01T00:00:00-00:01", "1969-12-31T23:00:00Z", "1970-01-01", "30000d"]
+)
+def test_times_before_the_diary_can_hold_are_refused(text):
+    """Year 1 minus a minute of offset used to be saved, and then broke every
+    export west of Greenwich (year 0); before 1970, Windows has no local time."""
+    with pytest.raises(UsageProblem, match="too long ago"):
+        parse_when(text)
+
+
+def test_the_earliest_time_is_accepted():
+    assert parse_when("1970-01-02T00:00:00Z") == EARLIEST
 
 
 def test_future_times_are_refused():

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..errors import did_you_mean
-from ..kb.models import Caution, Topic
-from ..report import Report
+
+if TYPE_CHECKING:  # only for annotations: the CLI's options import this module's bounds
+    from ..kb.models import Caution, Topic
+    from ..report import Report
 
 # What a person can be: the --age and --pregnant-weeks flags take these, and a
 # saved profile is held to the same (a pregnancy of 0 weeks means not pregnant).
@@ -162,7 +166,7 @@ def matched_by(caution: Caution, profile: Profile, topic: Topic) -> list[str]:
 
 def profile_report(topic: Topic, profile: Profile, where: str) -> Report:
     """The saved profile in plain words (ids alongside, for scripts)."""
-    from ..report import Item, Section
+    from ..report import Item, Report, Section
 
     names = {n.id: n.name for n in topic.conditions + topic.medications}
     report = Report(
