@@ -10,7 +10,6 @@ twice while it builds a command (1.4 ms of each run, measured).
 """
 
 import os
-import re
 import sys
 from typing import Annotated
 
@@ -184,20 +183,12 @@ def _name(info: typer.models.CommandInfo) -> str:
     return info.name or (callback.__name__.replace("_", "-") if callback else "")
 
 
-# Line breaks and other controls (C0, DEL, C1, U+2028/9, direction overrides)
-# in an error message, shown as escapes: every error stays one inert line.
-# A pattern string, compiled only when an error is shown (0.6 ms).
-_CONTROL = "[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]"
-
-
-def one_line(text: str) -> str:
-    r"""``text`` with its controls escaped as ``repr`` does (``\n``, ``\x1b``, ``\u202e``)."""
-    return re.sub(_CONTROL, lambda m: repr(m.group())[1:-1], text)
-
-
 def _say(message: str) -> None:
+    r"""An error as one inert line (render's one rule for controls: ``\n``, ``\x1b`` shown)."""
+    from ..render import inert
+
     try:
-        sys.stderr.write(f"soreadvisor: error: {one_line(message)}\n")
+        sys.stderr.write(f"soreadvisor: error: {inert(message)}\n")
         sys.stderr.flush()
     except (OSError, ValueError):
         pass

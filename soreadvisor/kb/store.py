@@ -16,7 +16,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -73,7 +72,9 @@ class KnowledgeBase:
         message = _cannot_read(path, exc)
         if self.explicit:
             raise UserError(message)
-        sys.stderr.write(f"soreadvisor: warning: {message}; using the built-in topics\n")
+        from ..render import say
+
+        say(f"soreadvisor: warning: {message}; using the built-in topics")
         self.user_path = None
 
     def _user_kind(self) -> str | None:

@@ -8,7 +8,6 @@ or aliases (the "billion laughs" expansion), repeats a key, or has a non-text ke
 from __future__ import annotations
 
 import os
-import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,9 +22,6 @@ _WIDE_BOMS = (
     (b"\xff\xfe", "UTF-16"),
     (b"\xfe\xff", "UTF-16"),
 )
-# A file name or key from a knowledge file may carry control characters: a
-# problem line shows them as visible escapes (and stays one line).
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 Path_ = tuple[str | int, ...]
 
@@ -38,8 +34,10 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        text = f"{self.file}:{self.line}:{self.column}: {self.message}"
-        return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+        # a file name or key may carry controls: shown as escapes, on one line
+        from ..render import inert
+
+        return inert(f"{self.file}:{self.line}:{self.column}: {self.message}")
 
 
 class FileProblems(Exception):
