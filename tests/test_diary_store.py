@@ -385,9 +385,9 @@ import sys, time
 from datetime import datetime, timezone
 from pathlib import Path
 from soreadvisor.diary.store import Diary
-data, tag, start = Path(sys.argv[1]), sys.argv[2], float(sys.argv[3])
-while time.time() < start:
-    time.sleep(0.001)
+data, tag = Path(sys.argv[1]), sys.argv[2]
+print("ready", flush=True)
+sys.stdin.readline()  # the go: both are imported and waiting, however busy the machine
 for i in range(200):
     with Diary.open(data, write=True) as diary:  # as each `log` command does
         diary.add_score(datetime.now(timezone.utc), i % 11, None, f"{tag}-{i}")
@@ -400,10 +400,15 @@ def _python(code: str, *args: str, **kw) -> subprocess.Popen:
 
 def test_two_processes_logging_200_each_at_once_all_400_land(tmp_path):
     data = tmp_path / "fresh"  # neither finds a file: both race to create it too
-    start = str(time.time() + 3.0)  # both imported and waiting, even on a busy machine
-    procs = [_python(WRITER, str(data), tag, start, stderr=subprocess.PIPE) for tag in ("a", "b")]
+    pipes = {"stdin": subprocess.PIPE, "stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
+    procs = [_python(WRITER, str(data), tag, **pipes) for tag in ("a", "b")]
+    for p in procs:  # a barrier, not a deadline: wait until each says it is ready
+        assert p.stdout.readline() == b"ready\n", p.stderr.read().decode()
     for p in procs:
-        _, err = p.communicate(timeout=60)
+        p.stdin.write(b"go\n")
+        p.stdin.flush()
+    for p in procs:
+        _, err = p.communicate(timeout=300)
         assert p.returncode == 0, err.decode()
     with Diary.open(data) as diary:
         notes = [s.note or "" for s in sorted(diary.scores(), key=lambda s: s.id)]
