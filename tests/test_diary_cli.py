@@ -41,7 +41,7 @@ def sore(cli):
     ok(cli("massage", "--at", "30h", "--intensity", "deep", "--note", "firm pressure"))
     ok(cli("log", "3", "--at", "28h", "--where", "calves"))
     ok(cli("log", "6", "--at", "20h", "--note", "stairs | hurt"))
-    ok(cli("log", "5", "--at", "1h"))
+    ok(cli("log", "4", "--at", "1h"))
 
 
 # -- massage and log ---------------------------------------------------------------
@@ -108,7 +108,7 @@ def test_log_warns_at_once_about_a_high_score(cli, topic):
 def test_history_json_has_entries_trend_escalations_and_massage(cli, sore, topic):
     doc = history_json(cli)
     assert doc["command"] == "history"
-    assert [e["score"] for e in doc["entries"]] == [3, 6, 5]
+    assert [e["score"] for e in doc["entries"]] == [3, 6, 4]
     first = doc["entries"][0]
     assert {"id", "at", "hours_since_massage", "score", "where", "note"} <= set(first)
     assert first["where"] == "calves" and first["hours_since_massage"] == pytest.approx(2, abs=0.1)
@@ -131,7 +131,7 @@ def test_history_plain_is_one_line_per_entry_then_the_trend(cli, sore, topic):
     assert ANSI not in out
     lines = out.splitlines()
     assert len(lines) == 4
-    assert [line.split(" | ")[1] for line in lines[:3]] == ["3/10", "6/10", "5/10"]
+    assert [line.split(" | ")[1] for line in lines[:3]] == ["3/10", "6/10", "4/10"]
     assert lines[0].split(" | ")[3] == "calves"
     assert lines[-1] == f"Trend: improving. {topic.diary.messages['improving']}"
 
@@ -151,7 +151,7 @@ def test_history_markdown_has_headings_and_one_bullet_per_entry(cli, sore):
     assert "## Scores" in lines and "## Trend: improving" in lines
     scores = lines[lines.index("## Scores") + 1 : lines.index("## Trend: improving")]
     bullets = [line for line in scores if line.startswith("- **")]
-    assert [b.rsplit(": ", 1)[1] for b in bullets] == ["3/10", "6/10", "5/10"]
+    assert [b.rsplit(": ", 1)[1] for b in bullets] == ["3/10", "6/10", "4/10"]
     assert "  - Note: stairs \\| hurt" in lines  # a pipe in a note cannot break the structure
 
 
@@ -162,7 +162,7 @@ def test_history_rich_draws_a_table_and_a_chart(cli, sore):
     assert "After massage" in header and "Score" in header
     assert "3/10 ███·······" in out and "6/10 ██████····" in out
     chart = next(line for line in out.splitlines() if line.startswith("Scores over time"))
-    assert "▃▆▅" in chart
+    assert "▃▅▄" in chart
 
 
 def test_history_rich_with_colour_uses_escape_codes(cli, sore):
@@ -287,14 +287,14 @@ def test_export_csv_has_every_massage_and_score_in_time_order(cli, sore):
     out = ok(cli("diary", "export", "--format", "csv")).out
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["kind"] for r in rows] == ["massage", "score", "score", "score"]
-    assert [r["score"] for r in rows] == ["", "3", "6", "5"]
+    assert [r["score"] for r in rows] == ["", "3", "6", "4"]
     assert rows[0]["intensity"] == "deep" and rows[2]["note"] == "stairs | hurt"
 
 
 def test_export_json_parses_and_holds_everything(cli, sore):
     doc = json.loads(ok(cli("diary", "export", "--format", "json")).out)
     assert [m["intensity"] for m in doc["massages"]] == ["deep"]
-    assert [s["score"] for s in doc["scores"]] == [3, 6, 5]
+    assert [s["score"] for s in doc["scores"]] == [3, 6, 4]
     assert doc["scores"][0]["where"] == "calves"
 
 

@@ -27,12 +27,15 @@ SPEC_SIGNS = {
     "chest-pain": "emergency",
     "coughing-blood": "emergency",
     "fainting": "emergency",
+    "tense-calf": "emergency",
+    "sepsis-signs": "emergency",
     "one-leg-swelling": "urgent",
     "calf-pain-one-side": "urgent",
     "leg-warm-red": "urgent",
     "dark-urine": "urgent",
     "little-urine": "urgent",
     "severe-weakness": "urgent",
+    "new-weakness": "urgent",
     "fever": "soon",
     "spreading-redness": "urgent",
     "numbness-tingling": "soon",
@@ -50,6 +53,17 @@ SPEC_COMBINATIONS = [
     (("dark-urine", "little-urine"), (), "emergency"),
     (("fever", "spreading-redness"), (), "urgent"),
     (("large-bruising",), ("anticoagulant",), "urgent"),
+    # pain out of proportion with swelling, numbness or new weakness: compartment syndrome
+    *[
+        (("severe-weakness", other), (), "emergency")
+        for other in ("one-leg-swelling", "numbness-tingling", "new-weakness")
+    ],
+    # an infection with sepsis signs, fainting or breathlessness: sepsis
+    *[
+        ((infection, sign), (), "emergency")
+        for infection in ("fever", "spreading-redness")
+        for sign in ("sepsis-signs", "fainting", "breathless")
+    ],
 ]
 
 # TRIAGE.md, "Emergency numbers".
@@ -251,8 +265,9 @@ def test_a_combination_rule_can_only_raise_the_level(topic):
 def test_questions_are_asked_most_serious_first(topic):
     order = [RANK[s.level] for s in triage.questions(topic.triage)]
     assert order == sorted(order, reverse=True)
-    first = {s.id for s in triage.questions(topic.triage)[: len(LUNG_SIGNS)]}
-    assert first == {s for s, lv in SPEC_SIGNS.items() if lv == "emergency"}
+    emergency = {s for s, lv in SPEC_SIGNS.items() if lv == "emergency"}
+    first = {s.id for s in triage.questions(topic.triage)[: len(emergency)]}
+    assert first == emergency
 
 
 # --- through the command line ----------------------------------------------------

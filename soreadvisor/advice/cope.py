@@ -66,6 +66,39 @@ def assess_remedies(topic: Topic, severity: Severity | None, profile: Profile) -
     return out
 
 
+def personal_lines(rf: RemedyFit) -> list[str]:
+    """What this person must be told with a remedy, the one rule for every
+    command that mentions one (``cope``, ``plan``).
+
+    For a remedy ruled out: why (its own reasons, then each option ruled out,
+    by name). For an advised one: first each option ruled out, by name and
+    with the reason ("Ibuprofen: Not advised because of ..."), then what to
+    take care with.
+    """
+    out = [f"{o.title}: {' '.join(f.reasons)}" for o, f in rf.options if not f.advised]
+    if not rf.advised:
+        return list(rf.fit.reasons) + out
+    out += rf.fit.warnings
+    out += [f"{o.title}: {w}" for o, f in rf.options if f.advised for w in f.warnings]
+    return out
+
+
+def ruled_out(rf: RemedyFit) -> list[dict[str, object]]:
+    """The remedy, or else its options, that this person should not use, with why."""
+    if not rf.advised:
+        return [{"id": rf.remedy.id, "title": rf.remedy.title, "reasons": personal_lines(rf)}]
+    return [
+        {"id": o.id, "title": o.title, "remedy": rf.remedy.id, "reasons": list(f.reasons)}
+        for o, f in rf.options
+        if not f.advised
+    ]
+
+
+def cites_of(rf: RemedyFit) -> list[str]:
+    """The references behind every caution that applies to this person."""
+    return list(rf.fit.cites) + [c for _, f in rf.options for c in f.cites]
+
+
 def _remedy_item(rf: RemedyFit) -> Item:
     r = rf.remedy
     item = Item(
@@ -76,29 +109,22 @@ def _remedy_item(rf: RemedyFit) -> Item:
         fields=[Field("how", "How", r.how), Field("when", "When", r.when)],
         bullets=list(rf.fit.general),
         bullets_key="cautions",
-        warnings=list(rf.fit.warnings),
-        cites=list(rf.fit.cites),
+        warnings=personal_lines(rf),
+        cites=cites_of(rf),
     )
-    reasons = list(rf.fit.reasons)
     options = []
     for option, f in rf.options:
-        item.cites += f.cites
         if f.advised:
             item.cites += option.references
             item.fields.append(Field(option.id, option.title, option.how))
-            item.warnings += [f"{option.title}: {w}" for w in f.warnings]
             item.bullets += [f"{option.title}: {g}" for g in f.general]
-        else:
-            line = f"{option.title}: {' '.join(f.reasons)}"
-            (reasons if not rf.advised else item.warnings).append(line)
         options.append(
             {"id": option.id, "title": option.title, "advised": f.advised, "reasons": f.reasons}
         )
-    item.data = {"advised": rf.advised, "reasons": reasons}
+    item.data = {"advised": rf.advised, "reasons": [] if rf.advised else list(item.warnings)}
     if options:
         item.data["options"] = options
     if not rf.advised:  # the reasons, and no instructions for something ruled out
-        item.warnings = reasons
         item.fields, item.bullets = [], []
     return item
 

@@ -9,7 +9,7 @@ from ..kb.models import Phase, Timeline, Topic
 from ..report import Item, Report, Section
 from ..timeparse import span_text
 from .common import finish, new_report
-from .cope import assess_remedies
+from .cope import assess_remedies, cites_of, personal_lines, ruled_out
 from .profile import Profile
 from .triage import emergency_line, region_of, warning_signs_section
 
@@ -39,16 +39,22 @@ def plan(topic: Topic, hours: float, profile: Profile) -> Report:
     # Rounded down, so the hours shown never pass a boundary the phase has not.
     shown = math.floor(hours * 10) / 10
     report.meta.update(hours_since=shown, phase=phase.id, phase_title=phase.title)
-    # A step that uses a remedy this person should not have is left out, saying why.
+    # A step names what this person should not use, and why, by the rule cope
+    # follows (personal_lines); a step whose remedy is ruled out is left out.
     fits = {f.remedy.id: f for f in assess_remedies(topic, None, profile)}
-    now, left_out = [], []
+    now: list[Item] = []
+    left_out: list[Item] = []
+    excluded: list[dict[str, object]] = []
     for step in phase.now:
         fit = fits.get(step.remedy) if step.remedy else None
-        if fit is None or fit.advised:
+        if fit is None:
             now.append(Item(title=step.text))
-        else:
-            reasons = fit.fit.reasons or [r for _, f in fit.options for r in f.reasons]
-            left_out.append(Item(id=step.remedy, title=step.text, warnings=reasons))
+            continue
+        item = Item(id=step.remedy, title=step.text, warnings=personal_lines(fit))
+        item.cites = cites_of(fit)
+        (now if fit.advised else left_out).append(item)
+        excluded += [x for x in ruled_out(fit) if x not in excluded]
+    report.meta["ruled_out"] = excluded
     report.add(Section("now", "What to do now", now, shape="strings"))
     if left_out:
         report.add(Section("left_out", "Left out for you", left_out, tone="warning"))

@@ -14,7 +14,8 @@ from typing import Any
 from .models import ID_RE, SCHEMA_VERSION, Caution, Topic, materialize
 from .yamlfile import Doc, Path_, Problem
 
-REF_ID_RE = re.compile(r"^(R[0-9]+|[a-z0-9]+(-[a-z0-9]+)*)$")
+# R12, or R41b for part of a reference split off (what was checked stays R41).
+REF_ID_RE = re.compile(r"^(R[0-9]+[a-z]?|[a-z0-9]+(-[a-z0-9]+)*)$")
 
 
 @lru_cache(maxsize=1)
