@@ -229,6 +229,41 @@ def test_an_emergency_reached_by_a_combination_also_stops_the_questions(session,
     assert s.result()["level"] == "emergency"
 
 
+@pytest.mark.parametrize("sign_id,answer", [("tense-calf", "y"), ("sepsis-signs", "?")])
+def test_a_tense_calf_or_sepsis_signs_are_asked_early_and_stop_as_an_emergency(
+    session, topic, sign_id, answer
+):
+    """Issue 10: acute compartment syndrome and sepsis are emergencies (R44, R45),
+    asked among the emergency questions; "not sure" counts as yes."""
+    s, asked = interview(session, topic, lambda sign: answer if sign.id == sign_id else "n")
+    assert s.wait() == 0
+    assert asked[-1] == sign_id, "the questions stop right after it"
+    level_of = {x.id: x.level for x in topic.triage.signs}
+    assert {level_of[i] for i in asked} == {"emergency"}, "asked before any urgent question"
+    doc = s.result()
+    assert doc["level"] == "emergency" and sign_id in [r["id"] for r in doc["reasons"]]
+
+
+def test_not_sure_about_new_weakness_counts_as_urgent(session, topic):
+    s, asked = interview(session, topic, lambda sign: "?" if sign.id == "new-weakness" else "n")
+    assert s.wait() == 0
+    assert len(asked) == len(topic.triage.signs)
+    doc = s.result()
+    assert doc["level"] == "urgent" and "new-weakness" in [r["id"] for r in doc["reasons"]]
+
+
+def test_severe_pain_then_new_weakness_is_an_emergency_and_stops_the_questions(session, topic):
+    """TRIAGE.md: pain out of proportion with new weakness is the picture of
+    acute compartment syndrome."""
+    pair = {"severe-weakness", "new-weakness"}
+    s, asked = interview(session, topic, lambda sign: "y" if sign.id in pair else "n")
+    assert s.wait() == 0
+    assert pair <= set(asked) and asked[-1] in pair
+    doc = s.result()
+    assert doc["level"] == "emergency"
+    assert "pressure-in-the-muscle" in [r["id"] for r in doc["reasons"]]
+
+
 def test_not_sure_to_a_soon_question_does_not_count_as_yes_but_is_named(session, topic):
     s, asked = interview(session, topic, lambda sign: "?" if sign.level == "soon" else "n")
     assert s.wait() == 0

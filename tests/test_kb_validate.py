@@ -468,3 +468,15 @@ def test_a_bad_placeholder_in_a_users_file_stops_history_with_a_clear_error(cli,
     logged = cli("log", "3", "--kb", str(overlay))
     assert logged.code == 0 and "Traceback" not in logged.err
     assert "Logged 3/10" in logged.err and "unknown placeholder {score}" in logged.err
+
+
+@pytest.mark.parametrize("ref_id,valid", [("R2b", True), ("R2bb", False), ("R2B", False)])
+def test_a_reference_split_in_two_keeps_its_number_and_one_letter(cli, tmp_path, ref_id, valid):
+    """EVIDENCE.md: a reference is `verified` only for what was checked, so R41's
+    unchecked part is its own reference, R41b, next to the checked R41."""
+    text = edit("  - id: R2\n", f"  - id: {ref_id}\n").replace("[R1, R2]", f"[R1, {ref_id}]")
+    text = text.replace("references: [R2]", f"references: [{ref_id}]")
+    result = cli("kb", "check", str(write(tmp_path, text)))
+    assert result.code == (0 if valid else 1), result.out + result.err
+    if not valid:
+        assert any(ref_id in p["msg"] for p in parsed_problems(result.out)), result.out
