@@ -311,7 +311,9 @@ def command_tree():
     return commands, sorted(everywhere)
 
 
-NEVER = {"--install-completion", "--show-completion"}  # they write to shell rc files
+# --install-completion and --show-completion write to shell rc files; handout --force would
+# replace any file drawn for --output (the shipped topic among them).
+NEVER = {"--install-completion", "--show-completion", "--force"}
 COMMANDS, OPTIONS = command_tree()
 IDS = sorted(
     {

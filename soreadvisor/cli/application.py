@@ -55,6 +55,7 @@ COMMANDS = {
     "safety": ("check", "plan", "profile"),
     "diary": ("massage", "log", "history", "diary"),
     "kbcmd": ("kb",),
+    "handout": ("handout",),
 }
 
 

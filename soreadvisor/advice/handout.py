@@ -1,0 +1,150 @@
+"""``handout``: the aftercare sheet a massage therapist gives a client.
+
+The same knowledge and the same rules as ``cope`` (what is advised for this
+person, what is ruled out and why), laid out for a client to take home:
+warning signs first, then what to expect when, what to do, what is not
+advised for them, what not to do, the myths corrected and the sources.
+"""
+
+from __future__ import annotations
+
+from ..kb.models import Cause, Remedy, Severity, Topic
+from ..report import Item, Report, Section
+from .common import new_report
+from .cope import _remedy_item, assess_remedies
+from .profile import Profile
+from .triage import emergency_line, region_of, urgent_line, warning_signs_section
+
+
+class Appointment:
+    """Who the sheet is for and the massage it follows (text from the command line)."""
+
+    def __init__(
+        self, client: str = "", therapist: str = "", contact: str = "", date: str = ""
+    ) -> None:
+        self.client = client
+        self.therapist = therapist
+        self.contact = contact
+        self.date = date
+
+
+def handout(
+    topic: Topic, severity: Severity, profile: Profile, appointment: Appointment, intensity: str
+) -> Report:
+    report = new_report(topic, "handout", f"{topic.title}: aftercare")
+    report.meta.update(
+        client=appointment.client,
+        therapist=appointment.therapist,
+        contact=appointment.contact,
+        date=appointment.date,
+        intensity=intensity,
+        severity=severity,
+        profile_applied=not profile.is_empty(),
+    )
+    report.intro = _appointment_line(appointment, intensity)
+    _warning_signs(report, topic, profile)
+    _timeline(report, topic)
+    fits = assess_remedies(topic, severity, profile)
+    report.add(Section("remedies", "What to do", [_remedy_item(f) for f in fits if f.advised]))
+    ruled_out = [_remedy_item(f) for f in fits if not f.advised]
+    if ruled_out:
+        report.add(Section("not_advised", "Not advised for you", ruled_out, tone="warning"))
+    if topic.donts:
+        donts = [
+            Item(id=d.id, title=d.text, data={"references": d.references}) for d in topic.donts
+        ]
+        report.add(Section("donts", "What not to do", donts, tone="warning"))
+    myths = _myths(topic)
+    if myths:
+        report.add(Section("myths", "Myths corrected", myths))
+    # A short list: the evidence behind what to do and the myths (the sources of
+    # each caution and warning sign are in ``sources``; a sheet has one page).
+    for section in report.sections:
+        for item in section.items:
+            if section.key in ("remedies", "not_advised") and item.evidence:
+                report.cite(topic.references, item.evidence.references)
+            elif section.key == "myths":
+                report.cite(topic.references, item.cites)
+    return report
+
+
+def _appointment_line(appointment: Appointment, intensity: str) -> str:
+    parts = []
+    if appointment.client:
+        parts.append(f"For {appointment.client}")
+    if appointment.date:
+        parts.append(appointment.date)
+    parts.append(f"{intensity.capitalize()} massage")
+    if appointment.therapist or appointment.contact:
+        who = " ".join(p for p in (appointment.therapist, appointment.contact) if p)
+        parts.append(f"Therapist: {who}")
+    return ". ".join(parts) + "."
+
+
+def _warning_signs(report: Report, topic: Topic, profile: Profile) -> None:
+    """The serious signs (by the level each has for this person, as ``cope`` and
+    ``check`` rank them), one section per level, the most serious first, each
+    headed by its level's own title and action and the number to call."""
+    triage = topic.triage
+    signs = warning_signs_section(topic, profile, prominent=True)
+    if triage is None or signs is None:
+        return
+    region = region_of(triage, profile.region)
+    report.headline = emergency_line(triage, region)
+    report.tone = "critical"
+    report.meta["emergency_number"] = region.emergency_number if region else None
+    top = triage.levels[-1].id
+    for level in reversed(triage.levels):
+        items = [i for i in signs.items if i.data.get("level") == level.id]
+        if not items:
+            continue
+        where = emergency_line(triage, region) if level.id == top else urgent_line(triage, region)
+        report.add(
+            Section(
+                "warning_signs",
+                level.title,
+                items,
+                tone="critical" if level.id == top else "warning",
+                note=f"{level.action} {where}",
+            )
+        )
+
+
+def _timeline(report: Report, topic: Topic) -> None:
+    timeline = topic.timeline
+    if timeline is None:
+        return
+    phases = [
+        Item(id=p.id, title=p.title, summary=p.summary, cites=list(p.references))
+        for p in timeline.phases
+    ]
+    report.add(Section("timeline", "What to expect", phases, note=timeline.summary))
+    report.add(
+        Section(
+            "see_professional",
+            "See a doctor or pharmacist if",
+            [Item(title=line) for line in timeline.see_professional],
+            shape="strings",
+        )
+    )
+
+
+def _myths(topic: Topic) -> list[Item]:
+    """Every claim the knowledge base calls a myth, named as one, with the correction."""
+    out = []
+    things: list[Cause | Remedy] = [*topic.causes, *topic.remedies]
+    for thing in things:
+        ev = thing.evidence
+        if ev.verdict != "myth":
+            continue
+        claim = thing.article_claim or thing.title
+        out.append(
+            Item(
+                id=thing.id,
+                title=f"{ev.verdict.capitalize()}: {' '.join(claim.split()).rstrip('.')}",
+                summary=ev.summary,
+                cites=list(ev.references),
+                data={"verdict": ev.verdict},
+            )
+        )
+    return out

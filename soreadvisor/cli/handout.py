@@ -1,0 +1,167 @@
+"""handout: a printable aftercare sheet for a massage therapist's client."""
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+from ..errors import UserError
+from ..kb.store import DEFAULT_TOPIC
+from .application import app
+from .options import (
+    AgeOpt,
+    ConditionOpt,
+    KbOpt,
+    MedicationOpt,
+    PregnantOpt,
+    RegionOpt,
+    TopicOpt,
+    load_topic,
+    person,
+    quiet_stdout,
+)
+
+
+class Intensity(str, Enum):
+    light = "light"
+    moderate = "moderate"
+    deep = "deep"
+
+
+class SheetFormat(str, Enum):
+    html = "html"
+    markdown = "markdown"
+    plain = "plain"
+
+
+# The massage's intensity as cope's severity: what to expect after it.
+SEVERITY: dict[str, Literal["low", "moderate", "high"]] = {
+    "light": "low",
+    "moderate": "moderate",
+    "deep": "high",
+}
+
+
+def _date(value: str) -> str:
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date like 2026-11-23") from None
+
+
+@app.command()
+def handout(
+    client: Annotated[str, typer.Option("--client", help="The client's name.")] = "",
+    therapist: Annotated[str, typer.Option("--therapist", help="Your name.")] = "",
+    contact: Annotated[
+        str, typer.Option("--contact", help="Your phone number or e-mail address.")
+    ] = "",
+    date: Annotated[
+        str | None,
+        typer.Option("--date", parser=_date, help="The appointment (YYYY-MM-DD); default today."),
+    ] = None,
+    intensity: Annotated[
+        Intensity, typer.Option("--intensity", "-i", help="How firm the massage was.")
+    ] = Intensity.moderate,
+    condition: ConditionOpt = None,
+    medication: MedicationOpt = None,
+    age: AgeOpt = None,
+    pregnant_weeks: PregnantOpt = None,
+    region: RegionOpt = None,
+    use_profile: Annotated[
+        bool,
+        typer.Option(
+            "--use-profile/--no-profile",
+            help="Also apply your saved profile (off: the sheet is about the client, not you).",
+        ),
+    ] = False,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file (default stdout).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")] = (
+        False
+    ),
+    topic: TopicOpt = DEFAULT_TOPIC,
+    kb: KbOpt = None,
+    format: Annotated[
+        SheetFormat, typer.Option("--format", "-f", help="html, markdown or plain.")
+    ] = SheetFormat.html,
+) -> None:
+    """A one-page aftercare sheet for a client: warning signs, what to expect, what to do.
+
+    Your own saved profile is not used unless you say --use-profile.
+
+    \b
+    Example:
+      soreadvisor handout --client Sam --intensity deep --region uk -o sam.html
+    """
+    from ..advice.handout import Appointment
+    from ..advice.handout import handout as build
+
+    if date is None:
+        import datetime
+
+        date = datetime.date.today().isoformat()
+    t = load_topic(topic, kb)
+    who = person(t, condition, medication, age, pregnant_weeks, region, not use_profile)
+    appointment = Appointment(client, therapist, contact, date)
+    report = build(t, SEVERITY[intensity.value], who, appointment, intensity.value)
+    if format is SheetFormat.html:
+        from ..render.html import to_html
+
+        text = to_html(report)
+    elif format is SheetFormat.markdown:
+        from ..render.markdown import to_markdown
+
+        text = to_markdown(report)
+    else:
+        from ..render.plain import to_plain
+
+        text = to_plain(report)
+    if output is None:
+        _to_stdout(text)
+    else:
+        _to_file(output, text, force)
+
+
+def _to_stdout(text: str) -> None:
+    from ..render import encodable
+
+    try:
+        sys.stdout.write(encodable(text, sys.stdout))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        quiet_stdout()
+        raise typer.Exit(141) from None
+    except OSError as exc:
+        quiet_stdout()
+        raise UserError(f"cannot write the answer: {exc.strerror or exc}") from None
+
+
+def _to_file(path: Path, text: str, force: bool) -> None:
+    """A new file, created exclusively; with ``force`` an existing regular file is
+    replaced whole (a link, a device or a folder never is)."""
+    data = text.encode("utf-8")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        if force and os.path.lexists(path):
+            import stat
+
+            if not stat.S_ISREG(os.lstat(path).st_mode):
+                raise UserError(f"{str(path)!r} is not a regular file; not replaced")
+            flags = os.O_WRONLY | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(path, flags, 0o600)
+    except FileExistsError:
+        raise UserError(f"{str(path)!r} already exists; add --force to replace it") from None
+    except OSError as exc:
+        raise UserError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+    except OSError as exc:
+        raise UserError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
