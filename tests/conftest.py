@@ -173,3 +173,32 @@ def run_on_pty(
 def screen_text(data: bytes) -> str:
     """What a pty showed, as text with plain newlines."""
     return data.decode("utf-8", "replace").replace("\r\n", "\n")
+
+
+# An independent reading of the Caution schema (models.Caution), shared by the
+# tests of cope and of the safety review: a caution with selectors applies when
+# the profile has one of its conditions or medications, is at least that many
+# weeks pregnant, or is older than age_over.
+def caution_applies(caution, profile) -> bool:
+    weeks, age = profile.pregnant_weeks, profile.age
+    return bool(
+        set(caution.conditions) & set(profile.conditions)
+        or set(caution.medications) & set(profile.medications)
+        or (
+            caution.pregnant_from_weeks is not None
+            and weeks is not None
+            and weeks >= caution.pregnant_from_weeks
+        )
+        or (caution.age_over is not None and age is not None and age > caution.age_over)
+    )
+
+
+def cautions_rule_out(cautions, profile) -> bool:
+    return any(c.level == "avoid" and caution_applies(c, profile) for c in cautions)
+
+
+def remedy_ruled_out(remedy, profile) -> bool:
+    """Out as a whole: by a caution of its own, or because every option is out."""
+    return cautions_rule_out(remedy.cautions, profile) or (
+        bool(remedy.options) and all(cautions_rule_out(o.cautions, profile) for o in remedy.options)
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import caution_applies, cautions_rule_out, remedy_ruled_out
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,33 +19,6 @@ from soreadvisor.advice.profile import Profile
 from soreadvisor.render.jsondoc import to_dict
 
 SEVERITIES = ["low", "moderate", "high"]
-
-
-# An independent reading of the Caution schema: a caution with selectors applies
-# when the profile has one of its conditions or medications, is pregnant at least
-# that many weeks, or is older than age_over.
-def applies(caution, profile: Profile) -> bool:
-    weeks, age = profile.pregnant_weeks, profile.age
-    return bool(
-        set(caution.conditions) & set(profile.conditions)
-        or set(caution.medications) & set(profile.medications)
-        or (
-            caution.pregnant_from_weeks is not None
-            and weeks is not None
-            and weeks >= caution.pregnant_from_weeks
-        )
-        or (caution.age_over is not None and age is not None and age > caution.age_over)
-    )
-
-
-def ruled_out(cautions, profile: Profile) -> bool:
-    return any(c.level == "avoid" and applies(c, profile) for c in cautions)
-
-
-def remedy_ruled_out(remedy, profile: Profile) -> bool:
-    if ruled_out(remedy.cautions, profile):
-        return True
-    return bool(remedy.options) and all(ruled_out(o.cautions, profile) for o in remedy.options)
 
 
 def remedies_json(cli, *args: str) -> dict[str, dict]:
@@ -122,14 +96,14 @@ def test_contraindicated_remedies_are_never_advised(topic, profile, severity):
         assert item["advised"] is (not expected_out), (item["id"], profile)
         if item["advised"]:
             for caution in r.cautions:
-                assert not (caution.level == "avoid" and applies(caution, profile))
+                assert not (caution.level == "avoid" and caution_applies(caution, profile))
             assert not item["reasons"]
         else:
             assert item["reasons"], "a remedy ruled out must say why"
             assert "how" not in item, "no instructions for a remedy that is ruled out"
         for opt_json in item.get("options", []):
             option = next(o for o in r.options if o.id == opt_json["id"])
-            assert opt_json["advised"] is (not ruled_out(option.cautions, profile))
+            assert opt_json["advised"] is (not cautions_rule_out(option.cautions, profile))
             if item["advised"]:
                 # the option's instructions are given exactly when it is advised
                 assert (opt_json["id"] in item) is opt_json["advised"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import cautions_rule_out, remedy_ruled_out
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -254,33 +255,6 @@ def test_check_none_with_every_condition_and_medicine_is_self_care(cli, topic):
 # --- nothing ruled out is advised: cope and plan, for anyone -----------------------------
 
 
-# An independent reading of the Caution schema (models.Caution): a caution with
-# selectors applies when the profile has one of its conditions or medications,
-# is at least that many weeks pregnant, or is older than age_over.
-def applies(caution, profile: Profile) -> bool:
-    weeks, age = profile.pregnant_weeks, profile.age
-    return bool(
-        set(caution.conditions) & set(profile.conditions)
-        or set(caution.medications) & set(profile.medications)
-        or (
-            caution.pregnant_from_weeks is not None
-            and weeks is not None
-            and weeks >= caution.pregnant_from_weeks
-        )
-        or (caution.age_over is not None and age is not None and age > caution.age_over)
-    )
-
-
-def out(cautions, profile: Profile) -> bool:
-    return any(c.level == "avoid" and applies(c, profile) for c in cautions)
-
-
-def remedy_out(remedy, profile: Profile) -> bool:
-    return out(remedy.cautions, profile) or (
-        bool(remedy.options) and all(out(o.cautions, profile) for o in remedy.options)
-    )
-
-
 def remedy_item(report, remedy_id: str):
     return next(
         i for s in report.sections if s.key == "remedies" for i in s.items if i.id == remedy_id
@@ -300,14 +274,14 @@ def test_nothing_ruled_out_is_in_copes_advice(topic, data):
     for r in topic.remedies:
         if severity not in r.severities:
             continue
-        if remedy_out(r, profile):
+        if remedy_ruled_out(r, profile):
             assert r.id not in advised_ids, (r.id, profile)
             continue
         assert r.id in advised_ids
         item = next(i for i in advised if i.id == r.id)
         for option in r.options:
             given_how = option.id in {f.key for f in item.fields}
-            if out(option.cautions, profile):
+            if cautions_rule_out(option.cautions, profile):
                 assert not given_how, (option.id, profile)
                 assert any(w.startswith(f"{option.title}: Not advised") for w in item.warnings)
             else:
@@ -334,7 +308,7 @@ def test_nothing_ruled_out_is_in_plans_steps_and_it_says_why_as_cope_does(topic,
             continue
         # the same lines as cope gives for that remedy, at a severity it is for
         cope_lines = remedy_item(cope(topic, r.severities[-1], profile), r.id).warnings
-        if remedy_out(r, profile):
+        if remedy_ruled_out(r, profile):
             assert step.text not in doc["now"], (r.id, profile)
             assert left_out[r.id]["warnings"] == cope_lines
             assert ruled[r.id]["reasons"]
@@ -343,7 +317,7 @@ def test_nothing_ruled_out_is_in_plans_steps_and_it_says_why_as_cope_does(topic,
         item = next(i for i in now_items if i.title == step.text)
         assert item.warnings == cope_lines
         for option in r.options:
-            if out(option.cautions, profile):
+            if cautions_rule_out(option.cautions, profile):
                 assert option.id not in steps_said, "a step never names what is ruled out"
                 assert ruled[option.id]["reasons"] and ruled[option.id]["remedy"] == r.id
                 assert any(w.startswith(f"{option.title}: Not advised") for w in item.warnings)
