@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+import zlib
 from pathlib import Path
 
 import html5lib
@@ -64,7 +68,9 @@ def test_the_page_is_strict_html5_with_nothing_to_fetch_or_run(sheet):
         for name, value in el.attrib.items():
             assert name not in ("src", "href", "srcset", "action"), (el.tag, name, value)
     style = text(tree.find(f".//{NS}style"))
-    assert "@page" in style and "size: A4" in style
+    page_rule = re.search(r"@page\s*\{([^}]*)\}", style)
+    assert page_rule and "margin" in page_rule.group(1)
+    assert "size" not in page_rule.group(1)  # the printer's paper, A4 or Letter, decides
     assert "url(" not in style and "@import" not in style
     viewport = [m for m in tree.iter(f"{NS}meta") if m.get("name") == "viewport"]
     assert viewport and "width=device-width" in viewport[0].get("content", "")
@@ -221,3 +227,142 @@ def test_html_is_built_only_by_handout():
     """The renderer module imports jinja2 inside its function, so other commands never do."""
     source = (REPO / "soreadvisor" / "render" / "html.py").read_text()
     assert not re.search(r"^(import|from) jinja2", source, flags=re.M)
+
+
+# --- in a real browser --------------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+needs_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="the browser test needs chromium at /usr/bin/chromium (apt-get install chromium)",
+)
+# The paper sizes in PDF points (1/72 in): what @page size sets, what the PDF's MediaBox says.
+PAPER = {"A4": (595.0, 842.0), "letter": (612.0, 792.0)}
+# Where the README's picture of the printed sheet is written when this variable is set.
+SAVE_SCREENSHOT = "SOREADVISOR_SAVE_HANDOUT_PNG"
+
+
+def chromium(tmp_path: Path, *args: str) -> None:
+    profile = tmp_path / "chromium-profile"
+    shutil.rmtree(profile, ignore_errors=True)
+    command = [
+        str(CHROMIUM),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={profile}",
+        *args,
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def on_paper(page: str, paper: str, tmp_path: Path) -> Path:
+    """The sheet as printed on ``paper``: the page itself names no size (the
+    printer's paper decides, as a print dialog would), so say it here."""
+    assert page.count("@page {") == 1
+    sized = tmp_path / f"sheet-{paper}.html"
+    sized.write_text(page.replace("@page {", f"@page {{ size: {paper};", 1), encoding="utf-8")
+    return sized
+
+
+def pdf_pages(data: bytes) -> list[tuple[float, float]]:
+    """The width and height of every page of a PDF, read with the standard
+    library: the page objects, in the file or in compressed object streams."""
+    chunks = [data]
+    for stream in re.finditer(rb"/Type\s*/ObjStm.*?stream\r?\n(.*?)endstream", data, re.S):
+        chunks.append(zlib.decompress(stream.group(1)))
+    pages = []
+    for chunk in chunks:
+        for obj in re.finditer(rb"/Type\s*/Page(?![A-Za-z])", chunk):
+            # the page's own dictionary: from the "obj" that opens it to its "endobj"
+            start = max(chunk.rfind(b"obj", 0, obj.start()), 0)
+            end = chunk.find(b"endobj", obj.end())
+            box = re.search(rb"/MediaBox\s*\[([^\]]*)\]", chunk[start : end if end > 0 else None])
+            assert box, "a page without a MediaBox"
+            x0, y0, x1, y1 = (float(n) for n in box.group(1).split())
+            pages.append((x1 - x0, y1 - y0))
+    trees = re.findall(rb"<<[^<>]*/Type\s*/Pages\b[^<>]*>>", b"\n".join(chunks))
+    counts = [re.search(rb"/Count\s+(\d+)", tree) for tree in trees]
+    # the root of the page tree counts every page (any other tree node counts fewer)
+    assert counts and all(counts), "no page tree in the PDF"
+    assert max(int(c.group(1)) for c in counts if c) == len(pages)
+    return pages
+
+
+@needs_chromium
+@pytest.mark.parametrize("paper", ["A4", "letter"])
+@pytest.mark.parametrize(
+    "args",
+    [(), ("--intensity", "deep", "--condition", "raynauds", "--region", "uk")],
+    ids=["default", "raynauds-uk"],
+)
+def test_the_sheet_prints_on_one_page(cli, tmp_path, paper, args):
+    sheet = tmp_path / "sheet.html"
+    assert cli("handout", *SAM, *args, "--output", str(sheet)).code == 0
+    pdf = tmp_path / f"sheet-{paper}.pdf"
+    source = on_paper(sheet.read_text(encoding="utf-8"), paper, tmp_path)
+    chromium(tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer", source.as_uri())
+    pages = pdf_pages(pdf.read_bytes())
+    width, height = PAPER[paper]
+    assert len(pages) == 1, f"{len(pages)} pages on {paper}"
+    assert abs(pages[0][0] - width) < 2 and abs(pages[0][1] - height) < 2, pages
+
+
+def test_pdf_pages_are_counted_and_measured():
+    """The counter the browser test relies on, on PDFs written out by hand."""
+    page = b"3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>\nendobj\n"
+    tree = b"2 0 obj\n<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>\nendobj\n"
+    two = tree + page + page.replace(b"3 0 obj", b"4 0 obj")
+    assert pdf_pages(two) == [(612.0, 792.0), (612.0, 792.0)]
+    packed = zlib.compress(page)
+    in_stream = tree.replace(b"/Count 2", b"/Count 1") + (
+        b"5 0 obj\n<< /Type /ObjStm /Filter /FlateDecode >>\nstream\n" + packed + b"\nendstream"
+    )
+    assert pdf_pages(in_stream) == [(612.0, 792.0)]
+    with pytest.raises(AssertionError):
+        pdf_pages(tree + page)  # the tree says two, one is there
+
+
+def printed(page: str) -> str:
+    """The page as its print styles lay it out, on a screen the size of an A4
+    sheet: what a screenshot of the printed sheet shows."""
+    margin = re.search(r"@page \{ margin: ([^;]+); \}", page)
+    assert margin
+    return page.replace("@media print {", "@media all {", 1).replace(
+        "</style>", f"body {{ padding: {margin.group(1)}; }}</style>", 1
+    )
+
+
+@needs_chromium
+def test_screenshots_of_the_printed_sheet_and_on_a_phone(cli, tmp_path):
+    sheet = tmp_path / "sheet.html"
+    args = ("--intensity", "deep", "--condition", "raynauds", "--region", "uk")
+    assert cli("handout", *SAM, *args, "--output", str(sheet)).code == 0
+    page = sheet.read_text(encoding="utf-8")
+    paper = tmp_path / "printed.html"
+    paper.write_text(printed(page), encoding="utf-8")
+    shots = {
+        "printed": (paper, (794, 1123)),  # A4 at 96 px to the inch
+        "phone": (sheet, (390, 844)),
+    }
+    for name, (source, (width, height)) in shots.items():
+        png = tmp_path / f"{name}.png"
+        chromium(
+            tmp_path,
+            f"--screenshot={png}",
+            f"--window-size={width},{height}",
+            "--force-device-scale-factor=2",  # sharp enough to read in the README
+            source.as_uri(),
+        )
+        data = png.read_bytes()
+        assert data.startswith(b"\x89PNG\r\n\x1a\n")
+        size = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+        assert size == (2 * width, 2 * height)
+    if os.environ.get(SAVE_SCREENSHOT):
+        (REPO / "docs").mkdir(exist_ok=True)
+        shutil.copyfile(tmp_path / "printed.png", REPO / "docs" / "handout.png")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..kb.models import Cause, Remedy, Severity, Topic
 from ..report import Item, Report, Section
 from .common import new_report
-from .cope import _remedy_item, assess_remedies
+from .cope import RemedyFit, _remedy_item, assess_remedies
 from .profile import Profile
 from .triage import emergency_line, region_of, urgent_line, warning_signs_section
 
@@ -45,8 +45,8 @@ def handout(
     _warning_signs(report, topic, profile)
     _timeline(report, topic)
     fits = assess_remedies(topic, severity, profile)
-    report.add(Section("remedies", "What to do", [_remedy_item(f) for f in fits if f.advised]))
-    ruled_out = [_remedy_item(f) for f in fits if not f.advised]
+    report.add(Section("remedies", "What to do", [_sheet_item(f) for f in fits if f.advised]))
+    ruled_out = [_sheet_item(f) for f in fits if not f.advised]
     if ruled_out:
         report.add(Section("not_advised", "Not advised for you", ruled_out, tone="warning"))
     if topic.donts:
@@ -57,15 +57,25 @@ def handout(
     myths = _myths(topic)
     if myths:
         report.add(Section("myths", "Myths corrected", myths))
-    # A short list: the evidence behind what to do and the myths (the sources of
-    # each caution and warning sign are in ``sources``; a sheet has one page).
+    # A short list (a sheet has one page): the evidence behind what to do, the
+    # sources of why something is not advised for this client, and of the
+    # myths' corrections. Every other source is in ``sources``.
     for section in report.sections:
         for item in section.items:
-            if section.key in ("remedies", "not_advised") and item.evidence:
+            if section.key == "remedies" and item.evidence:
                 report.cite(topic.references, item.evidence.references)
-            elif section.key == "myths":
+            elif section.key in ("not_advised", "myths"):
                 report.cite(topic.references, item.cites)
     return report
+
+
+def _sheet_item(rf: RemedyFit) -> Item:
+    """A remedy as ``cope`` gives it (its verdict, how, when, the cautions, or
+    why it is not advised), without the paragraph on its evidence: one page
+    has room for what to do; ``cope`` and ``explain`` say why."""
+    item = _remedy_item(rf)
+    item.summary = ""
+    return item
 
 
 def _appointment_line(appointment: Appointment, intensity: str) -> str:
