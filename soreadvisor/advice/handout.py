@@ -45,7 +45,9 @@ def handout(
     _warning_signs(report, topic, profile)
     _timeline(report, topic)
     fits = assess_remedies(topic, severity, profile)
-    report.add(Section("remedies", "What to do", [_sheet_item(f) for f in fits if f.advised]))
+    advised = [_sheet_item(f) for f in fits if f.advised]
+    if advised:
+        report.add(Section("remedies", "What to do", advised))
     ruled_out = [_sheet_item(f) for f in fits if not f.advised]
     if ruled_out:
         report.add(Section("not_advised", "Not advised for you", ruled_out, tone="warning"))
