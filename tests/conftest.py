@@ -202,3 +202,25 @@ def remedy_ruled_out(remedy, profile) -> bool:
     return cautions_rule_out(remedy.cautions, profile) or (
         bool(remedy.options) and all(cautions_rule_out(o.cautions, profile) for o in remedy.options)
     )
+
+
+# -- golden files ----------------------------------------------------------------
+# Checked-in renderings under tests/golden/, read as a reader sees them, so a
+# wording change shows up in review as a diff of the screen. Regenerate them all
+# with one command: SOREADVISOR_UPDATE_GOLDEN=1 python -m pytest -q -k golden
+GOLDEN = REPO / "tests" / "golden"
+
+
+def assert_golden(name: str, text: str) -> None:
+    """``text`` must equal tests/golden/NAME (written instead, when updating)."""
+    path = GOLDEN / name
+    if os.environ.get("SOREADVISOR_UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return
+    assert path.is_file(), f"no golden file {name}: regenerate (see above)"
+    expected = path.read_text(encoding="utf-8")
+    assert text == expected, (
+        f"{name} differs from the golden file; if the change is wanted, regenerate with "
+        "SOREADVISOR_UPDATE_GOLDEN=1 python -m pytest -q -k golden and review the diff"
+    )
