@@ -43,6 +43,7 @@ class Item:
         fields: list[Field] | None = None,
         bullets: list[str] | None = None,
         warnings: list[str] | None = None,
+        cautions: list[str] | None = None,
         data: dict[str, Any] | None = None,
         bullets_key: str = "bullets",
         line: str = "",
@@ -55,7 +56,8 @@ class Item:
         self.evidence = evidence
         self.fields = fields if fields is not None else []
         self.bullets = bullets if bullets is not None else []
-        self.warnings = warnings if warnings is not None else []
+        self.warnings = warnings if warnings is not None else []  # for this person
+        self.cautions = cautions if cautions is not None else []  # for everyone
         self.data = data if data is not None else {}
         self.bullets_key = bullets_key  # the name of ``bullets`` in JSON
         self.line = line  # the item as one line, for listings in plain text
@@ -69,7 +71,8 @@ class Section:
     ``shape`` says how JSON shows it: ``items`` (objects), ``strings`` (a list
     of the item titles) or ``string`` (the first title alone). On a terminal
     (rich) only, ``columns`` draws the items as a table (one row of
-    ``Item.cells`` each) and ``chart`` is a line drawn after them.
+    ``Item.cells`` each) and ``chart`` (the scale's thresholds) charts their
+    ``data["score"]`` against ``data["hours_since_massage"]``.
     """
 
     def __init__(
@@ -81,7 +84,8 @@ class Section:
         shape: Shape = "items",
         note: str = "",
         columns: list[str] | None = None,
-        chart: str = "",
+        chart: dict[str, Any] | None = None,
+        ids: bool = False,
     ):
         self.key = key
         self.title = title
@@ -90,7 +94,8 @@ class Section:
         self.shape: Shape = shape
         self.note = note
         self.columns = columns if columns is not None else []
-        self.chart = chart
+        self.chart = chart  # how to chart the items' scores: thresholds, marks
+        self.ids = ids  # the item ids are something the reader types: show them
 
 
 class Report:
@@ -107,6 +112,7 @@ class Report:
         intro: str = "",
         show_disclaimer: bool = True,
         listing: bool = False,
+        full_references: bool = False,
     ):
         self.command = command
         self.topic = topic
@@ -117,6 +123,8 @@ class Report:
         self.intro = intro
         self.show_disclaimer = show_disclaimer
         self.listing = listing  # plain text: one line per item, nothing else
+        # The references are what was asked for (``sources``), not a footer.
+        self.full_references = full_references
         self.sections: list[Section] = []
         self.references: list[Reference] = []
         self.meta: dict[str, Any] = {}  # extra top-level JSON keys

@@ -6,7 +6,7 @@ from ..kb.models import Caution, Option, Remedy, Severity, Topic
 from ..report import Field, Item, Report, Section
 from .common import finish, new_report
 from .profile import Profile, is_general, matched_by
-from .triage import warning_signs_section
+from .triage import pointer_section, warning_sign_sections
 
 # Plain classes, not @dataclass: generating dataclass methods costs about a
 # millisecond per class on every start-up (python -X importtime).
@@ -101,45 +101,62 @@ def cites_of(rf: RemedyFit) -> list[str]:
 
 def _remedy_item(rf: RemedyFit) -> Item:
     r = rf.remedy
+    if not rf.advised:  # that it is left out and why, and no instruction for it
+        reasons = personal_lines(rf)
+        item = Item(
+            id=r.id,
+            title=r.title,
+            warnings=reasons,
+            data={"advised": False, "reasons": reasons},
+            cites=cites_of(rf),
+        )
+        if rf.options:
+            item.data["options"] = _options(rf)
+        return item
     item = Item(
         id=r.id,
         title=r.title,
         summary=r.summary,
         evidence=r.evidence,
         fields=[Field("how", "How", r.how), Field("when", "When", r.when)],
-        bullets=list(rf.fit.general),
-        bullets_key="cautions",
+        cautions=list(rf.fit.general),
         warnings=personal_lines(rf),
         cites=cites_of(rf),
     )
-    options = []
     for option, f in rf.options:
         if f.advised:
             item.cites += option.references
-            item.fields.append(Field(option.id, option.title, option.how))
-            item.bullets += [f"{option.title}: {g}" for g in f.general]
-        options.append(
-            {"id": option.id, "title": option.title, "advised": f.advised, "reasons": f.reasons}
-        )
-    item.data = {"advised": rf.advised, "reasons": [] if rf.advised else list(item.warnings)}
-    if options:
-        item.data["options"] = options
-    if not rf.advised:  # the reasons, and no instructions for something ruled out
-        item.fields, item.bullets = [], []
+            item.cautions += [f"{option.title}: {g}" for g in f.general]
+            # An option this person must check first shows the check (among
+            # the warnings), not how much to take.
+            if not f.warnings:
+                item.fields.append(Field(option.id, option.title, option.how))
+    item.data = {"advised": True, "reasons": []}
+    if rf.options:
+        item.data["options"] = _options(rf)
     return item
 
 
+def _options(rf: RemedyFit) -> list[dict[str, object]]:
+    return [
+        {"id": o.id, "title": o.title, "advised": f.advised, "reasons": f.reasons}
+        for o, f in rf.options
+    ]
+
+
 def cope(topic: Topic, severity: Severity, profile: Profile) -> Report:
+    """What to do now. What can be dangerous comes first: the warning signs
+    (or, at low severity, one line that names them), then the remedies."""
     report = new_report(topic, "cope", f"{topic.title}: what to do now ({severity})")
     report.meta["severity"] = severity
     report.meta["profile_applied"] = not profile.is_empty()
-    high = severity == "high"
-    signs = warning_signs_section(topic, profile, prominent=high)
-    if high and signs:
-        report.headline = signs.note
-        report.tone = "critical"
-    if signs and high:
-        report.add(signs)
+    if severity == "low":
+        pointer = pointer_section(topic, profile)
+        if pointer:
+            report.add(pointer)
+    else:
+        for section in warning_sign_sections(topic, profile):
+            report.add(section)
     fits = assess_remedies(topic, severity, profile)
     report.add(Section("remedies", "What to do", [_remedy_item(f) for f in fits if f.advised]))
     ruled_out = [_remedy_item(f) for f in fits if not f.advised]
@@ -166,6 +183,4 @@ def cope(topic: Topic, severity: Severity, profile: Profile) -> Report:
                 shape="strings",
             )
         )
-    if signs and not high:
-        report.add(signs)
     return finish(report, topic)

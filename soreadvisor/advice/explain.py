@@ -11,7 +11,7 @@ from .common import find, finish, new_report
 
 
 def cause_item(cause: Cause, full: bool) -> Item:
-    fields = [Field("article_claim", "The article says", cause.article_claim)]
+    fields = [Field("article_claim", "The article claims", cause.article_claim)]
     if cause.instead:
         fields.append(Field("instead", "What is known instead", cause.instead))
     return Item(
@@ -23,21 +23,44 @@ def cause_item(cause: Cause, full: bool) -> Item:
     )
 
 
+def _article_note(topic: Topic) -> str:
+    """The source article, introduced once, wherever its claims appear."""
+    return topic.article.intro if topic.article else ""
+
+
 def explain(topic: Topic, cause_id: str | None = None) -> Report:
+    """What is known about why it happens first, then the article's claims."""
     if cause_id:
         cause = find(topic.causes, cause_id, "cause")
         report = new_report(topic, "explain", f"{topic.title}: {cause.title}")
-        report.add(Section("causes", "Cause", [cause_item(cause, full=True)]))
+        report.intro = _article_note(topic)
+        report.add(Section("causes", "Cause", [cause_item(cause, full=True)], ids=True))
         return finish(report, topic)
     report = new_report(topic, "explain", f"{topic.title}: why it happens")
-    report.intro = f"{topic.summary} {topic.evidence_note}"
-    report.add(Section("causes", "Causes", [cause_item(c, full=False) for c in topic.causes]))
+    if topic.known:
+        report.intro = topic.known.text
+        report.meta["known"] = {"text": topic.known.text, "references": topic.known.references}
+    else:
+        report.intro = topic.summary
+    report.add(
+        Section(
+            "causes",
+            "The explanations on offer" if topic.article else "Causes",
+            [cause_item(c, full=False) for c in topic.causes],
+            note=" ".join(t for t in (_article_note(topic), topic.evidence_note) if t),
+            ids=True,
+        )
+    )
+    if topic.known:
+        report.cite(topic.references, topic.known.references)
     return finish(report, topic)
 
 
 def tip_item(tip: Tip) -> Item:
     fields = (
-        [Field("article_claim", "The article says", tip.article_claim)] if tip.article_claim else []
+        [Field("article_claim", "The article claims", tip.article_claim)]
+        if tip.article_claim
+        else []
     )
     return Item(
         id=tip.id,
@@ -52,7 +75,15 @@ def tip_item(tip: Tip) -> Item:
 
 def prevent(topic: Topic) -> Report:
     report = new_report(topic, "prevent", f"{topic.title}: avoiding it next time")
-    report.add(Section("tips", "Next time", [tip_item(t) for t in topic.tips]))
+    claims = any(t.article_claim for t in topic.tips)
+    report.add(
+        Section(
+            "tips",
+            "Next time",
+            [tip_item(t) for t in topic.tips],
+            note=_article_note(topic) if claims else "",
+        )
+    )
     return finish(report, topic)
 
 
@@ -72,6 +103,7 @@ def sources(topic: Topic) -> Report:
     )
     report.meta["verdict_counts"] = counts
     report.references = list(topic.references)
+    report.full_references = True
     return report
 
 
@@ -131,5 +163,5 @@ def topics(kb_topics: list[Topic], broken: dict[str, str]) -> Report:
         for i, why in broken.items()
     ]
     report.listing = True
-    report.add(Section("topics", "Topics", sorted(items, key=lambda i: i.id or "")))
+    report.add(Section("topics", "Topics", sorted(items, key=lambda i: i.id or ""), ids=True))
     return report

@@ -13,7 +13,7 @@ from ..report import Item, Report, Section
 from .common import new_report
 from .cope import RemedyFit, _remedy_item, assess_remedies
 from .profile import Profile
-from .triage import emergency_line, region_of, urgent_line, warning_signs_section
+from .triage import emergency_reminder, fill, region_of, warning_sign_sections
 
 
 class Appointment:
@@ -96,30 +96,21 @@ def _appointment_line(appointment: Appointment, intensity: str) -> str:
 def _warning_signs(report: Report, topic: Topic, profile: Profile) -> None:
     """The serious signs (by the level each has for this person, as ``cope`` and
     ``check`` rank them), one section per level, the most serious first, each
-    headed by its level's own title and action and the number to call."""
+    headed by what to do, with its level's action and the number to call."""
     triage = topic.triage
-    signs = warning_signs_section(topic, profile, prominent=True)
-    if triage is None or signs is None:
+    sections = warning_sign_sections(topic, profile)
+    if triage is None or not sections:
         return
     region = region_of(triage, profile.region)
-    report.headline = emergency_line(triage, region)
+    report.headline = emergency_reminder(triage, region)
     report.tone = "critical"
     report.meta["emergency_number"] = region.emergency_number if region else None
-    top = triage.levels[-1].id
-    for level in reversed(triage.levels):
-        items = [i for i in signs.items if i.data.get("level") == level.id]
-        if not items:
-            continue
-        where = emergency_line(triage, region) if level.id == top else urgent_line(triage, region)
-        report.add(
-            Section(
-                "warning_signs",
-                level.title,
-                items,
-                tone="critical" if level.id == top else "warning",
-                note=f"{level.action} {where}",
-            )
-        )
+    levels = {lv.id: lv for lv in triage.levels}
+    for section in sections:
+        level = levels[section.items[0].data["level"]]
+        section.title = fill(level.title, triage, region)
+        section.tone = "critical" if level.role == "emergency" else "warning"
+        report.add(section)
 
 
 def _timeline(report: Report, topic: Topic) -> None:

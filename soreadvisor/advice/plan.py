@@ -11,7 +11,7 @@ from ..timeparse import span_text
 from .common import finish, new_report
 from .cope import assess_remedies, cites_of, personal_lines, ruled_out
 from .profile import Profile
-from .triage import emergency_line, region_of, warning_signs_section
+from .triage import emergency_reminder, region_of, warning_sign_sections
 
 
 def timeline_of(topic: Topic) -> Timeline:
@@ -39,8 +39,12 @@ def plan(topic: Topic, hours: float, profile: Profile) -> Report:
     # Rounded down, so the hours shown never pass a boundary the phase has not.
     shown = math.floor(hours * 10) / 10
     report.meta.update(hours_since=shown, phase=phase.id, phase_title=phase.title)
+    # What can be dangerous first: the warning signs, by what to do about them.
+    for section in warning_sign_sections(topic, profile):
+        report.add(section)
     # A step names what this person should not use, and why, by the rule cope
-    # follows (personal_lines); a step whose remedy is ruled out is left out.
+    # follows (personal_lines); a step whose remedy is ruled out is left out,
+    # and says so and why, with no instruction for it.
     fits = {f.remedy.id: f for f in assess_remedies(topic, None, profile)}
     now: list[Item] = []
     left_out: list[Item] = []
@@ -50,7 +54,10 @@ def plan(topic: Topic, hours: float, profile: Profile) -> Report:
         if fit is None:
             now.append(Item(title=step.text))
             continue
-        item = Item(id=step.remedy, title=step.text, warnings=personal_lines(fit))
+        if fit.advised:
+            item = Item(id=step.remedy, title=step.text, warnings=personal_lines(fit))
+        else:
+            item = Item(id=step.remedy, title=fit.remedy.title, warnings=personal_lines(fit))
         item.cites = cites_of(fit)
         (now if fit.advised else left_out).append(item)
         excluded += [x for x in ruled_out(fit) if x not in excluded]
@@ -62,10 +69,7 @@ def plan(topic: Topic, hours: float, profile: Profile) -> Report:
     help_items = [Item(title=t) for t in phase.get_help_if]
     if topic.triage is not None:
         region = region_of(topic.triage, profile.region)
-        help_items.append(Item(title=emergency_line(topic.triage, region)))
+        help_items.append(Item(title=emergency_reminder(topic.triage, region)))
     report.add(Section("get_help_if", "Get help if", help_items, tone="warning", shape="strings"))
-    signs = warning_signs_section(topic, profile, prominent=False)
-    if signs:
-        report.add(signs)
     report.cite(topic.references, phase.references)
     return finish(report, topic)

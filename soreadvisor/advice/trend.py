@@ -47,8 +47,6 @@ from .common import finish, new_report
 
 TRENDS = ("improving", "flat", "worse")
 ESCALATIONS = ("high_score", "lasting", "rising")  # most urgent first
-SPARKS = "▁▂▃▄▅▆▇█"
-CHART_WIDTH = 60  # the sparkline shows at most this many of the latest scores
 
 
 @dataclass(frozen=True)
@@ -149,16 +147,6 @@ def _span(hours: float) -> str:
     return span_text(hours)
 
 
-def sparkline(values: Sequence[float], top: float = SCORE_MAX) -> str:
-    """``▁▃▇`` for scores on a fixed 0..top scale (so 3 and 4 never look like 1 and 8)."""
-    steps = len(SPARKS) - 1
-    return "".join(SPARKS[round(min(max(v, 0), top) / top * steps)] for v in values)
-
-
-def bar(score: int, top: int = SCORE_MAX) -> str:
-    return "█" * score + "·" * (top - score)
-
-
 # -- the history report ------------------------------------------------------
 
 
@@ -200,7 +188,7 @@ def _entry(score: Score, hours: float | None, now: datetime) -> Item:
         fields.append(Field("where", "Where", score.where))
     if score.note:
         fields.append(Field("note", "Note", score.note))
-    after = "no massage" if hours is None else f"{hours:.1f} h after massage"
+    after = "no massage" if hours is None else f"{span_text(hours)} after the massage"
     when = local(score.at).strftime("%Y-%m-%d %H:%M")
     line = " | ".join([when, f"{score.score}/10", after, score.where or "-", score.note or "-"])
     return Item(
@@ -219,7 +207,7 @@ def _entry(score: Score, hours: float | None, now: datetime) -> Item:
         cells=[
             _short_when(score.at, now),
             "–" if hours is None else span_text(hours),
-            f"{score.score:>2}/10 {bar(score.score)}",
+            f"{score.score:>2}/10",
             score.where or "",
             score.note or "",
         ],
@@ -237,30 +225,62 @@ def history_report(
     assessment: Assessment,
     now: datetime,
 ) -> Report:
-    """The diary window as a Report: a table of scores, the trend, and when to get checked.
+    """The diary window as a Report: when to get checked first, then the trend,
+    then the scores (charted against time since the massage on a terminal).
 
     Each entry's hours count from the latest of ``massages`` at or before it.
-    In plain text it is one line per entry, then the trend, then each warning.
     """
     report = new_report(topic, "history", "Soreness diary")
-    report.listing = True
     if massage is not None:
         ago = span_text(hours_after(massage.at, now) or 0.0)
         how = f", {massage.intensity}" if massage.intensity else ""
-        report.headline = f"Last massage {when_text(massage.at)}{how}: {ago} ago"
+        last = f"Last massage {when_text(massage.at)}{how}: {ago} ago."
     else:
-        report.headline = "No massage recorded: add one with `soreadvisor massage --at WHEN`"
+        last = "No massage recorded: add one with `soreadvisor massage --at WHEN`."
     if days is not None:
-        report.intro = f"Scores of the last {days:g} days."
+        scope = f"Scores of the last {_span(days * 24)}."
     elif massage is not None:
-        report.intro = "Scores since the last massage."
+        scope = "Scores since the last massage."
     else:
-        report.intro = "Scores of the last week."
+        scope = "Scores of the last week."
     report.meta.update(
         trend=assessment.trend,
         massage=massage_dict(massage, now),
         entries_total=total,
     )
+    rules = topic.diary
+    # An escalation is the headline, above the trend: "see a doctor" first.
+    if assessment.escalations:
+        report.headline = assessment.escalations[0][1]
+        report.tone = "critical"
+        report.intro = f"{last} {scope}"
+        report.add(
+            Section(
+                "escalations",
+                "Get checked",
+                [
+                    Item(id=rule, title=text, data={"message": text})
+                    for rule, text in assessment.escalations
+                ],
+                tone="critical",
+            )
+        )
+        if rules is not None:
+            report.cite(topic.references, rules.references)
+    else:
+        report.headline = last
+        report.intro = scope
+        report.meta["escalations"] = []  # the key is always there; nothing to show
+    if rules is None:
+        message = f"The topic {topic.id!r} has no diary rules, so there is no trend."
+        title = "Trend"
+    elif assessment.trend is not None:
+        message = diary_message(rules, assessment.trend)
+        title = f"Trend: {assessment.trend}"
+    else:
+        message = "Not enough scores for a trend yet: it needs two."
+        title = "Trend"
+    report.add(Section("trend_message", title, [Item(title=message)], shape="string"))
 
     starts = [m.at for m in massages]
     items = []
@@ -271,8 +291,8 @@ def history_report(
     hidden = total - len(entries)
     if hidden > 0:
         note = (
-            f"{hidden} earlier scores are not shown: use --limit 0 to see all, "
-            "or `soreadvisor diary export`"
+            f"{hidden} earlier {'score is' if hidden == 1 else 'scores are'} not shown: "
+            "use --limit 0 to see all, or `soreadvisor diary export`"
         )
         report.add(Section("not_shown", "Earlier scores", [Item(title=note)], shape="string"))
     section = report.add(
@@ -280,40 +300,14 @@ def history_report(
             "entries", "Scores", items, columns=["When", "After massage", "Score", "Where", "Note"]
         )
     )
-    if entries:
-        section.chart = (
-            f"Scores over time: {sparkline([s.score for s in entries[-CHART_WIDTH:]])}"
-            f"  (0–{SCORE_MAX}, oldest to newest)"
-        )
-    else:
+    if not entries:
         section.note = "No scores yet: log one with `soreadvisor log SCORE` (0 to 10)."
-    rules = topic.diary
-    if rules is None:
-        message = f"The topic {topic.id!r} has no diary rules, so there is no trend."
-        title, line = "Trend", f"Trend: none. {message}"
-    elif assessment.trend is not None:
-        message = diary_message(rules, assessment.trend)
-        title, line = f"Trend: {assessment.trend}", f"Trend: {assessment.trend}. {message}"
-    else:
-        message = "Not enough scores for a trend yet: it needs two."
-        title, line = "Trend", f"Trend: none yet. {message}"
-    report.add(Section("trend_message", title, [Item(title=message, line=line)], shape="string"))
-
-    if assessment.escalations:
-        report.add(
-            Section(
-                "escalations",
-                "Get checked",
-                [
-                    Item(id=rule, title=text, data={"message": text}, line=f"Warning: {text}")
-                    for rule, text in assessment.escalations
-                ],
-                tone="critical",
-            )
-        )
-        report.tone = "critical"
-        if rules is not None:
-            report.cite(topic.references, rules.references)
-    else:
-        report.meta["escalations"] = []  # the key is always there; nothing to show
+    elif rules is not None:
+        section.chart = {
+            "top": SCORE_MAX,
+            "severe": rules.high_score,
+            "mark_hours": rules.lasting_after_hours,
+            "mark_label": _span(rules.lasting_after_hours),
+            "bands": list(rules.bands),
+        }
     return finish(report, topic)

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from ..errors import UserError, did_you_mean
 from ..kb.models import Level, Region, Sign, Topic, Triage
-from ..report import Item, Report, Section
+from ..report import Item, Report, Section, Tone
 from .common import finish, new_report
 from .profile import Profile
 
@@ -108,69 +108,137 @@ def counts_as_yes(triage: Triage, sign: Sign, answer: str, profile: Profile) -> 
     )
 
 
-def warning_signs_section(topic: Topic, profile: Profile, prominent: bool) -> Section | None:
-    """The short list of signs that, for this person, need help now or today."""
+def fill(text: str, triage: Triage, region: Region | None) -> str:
+    """A triage text with ``{number}`` and ``{service}`` filled in for the region."""
+    number = region.emergency_number if region else triage.generic_number
+    service = region.urgent_service if region else triage.generic_service
+    return text.replace("{number}", number).replace("{service}", service)
+
+
+def level_tone(triage: Triage, level: Level) -> Tone:
+    """critical for the levels that need help now or today, warning for the others
+    above the lowest, info for the lowest."""
+    if level.role in ("emergency", "same-day"):
+        return "critical"
+    return "warning" if level.id != triage.levels[0].id else "info"
+
+
+def warning_sign_sections(topic: Topic, profile: Profile) -> list[Section]:
+    """The signs that, for this person, need help now or today: one section per
+    level, the most serious first, each headed by what to do ("call 999 now")."""
+    triage = topic.triage
+    if triage is None:
+        return []
+    region = region_of(triage, profile.region)
+    levels = {s.id: sign_level(triage, s, profile) for s in triage.signs}
+    out = []
+    for level in reversed(triage.levels):
+        if level.id not in triage.not_sure_counts_as_yes:
+            continue
+        signs = [s for s in triage.signs if levels[s.id].id == level.id]
+        if not signs:
+            continue
+        out.append(
+            Section(
+                key="warning_signs",
+                title=fill(level.heading or level.title, triage, region),
+                note=fill(level.action, triage, region),
+                tone="critical",
+                items=[
+                    Item(
+                        id=s.id, title=s.text, data={"level": level.id, "references": s.references}
+                    )
+                    for s in signs
+                ],
+            )
+        )
+    return out
+
+
+def pointer_section(topic: Topic, profile: Profile) -> Section | None:
+    """The one line that names the warning signs and points to the check."""
     triage = topic.triage
     if triage is None:
         return None
-    serious = set(triage.not_sure_counts_as_yes)
-    rank = {lv.id: i for i, lv in enumerate(triage.levels)}
-    levels = {s.id: sign_level(triage, s, profile) for s in triage.signs}
-    signs = sorted(
-        (s for s in triage.signs if levels[s.id].id in serious),
-        key=lambda s: -rank[levels[s.id].id],
-    )
+    line = fill(triage.pointer, triage, region_of(triage, profile.region))
     return Section(
-        key="warning_signs",
-        title="Get help now if you have any of these" if prominent else "Warning signs",
-        note=triage.check_prompt,
-        tone="critical" if prominent else "warning",
-        items=[
-            Item(id=s.id, title=s.text, data={"level": levels[s.id].id, "references": s.references})
-            for s in signs
-        ],
+        "warning_signs_pointer",
+        "Warning signs",
+        [Item(title=line)],
+        tone="critical",
+        shape="string",
     )
+
+
+def emergency_reminder(triage: Triage, region: Region | None) -> str:
+    return fill(triage.emergency_reminder, triage, region)
 
 
 def is_highest(triage: Triage, level: Level) -> bool:
-    return level.id == triage.levels[-1].id
+    """Whether ``level`` is the emergency one (the data names it by its role)."""
+    return level.role == "emergency"
 
 
 def region_of(triage: Triage, region_id: str | None) -> Region | None:
     return next((r for r in triage.regions if r.id == region_id), None)
 
 
-def emergency_line(triage: Triage, region: Region | None) -> str:
-    if region is None:
-        return triage.generic_emergency
-    return f"Emergency number ({region.name}): {region.emergency_number}."
-
-
-def urgent_line(triage: Triage, region: Region | None) -> str:
-    if region is None:
-        return triage.generic_urgent
-    return f"Same-day help ({region.name}): {region.urgent_service}."
-
-
 def check_report(
     topic: Topic, result: Assessment, profile: Profile, doubtful: Iterable[str] = ()
 ) -> Report:
-    """The check's answer; ``doubtful`` are signs answered "not sure" that did not count."""
+    """The check's answer; ``doubtful`` are signs answered "not sure" that did not count.
+
+    One message per result: an emergency leads with the number and carries
+    nothing that softens it; a doubt that could change the answer is said first.
+    """
     triage = triage_of(topic)
     region = region_of(triage, profile.region)
     level = result.level
-    rank = [lv.id for lv in triage.levels].index(level.id)
-    top = len(triage.levels) - 1
+    rank = {lv.id: i for i, lv in enumerate(triage.levels)}
     report = new_report(topic, "check", f"{topic.title}: warning-sign check")
-    report.headline = level.title
-    report.intro = f"Time frame: {level.timeframe}."
-    report.tone = "critical" if rank >= top - 1 and rank > 0 else ("warning" if rank else "info")
+    report.headline = fill(level.title, triage, region)
+    report.tone = level_tone(triage, level)
+    if level.disclaimer:
+        report.disclaimer = level.disclaimer
     report.meta.update(
         level=level.id,
         timeframe=level.timeframe,
         emergency_number=region.emergency_number if region else None,
         region=region.id if region else None,
     )
+    unsure = [s for s in triage.signs if s.id in set(doubtful)]
+    # A doubt about a sign more serious than the result comes before the result.
+    leading = [s for s in unsure if rank[s.level] > rank[level.id]]
+    titles = {lv.id: fill(lv.title, triage, region) for lv in triage.levels}
+    unsure_section = None
+    if unsure:  # not counted, but never silently dropped
+        unsure_section = Section(
+            "unsure",
+            "You were not sure about",
+            [
+                Item(
+                    id=s.id,
+                    title=s.text,
+                    summary=f"If you do have it: {_lower(titles[s.level])}.",
+                    data={"level": s.level, "references": s.references},
+                )
+                for s in unsure
+            ],
+            tone="warning",
+        )
+    if leading and unsure_section is not None:
+        worst = max(leading, key=lambda s: rank[s.level])
+        report.headline = triage.unsure_lead.replace("{level}", _lower(titles[worst.level]))
+        report.tone = "warning" if report.tone == "info" else report.tone
+        report.add(unsure_section)
+        report.add(
+            Section(
+                "result",
+                "If you do not have it",
+                [Item(title=titles[level.id])],
+                shape="string",
+            )
+        )
     if result.clot:
         report.add(
             Section(
@@ -181,14 +249,7 @@ def check_report(
                 shape="string",
             )
         )
-    actions = [level.action]
-    if level.id == triage.levels[-1].id:
-        actions.append(emergency_line(triage, region))
-    elif rank == top - 1:
-        actions.append(urgent_line(triage, region))
-    actions.append(level.if_worse)
-    if rank < top:  # the number to call should it get worse
-        actions.append(emergency_line(triage, region))
+    actions = [fill(level.action, triage, region), fill(level.if_worse, triage, region)]
     report.add(
         Section(
             "actions",
@@ -210,29 +271,17 @@ def check_report(
                 )
                 for r in result.reasons
             ]
-            or [Item(id=None, title="No warning signs were reported.", data={"kind": "none"})],
+            or [Item(id=None, title=triage.none_reported, data={"kind": "none"})],
         )
     )
-    unsure = [s for s in triage.signs if s.id in set(doubtful)]
-    if unsure:  # not counted, but never silently dropped
-        levels = {lv.id: lv for lv in triage.levels}
-        report.add(
-            Section(
-                "unsure",
-                "You were not sure about",
-                [
-                    Item(
-                        id=s.id,
-                        title=s.text,
-                        summary=f"If you do have it: {levels[s.level].title.lower()}.",
-                        data={"level": s.level, "references": s.references},
-                    )
-                    for s in unsure
-                ],
-                tone="warning",
-            )
-        )
+    if unsure_section is not None and not leading:
+        report.add(unsure_section)
     return finish(report, topic)
+
+
+def _lower(text: str) -> str:
+    """A level's title inside a sentence: "see a doctor", "call 999 now"."""
+    return text[:1].lower() + text[1:]
 
 
 def list_report(topic: Topic) -> Report:
@@ -253,6 +302,7 @@ def list_report(topic: Topic) -> Report:
                 )
                 for s in questions(triage)
             ],
+            ids=True,
         )
     )
     return report

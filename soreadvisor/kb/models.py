@@ -108,6 +108,28 @@ class Evidence:
     verdict: Verdict
     summary: str
     references: list[str]
+    # The claim the verdict judges, in plain words ("drinking extra water
+    # flushes out toxins"), so "myth" is never read as a verdict on the advice.
+    claim: str | None = None
+
+
+@model
+class Known:
+    """What is known, in plain words, with the references behind it."""
+
+    __pydantic_config__ = _STRICT
+    text: str
+    references: list[str] = field(default_factory=list)
+
+
+@model
+class Article:
+    """The source article whose claims ``article_claim`` fields quote."""
+
+    __pydantic_config__ = _STRICT
+    title: str
+    # One sentence that introduces it, shown once wherever its claims appear.
+    intro: str
 
 
 @model
@@ -225,7 +247,13 @@ class Timeline:
 
 @model
 class Level:
-    """A triage level; the list order in the file is lowest to highest."""
+    """A triage level; the list order in the file is lowest to highest.
+
+    ``role`` is what the program does with a level: ``emergency`` (the number
+    to call leads, nothing softens it) or ``same-day`` (the same-day service
+    is named). Texts may say ``{number}`` and ``{service}``: the person's
+    region fills them in (or the triage's generic wording).
+    """
 
     __pydantic_config__ = _STRICT
     id: str
@@ -233,6 +261,12 @@ class Level:
     action: str
     timeframe: str
     if_worse: str
+    role: Literal["emergency", "same-day"] | None = None
+    # Where advice lists the serious signs of this level, their heading.
+    heading: str | None = None
+    # The disclaimer for a check result at this level, when the topic's
+    # general one would soften it (an emergency).
+    disclaimer: str | None = None
 
 
 @model
@@ -283,12 +317,21 @@ class Triage:
     signs: list[Sign]
     rules: list[Rule]
     regions: list[Region]
-    generic_emergency: str
-    generic_urgent: str
+    # What fills {number} and {service} when the person's region is not known.
+    generic_number: str
+    generic_service: str
     clot_warning: str
     not_sure_counts_as_yes: list[str]
-    # Shown with the short list of serious signs wherever advice is given.
-    check_prompt: str
+    # The one line that names the warning signs where advice lists none of
+    # them (cope at low severity) and points to the check.
+    pointer: str
+    # The last line of every "get help if" list: the number, whatever the phase.
+    emergency_reminder: str
+    # Said first when a sign answered "not sure" did not count; {level} is
+    # what that sign would mean.
+    unsure_lead: str
+    # The reason line of a check where no sign was answered yes.
+    none_reported: str
 
 
 @model
@@ -310,6 +353,8 @@ class DiaryRules:
     high_score: int
     flat_band: float
     messages: dict[str, str]
+    # Lower bounds of the score bands a chart colours by (e.g. 0, 4, 7).
+    bands: list[int] = field(default_factory=list)
     references: list[str] = field(default_factory=list)
 
 
@@ -332,3 +377,6 @@ class Topic:
     conditions: list[Named] = field(default_factory=list)
     medications: list[Named] = field(default_factory=list)
     diary: DiaryRules | None = None
+    # What is known about why it happens, said before the article's claims.
+    known: Known | None = None
+    article: Article | None = None

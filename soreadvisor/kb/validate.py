@@ -153,6 +153,8 @@ def _meaning(t: Topic, expected_id: str | None) -> Iterator[tuple[Path_, str]]:
             yield from profile_ids(caution, path)
     for i, dont in enumerate(t.donts):
         yield from cited(dont.references, ("donts", i, "references"))
+    if t.known:
+        yield from cited(t.known.references, ("known", "references"))
     if t.timeline:
         tl = t.timeline
         yield from cited(tl.references, ("timeline", "references"))
@@ -235,3 +237,29 @@ def _triage(t: Topic, cited: Any, profile_ids: Any) -> Iterator[tuple[Path_, str
                     yield (*path, "all_of", g, j), f"unknown sign {sid!r}"
         yield from cited(rule.references, (*path, "references"), True)
         yield from profile_ids(rule, path)
+    roles = [(i, lv.role) for i, lv in enumerate(tr.levels) if lv.role]
+    emergency = [i for i, role in roles if role == "emergency"]
+    if tr.levels and emergency != [len(tr.levels) - 1]:
+        # The program shows the number to call for this level and nothing
+        # that softens it: exactly one, and nothing may outrank it.
+        yield (
+            ("triage", "levels"),
+            "the last (highest) level, and only it, must have role: emergency",
+        )
+    if [r for _, r in roles].count("same-day") > 1:
+        yield ("triage", "levels"), "at most one level may have role: same-day"
+    texts: list[tuple[Path_, str]] = [
+        (("triage", "pointer"), tr.pointer),
+        (("triage", "emergency_reminder"), tr.emergency_reminder),
+    ]
+    for i, lv in enumerate(tr.levels):
+        for key in ("title", "action", "if_worse", "heading", "disclaimer"):
+            text = getattr(lv, key)
+            if text:
+                texts.append((("triage", "levels", i, key), text))
+    for path, text in texts:
+        for name in re.findall(r"\{[^{}]*\}", text):
+            if name not in ("{number}", "{service}"):
+                yield path, f"unknown placeholder {name}; use {{number}} or {{service}}"
+    if "{level}" not in tr.unsure_lead:
+        yield ("triage", "unsure_lead"), "the lead must say what the sign means: {level}"

@@ -127,16 +127,29 @@ def use_color(color: str, stream: TextIO) -> bool:
     return is_terminal(stream)
 
 
+def use_attributes(color: str, stream: TextIO) -> bool:
+    """Bold, underline and italic: on any terminal that is not dumb, whatever
+    the colour setting (NO_COLOR and ``--color never`` remove colour only)."""
+    if color == "always" or (color == "auto" and os.environ.get("FORCE_COLOR")):
+        return True
+    return os.environ.get("TERM") != "dumb" and is_terminal(stream)
+
+
 def render(
-    report: Report, fmt: str = "auto", color: str = "auto", stream: TextIO | None = None
+    report: Report,
+    fmt: str = "auto",
+    color: str = "auto",
+    stream: TextIO | None = None,
+    sources: bool = False,
 ) -> None:
-    """Write ``report`` to ``stream`` (stdout) in the chosen format."""
+    """Write ``report`` to ``stream`` (stdout) in the chosen format; ``sources``
+    lists every reference on a terminal too (other formats always do)."""
     out = stream or sys.stdout
     fmt = resolve_format(fmt, out)
     if fmt == "rich":
         from .terminal import print_rich
 
-        print_rich(report, out, use_color(color, out))
+        print_rich(report, out, use_color(color, out), use_attributes(color, out), sources)
         return
     if fmt == "json":
         from .jsondoc import to_json

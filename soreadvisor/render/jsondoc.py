@@ -24,6 +24,8 @@ def _item(item: Item) -> dict[str, Any]:
         out[item.bullets_key] = item.bullets
     if item.warnings:
         out["warnings"] = item.warnings
+    if item.cautions:
+        out["cautions"] = item.cautions
     out.update(item.data)
     return out
 

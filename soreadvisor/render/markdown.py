@@ -1,7 +1,8 @@
 """CommonMark: headings, bullet lists and a numbered sources list.
 
 Knowledge text is escaped, so a ``*`` or ``[`` in a file cannot change the
-structure; output is ready to append to a notes file with ``>>``.
+structure; a code span in it (```soreadvisor check```) stays a code span.
+Output is ready to append to a notes file with ``>>``.
 """
 
 from __future__ import annotations
@@ -12,18 +13,20 @@ from ..report import Report
 from . import one_line
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|!~])")
+# A code span: one backtick, text without one, one backtick.
+_CODE = re.compile(r"(`[^`]+`)")
 
 
 def md(text: str) -> str:
-    return _SPECIAL.sub(r"\\\1", one_line(text))
+    """Text escaped for Markdown, its code spans kept as they are."""
+    parts = _CODE.split(one_line(text))
+    return "".join(p if n % 2 else _SPECIAL.sub(r"\\\1", p) for n, p in enumerate(parts))
 
 
 def to_markdown(report: Report) -> str:
     out: list[str] = [f"# {md(report.title)}", ""]
     if report.headline:
         out += [f"**{md(report.headline)}**", ""]
-    if report.show_disclaimer:
-        out += [f"> {md(report.disclaimer)}", ""]
     if report.intro:
         out += [md(report.intro), ""]
     for section in report.sections:
@@ -32,13 +35,15 @@ def to_markdown(report: Report) -> str:
             out += [md(section.note), ""]
         for item in section.items:
             head = f"**{md(item.title)}**"
-            if item.evidence:
-                head += f" ({md(item.evidence.verdict)})"
+            if section.ids and item.id:
+                head += f" (`{item.id}`)" if "`" not in item.id else f" ({md(item.id)})"
             if item.summary:
                 head += f": {md(item.summary)}"
             out.append(f"- {head}")
             for warning in item.warnings:
                 out.append(f"  - ⚠ {md(warning)}")
+            for caution in item.cautions:
+                out.append(f"  - ⚠ **Caution:** {md(caution)}")
             for f in item.fields:
                 out.append(f"  - {md(f.label)}: {md(f.text)}")
             for bullet in item.bullets:
@@ -46,8 +51,11 @@ def to_markdown(report: Report) -> str:
             if item.evidence:
                 ev = item.evidence
                 refs = ", ".join(md(r) for r in ev.references)
-                out.append(f"  - Evidence ({md(ev.verdict)}): {md(ev.summary)} ({refs})")
+                on = f" on “{md(ev.claim)}”" if ev.claim else ""
+                out.append(f"  - Evidence{on}: **{md(ev.verdict)}**. {md(ev.summary)} ({refs})")
         out.append("")
+    if report.show_disclaimer:
+        out += [f"> {md(report.disclaimer)}", ""]
     if report.references:
         out += ["## Sources", ""]
         for n, ref in enumerate(report.references, 1):

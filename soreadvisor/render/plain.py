@@ -11,11 +11,13 @@ from . import one_line
 
 
 def evidence_line(item: Item) -> str:
+    """``Evidence on "the claim": verdict. What the studies show [R1, R2]``."""
     ev = item.evidence
     if ev is None:
         return ""
     refs = ", ".join(ev.references)
-    return f"Evidence ({ev.verdict}): {one_line(ev.summary)} [{refs}]"
+    on = f' on "{one_line(ev.claim)}"' if ev.claim else ""
+    return f"Evidence{on}: {ev.verdict}. {one_line(ev.summary)} [{refs}]"
 
 
 def to_plain(report: Report) -> str:
@@ -26,29 +28,34 @@ def to_plain(report: Report) -> str:
     lines: list[str] = [one_line(report.title)]
     if report.headline:
         lines.append(one_line(report.headline))
-    if report.show_disclaimer:
-        lines.append(one_line(report.disclaimer))
     if report.intro:
         lines += ["", one_line(report.intro)]
     for section in report.sections:
         lines += ["", one_line(section.title).upper()]
         if section.note:
             lines.append(one_line(section.note))
+        if section.columns:  # records: one line each
+            lines += [one_line(i.line or i.title) for i in section.items]
+            continue
         for item in section.items:
             head = one_line(item.title)
-            if item.evidence:
-                head += f" [{item.evidence.verdict}]"
+            if section.ids and item.id:
+                head += f" ({item.id})"
             if item.summary:
                 head += f": {one_line(item.summary)}"
             lines.append(f"- {head}")
             for warning in item.warnings:
                 lines.append(f"  ! {one_line(warning)}")
+            for caution in item.cautions:
+                lines.append(f"  ! Caution: {one_line(caution)}")
             for f in item.fields:
                 lines.append(f"  {one_line(f.label)}: {one_line(f.text)}")
             for bullet in item.bullets:
                 lines.append(f"  * {one_line(bullet)}")
             if item.evidence:
                 lines.append(f"  {evidence_line(item)}")
+    if report.show_disclaimer:
+        lines += ["", one_line(report.disclaimer)]
     if report.references:
         lines += ["", "SOURCES"]
         for n, ref in enumerate(report.references, 1):

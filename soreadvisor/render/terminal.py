@@ -44,9 +44,10 @@ class _Console(Console):
 class _Page:
     """Text lines for a console of a given width, wrapped with hanging indents."""
 
-    def __init__(self, console: Console, stream: TextIO):
+    def __init__(self, console: Console, stream: TextIO, color: bool):
         self.console = console
         self.stream = stream
+        self.color = color
         self.width = max(console.width, MIN_WIDTH)
         self.lines: list[Text] = []
 
@@ -104,17 +105,26 @@ def _line_starts(plain: str, width: int) -> list[int] | None:
     return starts
 
 
-def _item(page: _Page, item: Item, tone: str) -> None:
+def _item(page: _Page, item: Item, tone: str, ids: bool) -> None:
     head = Text(page.t(item.title), style="bold")
-    if item.evidence:
-        head.append(" ")
-        head.append(f" {item.evidence.verdict} ", style=VERDICT_STYLE[item.evidence.verdict])
+    if ids and item.id:
+        head.append("  ")
+        head.append(page.t(item.id), style="cyan")
     page.add(head, indent=2, marker=page.t("•"), marker_style=TONE_STYLE[tone])
     if item.summary:
         page.add(item.summary, indent=2)
+    # What this person must know, then what everyone must: as loud as the
+    # instructions that follow, never dimmed.
     for warning in item.warnings:
         page.add(
-            Text(page.t(warning), style="yellow"),
+            Text(page.t(warning), style="bold yellow"),
+            indent=4,
+            marker="  !",
+            marker_style="bold yellow",
+        )
+    for caution in item.cautions:
+        page.add(
+            Text.assemble(("Caution: ", "bold yellow"), (page.t(caution), "yellow")),
             indent=4,
             marker="  !",
             marker_style="bold yellow",
@@ -122,12 +132,16 @@ def _item(page: _Page, item: Item, tone: str) -> None:
     for f in item.fields:
         page.add(Text.assemble((page.t(f.label) + ": ", "bold"), page.t(f.text)), indent=2)
     for bullet in item.bullets:
-        page.add(bullet, indent=4, marker="  " + page.t("–"), marker_style="dim")
+        page.add(bullet, indent=4, marker="  " + page.t("–"))
     if item.evidence:
         ev = item.evidence
+        on = f" on “{page.t(ev.claim)}”" if ev.claim else ""
         page.add(
             Text.assemble(
-                ("Evidence: ", "bold dim"),
+                (page.t(f"Evidence{on}:") + " ", "bold"),
+                # A badge in colour; a word with its full stop without (NO_COLOR).
+                (f" {ev.verdict} " if page.color else f"{ev.verdict}.", VERDICT_STYLE[ev.verdict]),
+                " ",
                 (page.t(ev.summary), "italic"),
                 (f" [{', '.join(ev.references)}]", "dim"),
             ),
@@ -147,18 +161,16 @@ def _chart(page: _Page, text: str) -> str:
 
 
 def _table(page: _Page, section: Section) -> None:
-    """The items as rows of ``cells`` under ``columns``, fitted to the width:
-    the widest columns give way first, cut with an ellipsis; on a terminal too
-    narrow for that, one wrapped "column: cell" line per row."""
+    """The items as rows of ``cells`` under ``columns``; on a terminal too narrow
+    for every cell whole, one wrapped "column: cell" line per row (nothing is
+    ever cut)."""
     heads = [page.t(h) for h in section.columns]
     rows = [[_chart(page, c) for c in item.cells] for item in section.items]
     widths = [
         max(cell_len(r[n]) if n < len(r) else 0 for r in [heads, *rows]) for n in range(len(heads))
     ]
     gap = 2
-    while sum(widths) + gap * (len(widths) - 1) > page.width and max(widths) > 6:
-        widths[widths.index(max(widths))] -= 1
-    if sum(widths) + gap * (len(widths) - 1) > page.width:  # too narrow for columns
+    if sum(widths) + gap * (len(widths) - 1) > page.width:
         for r in rows:
             pairs = "; ".join(f"{h}: {c}" for h, c in zip(heads, r, strict=False) if c)
             page.add(pairs, indent=2, marker=page.t("•"))
@@ -167,9 +179,9 @@ def _table(page: _Page, section: Section) -> None:
     def line(cells: list[str], style: str = "") -> Text:
         out = Text(style=style)
         for n, width in enumerate(widths):
-            cell = Text(cells[n] if n < len(cells) else "")
-            cell.truncate(width, overflow="ellipsis", pad=n < len(widths) - 1)
-            out.append_text(cell)
+            cell = cells[n] if n < len(cells) else ""
+            last = n == len(widths) - 1
+            out.append(cell if last else cell + " " * (width - cell_len(cell)))
             if n < len(widths) - 1:
                 out.append(" " * gap)
         out.rstrip()
@@ -181,7 +193,63 @@ def _table(page: _Page, section: Section) -> None:
     page.lines.extend(line(r) for r in rows)
 
 
-def print_rich(report: Report, stream: TextIO, color: bool) -> None:
+def _draw_chart(page: _Page, section: Section) -> None:
+    """The scores against real time since the massage (render.chart)."""
+    from .chart import draw
+
+    scale = section.chart or {}
+    points = [
+        (i.data["hours_since_massage"], i.data["score"])
+        for i in section.items
+        if i.data.get("hours_since_massage") is not None
+    ]
+    if len(points) < 1:
+        return
+    lines = draw(
+        points,
+        width=page.width,
+        top=scale.get("top", 10),
+        severe=scale.get("severe"),
+        mark_hours=scale.get("mark_hours"),
+        mark_label=scale.get("mark_label", ""),
+        bands=scale.get("bands", ()),
+        unicode=encodable("█▁┊─", page.stream) == "█▁┊─",
+    )
+    page.lines.extend(lines)
+    page.blank()
+
+
+def _sources(page: _Page, report: Report, full: bool) -> None:
+    page.blank()
+    if not full:  # a screen holds the answer; the list is one command away
+        n = len(report.references)
+        page.add(
+            Text.assemble(
+                (f"{n} source{'s' if n != 1 else ''}: ", "bold cyan"),
+                ("soreadvisor sources", "cyan"),
+                " (or add --sources)",
+            )
+        )
+        return
+    page.add("Sources", style="bold cyan underline")
+    width = len(str(len(report.references))) + 2
+    for n, ref in enumerate(report.references, 1):
+        line = Text(f"[{ref.id}] ", style="dim")
+        line.append(page.t(ref.citation))
+        if not ref.verified:
+            line.append(" (unverified)", style="yellow")
+        if ref.url:
+            line.append(" " + page.t(ref.url), style="underline")
+        if ref.note:
+            line.append(" " + page.t(ref.note), style="italic")
+        page.add(line, indent=width, marker=f"{n}.", marker_style="dim")
+
+
+def print_rich(
+    report: Report, stream: TextIO, color: bool, attributes: bool, sources: bool = False
+) -> None:
+    """``color``: colours; ``attributes``: bold, underline and italic (kept with
+    NO_COLOR on a terminal); ``sources``: the whole list of references."""
     console = _Console(
         file=stream,
         markup=False,
@@ -190,13 +258,13 @@ def print_rich(report: Report, stream: TextIO, color: bool) -> None:
         no_color=not color,
         # Rich finds no colours on TERM=dumb; --color always still wants them.
         color_system=("standard" if os.environ.get("TERM") == "dumb" else "auto")
-        if color
+        if color or attributes
         else None,
-        force_terminal=color or None,
+        force_terminal=(color or attributes) or None,
     )
     if console.width < MIN_WIDTH:  # COLUMNS=0 would print nothing at all
         console.width = MIN_WIDTH
-    page = _Page(console, stream)
+    page = _Page(console, stream, color)
     page.add(report.title, style="bold underline")
     if report.headline:
         page.add(
@@ -205,8 +273,6 @@ def print_rich(report: Report, stream: TextIO, color: bool) -> None:
             marker=page.t("▌"),
             marker_style=TONE_STYLE[report.tone],
         )
-    if report.show_disclaimer:
-        page.add(report.disclaimer, style="dim italic")
     if report.intro:
         page.blank()
         page.add(report.intro)
@@ -215,27 +281,18 @@ def print_rich(report: Report, stream: TextIO, color: bool) -> None:
         page.add(section.title, style=f"{TONE_STYLE[section.tone]} underline")
         if section.note:
             page.add(section.note, style="italic")
+        if section.chart and section.items:
+            _draw_chart(page, section)
         if section.columns and section.items:
             _table(page, section)
         else:
             for item in section.items:
-                _item(page, item, section.tone)
-        if section.chart:
-            page.add(_chart(page, section.chart), style=TONE_STYLE[section.tone])
-    if report.references:
+                _item(page, item, section.tone, section.ids)
+    if report.show_disclaimer:
         page.blank()
-        page.add("Sources", style="bold cyan underline")
-        width = len(str(len(report.references))) + 2
-        for n, ref in enumerate(report.references, 1):
-            line = Text(f"[{ref.id}] ", style="dim")
-            line.append(page.t(ref.citation))
-            if not ref.verified:
-                line.append(" (unverified)", style="yellow")
-            if ref.url:
-                line.append(" " + page.t(ref.url), style="dim underline")
-            if ref.note:
-                line.append(" " + page.t(ref.note), style="italic dim")
-            page.add(line, indent=width, marker=f"{n}.", marker_style="dim")
+        page.add(report.disclaimer, style="italic")
+    if report.references:
+        _sources(page, report, full=sources or report.full_references)
     # The lines as segments, printed in one call: joining them into one Text
     # for Rich to split again cost more than building them.
     console.print(Segments(_segments(page.lines, console)), soft_wrap=True, end="")
