@@ -163,3 +163,16 @@ def test_simple_stems_join_the_forms_people_type(a, b):
 @pytest.mark.parametrize(("a", "b"), [("ice", "notice"), ("ice", "advice"), ("urine", "urinate")])
 def test_stems_keep_different_words_apart(a, b):
     assert stem(a) != stem(b)
+
+
+def test_dvt_finds_the_clot_signs_through_the_datas_synonyms(cli, topic):
+    hits = results(cli, "dvt")
+    clot_signs = {s.id for s in topic.triage.signs if s.clot}
+    assert clot_signs <= {h["id"] for h in hits if h["kind"] == "sign"}
+    assert "dvt" in topic.search.synonyms  # the word is knowledge, not code
+    assert hits[0]["kind"] == "sign"  # a warning sign before the advice that mentions it
+
+
+def test_the_sign_note_is_the_datas(cli, topic):
+    (hit,) = [h for h in results(cli, "urine") if h["id"] == "little-urine"]
+    assert hit["warnings"] == [topic.search.sign_note]
