@@ -17,9 +17,10 @@ from markdown_it import MarkdownIt
 
 from soreadvisor.advice import triage
 from soreadvisor.advice.cope import cope
-from soreadvisor.advice.explain import explain, prevent, search, sources
+from soreadvisor.advice.explain import explain, prevent, sources
 from soreadvisor.advice.plan import plan
 from soreadvisor.advice.profile import Profile
+from soreadvisor.advice.search import search
 from soreadvisor.kb.models import Evidence, Reference
 from soreadvisor.render import render, resolve_format, use_color
 from soreadvisor.report import Field, Item, Report, Section

@@ -1,10 +1,9 @@
-"""``explain``, ``prevent``, ``sources``, ``search`` and ``topics``: what the knowledge says."""
+"""``explain``, ``prevent``, ``sources`` and ``topics``: what the knowledge says."""
 
 from __future__ import annotations
 
 from collections import Counter
 
-from ..errors import NotFound, UsageProblem
 from ..kb.models import VERDICTS, Cause, Remedy, Tip, Topic
 from ..report import Field, Item, Report, Section
 from .common import find, finish, new_report
@@ -105,46 +104,6 @@ def sources(topic: Topic) -> Report:
     report.references = list(topic.references)
     report.full_references = True
     return report
-
-
-def search(topic: Topic, words: list[str]) -> Report:
-    """Causes, remedies and tips that contain every word (case-insensitive)."""
-    needles = [w.casefold() for w in words if w.strip()]
-    if not needles:
-        raise UsageProblem("give at least one word to search for")
-    report = new_report(topic, "search", f"{topic.title}: search for {' '.join(words)}")
-    hits: list[Item] = []
-    graded: list[tuple[str, Cause | Remedy | Tip]] = [
-        *(("cause", c) for c in topic.causes),
-        *(("remedy", r) for r in topic.remedies),
-        *(("tip", t) for t in topic.tips),
-    ]
-    for kind, item in graded:
-        texts = (
-            item.id,
-            item.title,
-            item.summary,
-            item.evidence.summary,
-            item.article_claim,
-            getattr(item, "how", ""),
-        )
-        hay = " ".join(t for t in texts if t).casefold()
-        if all(n in hay for n in needles):
-            hits.append(
-                Item(
-                    id=item.id,
-                    title=item.title,
-                    summary=item.summary,
-                    evidence=item.evidence,
-                    data={"kind": kind},
-                    line=f"{item.id}\t{kind}\t{item.title}",
-                )
-            )
-    if not hits:
-        raise NotFound(f"nothing in {topic.id!r} matches {' '.join(words)!r}")
-    report.listing = True
-    report.add(Section("results", "Results", hits))
-    return finish(report, topic)
 
 
 def topics(kb_topics: list[Topic], broken: dict[str, str]) -> Report:

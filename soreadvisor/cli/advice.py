@@ -114,19 +114,24 @@ def sources(
 
 @app.command()
 def search(
-    words: Annotated[list[str], typer.Argument(help="Words that must all appear.")],
+    words: Annotated[
+        list[str], typer.Argument(metavar="WORDS...", help="Words that must all appear.")
+    ],
     topic: TopicOpt = DEFAULT_TOPIC,
     kb: KbOpt = None,
     format: FormatOpt = Format.auto,
     color: ColorOpt = Color.auto,
 ) -> None:
-    """Find causes, remedies and tips; exits 1 when nothing matches.
+    """Find causes, remedies, tips, warning signs, conditions and medicines.
+
+    Whole words (bruise finds bruising), best matches first; exits 1 when
+    nothing matches.
 
     \b
     Example:
       soreadvisor search cold
     """
-    from ..advice.explain import search as build
+    from ..advice.search import search as build
 
     emit(build(load_topic(topic, kb), words), format, color)
 

@@ -359,6 +359,18 @@ class DiaryRules:
 
 
 @model
+class Search:
+    """What ``search`` knows beyond the entries' own words."""
+
+    __pydantic_config__ = _STRICT
+    # Shown with a warning sign that search finds; a sign at the highest level
+    # shows that level's action instead (call the emergency number).
+    sign_note: str
+    # A word a person may type -> the words the knowledge uses for it (dvt -> clot).
+    synonyms: dict[str, list[str]] = field(default_factory=dict)
+
+
+@model
 class Topic:
     __pydantic_config__ = _STRICT
     schema_version: int
@@ -380,3 +392,4 @@ class Topic:
     # What is known about why it happens, said before the article's claims.
     known: Known | None = None
     article: Article | None = None
+    search: Search | None = None
