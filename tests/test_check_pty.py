@@ -191,7 +191,7 @@ def test_answering_no_to_everything_asks_every_sign_once_most_serious_first(sess
     assert s.result()["level"] == "self-care"
 
 
-@pytest.mark.parametrize("answer", ["y", "yes", "?", "not sure"])
+@pytest.mark.parametrize("answer", ["y", "yes", "?", "not sure", "maybe", "Maybe"])
 def test_the_first_emergency_yes_or_not_sure_stops_the_questions(session, topic, answer):
     calls: list[str] = []
 
@@ -289,7 +289,7 @@ def test_not_sure_counts_where_the_profile_makes_the_sign_urgent(session, topic)
 def test_a_bad_answer_is_asked_again(session, topic):
     s = session("check", "--format", "json")
     first = s.expect(any_question(topic, [])).group(1)
-    s.send("maybe\n")
+    s.send("perhaps\n")
     again = s.expect(any_question(topic, [])).group(1)
     assert again == first
     s.send("\n")  # an empty answer is not an answer either
@@ -306,6 +306,8 @@ def test_ctrl_c_leaves_quietly_with_status_130(session, topic):
     assert s.wait() == 130
     assert "Traceback" not in s.screen
     assert s.stdout == b""
+    # the question's line is ended: the shell's prompt does not land after "[y/n/?]"
+    assert s.screen.endswith("\n") and "[y/n/?]" in s.screen.splitlines()[-1]
 
 
 def test_ctrl_c_after_some_answers_also_leaves_quietly(session, topic):

@@ -562,3 +562,53 @@ def test_completion_offers_every_command_whichever_module_defines_it(sh):
 def test_completion_offers_a_commands_options_and_choices(sh):
     assert "--severity" in complete(sh, "soreadvisor cope --sev")
     assert complete(sh, "soreadvisor cope --severity ") == ["low", "moderate", "high"]
+
+
+# --- conventions across commands ------------------------------------------------------------
+
+
+def test_profile_set_with_nothing_to_set_is_a_usage_error_and_saves_nothing(cli):
+    result = cli("profile", "set")
+    assert result.code == 2 and result.out == ""
+    assert len(result.err.strip().splitlines()) == 1 and "--condition" in result.err
+    assert "Saved" not in result.err
+    assert not run_json(cli, "profile", "show")["conditions"]
+
+
+def test_plan_takes_the_time_as_at_like_every_command_and_since_still_works(cli):
+    at = run_json(cli, "plan", "--at", "30h")["hours_since"]
+    since = run_json(cli, "plan", "--since", "30h")["hours_since"]
+    assert at == pytest.approx(30, abs=0.1) and since == pytest.approx(at, abs=0.1)
+
+
+def short_flags() -> dict[str, set[str]]:
+    """Each short flag -> the long options it stands for, over every command."""
+    seen: dict[str, set[str]] = {}
+
+    def walk(cmd) -> None:
+        for param in getattr(cmd, "params", []):
+            longs = [o for o in param.opts if o.startswith("--")]
+            for opt in param.opts:
+                if not opt.startswith("--") and longs:
+                    seen.setdefault(opt, set()).add(longs[0])
+        for child in getattr(cmd, "commands", {}).values():
+            walk(child)
+
+    walk(typer.main.get_command(app))
+    return seen
+
+
+def test_each_short_flag_means_one_thing_across_commands():
+    flags = short_flags()
+    assert flags["-y"] == {"--yes"}
+    assert {k: v for k, v in flags.items() if len(v) > 1} == {}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["cope", "--age", "200"], ["cope", "--pregnant-weeks", "46"], ["profile", "set", "--age", "x"]],
+)
+def test_an_age_or_week_out_of_range_is_one_usage_line(cli, args):
+    result = cli(*args)
+    assert result.code == 2 and result.out == ""
+    assert len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err

@@ -26,6 +26,7 @@ ANSWERS = {
     "u": "unsure",
     "unsure": "unsure",
     "not sure": "unsure",
+    "maybe": "unsure",
     "dont know": "unsure",
     "don't know": "unsure",
 }

@@ -28,7 +28,9 @@ from .options import (
 
 @app.command()
 def explain(
-    cause: Annotated[str | None, typer.Argument(help="A cause id, e.g. lactic-acid.")] = None,
+    cause: Annotated[
+        str | None, typer.Argument(metavar="CAUSE", help="A cause id, e.g. lactic-acid.")
+    ] = None,
     topic: TopicOpt = DEFAULT_TOPIC,
     kb: KbOpt = None,
     format: FormatOpt = Format.auto,

@@ -11,7 +11,7 @@ twice while it builds a command (1.4 ms of each run, measured).
 
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -171,12 +171,55 @@ def _only_what_is_asked(argv: list[str] | None) -> typer.Typer:
     name = next((a for a in args if not a.startswith("-")), None)
     known = any(name in names for names in COMMANDS.values())
     if not known or any(k.endswith("_COMPLETE") for k in os.environ):
-        return load_commands()
-    load_commands(name)
+        return _help_style(load_commands())
+    _help_style(load_commands(name))
     lean = copy.copy(app)
     lean.registered_commands = [c for c in app.registered_commands if _name(c) == name]
     lean.registered_groups = [g for g in app.registered_groups if g.name == name]
     return lean
+
+
+def _help_style(whole: typer.Typer) -> typer.Typer:
+    """Help follows the rule of the answers: Rich's panels on a terminal, plain
+    text (no boxes, no padding, and Rich, markdown-it and pygments never
+    imported) in a pipe or on a dumb terminal. NO_COLOR removes colour only,
+    which Rich does by itself. Below 80 columns Rich's panels cut option names
+    ("--pregnant-wee…"); the plain help wraps instead, so it is used there too."""
+    import shutil
+
+    try:
+        terminal = sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        terminal = False
+    wide = shutil.get_terminal_size().columns >= 80
+    rich = terminal and wide and os.environ.get("TERM") != "dumb"
+    mode: Literal["rich"] | None = "rich" if rich else None
+    # A command's line in its group's list is the first paragraph of its help,
+    # whole: Click would cut it to fit ("each cause and what the..."), where
+    # wrapping it loses nothing.
+    whole.rich_markup_mode = mode
+    for group in whole.registered_groups:
+        sub = group.typer_instance
+        if sub is None:
+            continue
+        sub.rich_markup_mode = mode
+        if not isinstance(group.short_help, str) and isinstance(sub.info.help, str):
+            group.short_help = _first_paragraph(sub.info.help)
+        for info in sub.registered_commands:
+            _whole_short_help(info)
+    for info in whole.registered_commands:
+        _whole_short_help(info)
+    return whole
+
+
+def _whole_short_help(info: typer.models.CommandInfo) -> None:
+    doc = info.help or (info.callback.__doc__ if info.callback else None)
+    if info.short_help is None and doc:
+        info.short_help = _first_paragraph(doc)
+
+
+def _first_paragraph(text: str) -> str:
+    return " ".join(text.strip().split("\n\n")[0].split())
 
 
 def _name(info: typer.models.CommandInfo) -> str:

@@ -28,7 +28,7 @@ DataDirOpt = Annotated[
     typer.Option(
         "--data-dir",
         parser=_data_dir,
-        metavar="<folder>",
+        metavar="FOLDER",
         help="Where the diary lives (default: SOREADVISOR_HOME, else your data directory).",
     ),
 ]
@@ -36,10 +36,13 @@ WhenOpt = Annotated[
     str,
     typer.Option(
         "--at",
+        metavar="WHEN",
         help="When: now, '2h ago', 30m, 'yesterday 18:00', 18:00, 6pm or an ISO date-time.",
     ),
 ]
-NoteOpt = Annotated[str | None, typer.Option("--note", help="A few words to remember.")]
+NoteOpt = Annotated[
+    str | None, typer.Option("--note", metavar="TEXT", help="A few words to remember.")
+]
 
 
 class Intensity(str, Enum):
@@ -128,10 +131,13 @@ def massage(
 
 @app.command(context_settings={"ignore_unknown_options": True})
 def log(
-    score: Annotated[str, typer.Argument(help="How sore, 0 (none) to 10 (worst imaginable).")],
+    score: Annotated[
+        str, typer.Argument(metavar="SCORE", help="How sore, 0 (none) to 10 (worst imaginable).")
+    ],
     at: WhenOpt = "now",
     where: Annotated[
-        str | None, typer.Option("--where", "-w", help="Where it hurts, e.g. 'left calf'.")
+        str | None,
+        typer.Option("--where", "-w", metavar="PLACE", help="Where it hurts, e.g. 'left calf'."),
     ] = None,
     note: NoteOpt = None,
     data_dir: DataDirOpt = None,
@@ -175,10 +181,13 @@ def log(
 def history(
     days: Annotated[
         float | None,
-        typer.Option("--days", "-d", help="The last N days instead of since the last massage."),
+        typer.Option(
+            "--days", "-d", metavar="N", help="The last N days instead of since the last massage."
+        ),
     ] = None,
     limit: Annotated[
-        int, typer.Option("--limit", "-n", help="Show at most this many scores (0: all).")
+        int,
+        typer.Option("--limit", "-n", metavar="N", help="Show at most this many scores (0: all)."),
     ] = 50,
     data_dir: DataDirOpt = None,
     topic: TopicOpt = DEFAULT_TOPIC,

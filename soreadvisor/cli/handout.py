@@ -56,14 +56,22 @@ def _date(value: str) -> str:
 
 @app.command()
 def handout(
-    client: Annotated[str, typer.Option("--client", help="The client's name.")] = "",
-    therapist: Annotated[str, typer.Option("--therapist", help="Your name.")] = "",
+    client: Annotated[
+        str, typer.Option("--client", metavar="NAME", help="The client's name.")
+    ] = "",
+    therapist: Annotated[str, typer.Option("--therapist", metavar="NAME", help="Your name.")] = "",
     contact: Annotated[
-        str, typer.Option("--contact", help="Your phone number or e-mail address.")
+        str,
+        typer.Option("--contact", metavar="TEXT", help="Your phone number or e-mail address."),
     ] = "",
     date: Annotated[
         str | None,
-        typer.Option("--date", parser=_date, help="The appointment (YYYY-MM-DD); default today."),
+        typer.Option(
+            "--date",
+            parser=_date,
+            metavar="DATE",
+            help="The appointment (YYYY-MM-DD); default today.",
+        ),
     ] = None,
     intensity: Annotated[
         Intensity, typer.Option("--intensity", "-i", help="How firm the massage was.")
@@ -81,7 +89,8 @@ def handout(
         ),
     ] = False,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file (default stdout).")
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write to this file (default stdout)."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")] = (
         False

@@ -43,7 +43,17 @@ FormatOpt = Annotated[
 ColorOpt = Annotated[
     Color, typer.Option("--color", help="Colour in rich output (NO_COLOR is honoured).")
 ]
-TopicOpt = Annotated[str, typer.Option("--topic", "-t", help="Topic id; see `soreadvisor topics`.")]
+# No default shown: a long id cannot wrap, and Rich's help would cut it.
+TopicOpt = Annotated[
+    str,
+    typer.Option(
+        "--topic",
+        "-t",
+        metavar="ID",
+        show_default=False,
+        help="Topic id (default: the built-in topic); see `soreadvisor topics`.",
+    ),
+]
 
 
 def _kb_path(value: str) -> Path:
@@ -58,7 +68,7 @@ KbOpt = Annotated[
     typer.Option(
         "--kb",
         parser=_kb_path,
-        metavar="<path>",
+        metavar="PATH",
         help="Custom knowledge file or directory (instead of the user directory).",
         envvar="SOREADVISOR_KB",
         show_envvar=True,
@@ -68,27 +78,55 @@ KbOpt = Annotated[
 # Profile facts, accepted once by cope, check and plan: they override the
 # saved profile for this run only.
 ConditionOpt = Annotated[
-    list[str] | None, typer.Option("--condition", "-c", help="A condition id (repeat for more).")
+    list[str] | None,
+    typer.Option("--condition", "-c", metavar="ID", help="A condition id (repeat for more)."),
 ]
 MedicationOpt = Annotated[
-    list[str] | None, typer.Option("--medication", "-m", help="A medication id (repeat for more).")
+    list[str] | None,
+    typer.Option("--medication", "-m", metavar="ID", help="A medication id (repeat for more)."),
 ]
+
+
+def _within(low: int, high: int):  # type: ignore[no-untyped-def]
+    """A bound checked by us, so help shows AGE rather than Click's range notation."""
+
+    def check(value: int | None) -> int | None:
+        if value is not None and not low <= value <= high:
+            raise typer.BadParameter(f"must be from {low} to {high}, not {value}")
+        return value
+
+    return check
+
+
 # The bounds live with the profile, which checks a saved file against the same ones.
 AgeOpt = Annotated[
     int | None,
-    typer.Option("--age", min=AGE_RANGE[0], max=AGE_RANGE[1], help="Your age in years."),
+    typer.Option(
+        "--age",
+        metavar="AGE",
+        callback=_within(*AGE_RANGE),
+        help=f"Your age in years ({AGE_RANGE[0]}-{AGE_RANGE[1]}).",
+    ),
 ]
 PregnantOpt = Annotated[
     int | None,
     typer.Option(
         "--pregnant-weeks",
-        min=PREGNANT_WEEKS_RANGE[0],
-        max=PREGNANT_WEEKS_RANGE[1],
-        help="Weeks of pregnancy, if pregnant.",
+        metavar="WEEKS",
+        callback=_within(*PREGNANT_WEEKS_RANGE),
+        help="Weeks of pregnancy, if pregnant "
+        f"({PREGNANT_WEEKS_RANGE[0]}-{PREGNANT_WEEKS_RANGE[1]}).",
     ),
 ]
+# The regions are the topic's: help names none (a custom topic has its own);
+# completion offers them, and an unknown one is refused with the valid ids.
 RegionOpt = Annotated[
-    str | None, typer.Option("--region", help="uk, us, ca, eu, au or nz: emergency numbers.")
+    str | None,
+    typer.Option(
+        "--region",
+        metavar="ID",
+        help="Your region, for its emergency numbers (an unknown id lists the known ones).",
+    ),
 ]
 NoProfileOpt = Annotated[
     bool, typer.Option("--no-profile", help="Ignore the saved profile for this run.")

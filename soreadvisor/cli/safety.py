@@ -31,7 +31,9 @@ from .options import (
 def check(
     symptom: Annotated[
         list[str] | None,
-        typer.Option("--symptom", "-y", help="A warning-sign id you have (repeat for more)."),
+        typer.Option(
+            "--symptom", metavar="ID", help="A warning-sign id you have (repeat for more)."
+        ),
     ] = None,
     none: Annotated[
         bool, typer.Option("--none", help="You have none of the warning signs.")
@@ -99,7 +101,11 @@ def _interview(tr, who) -> tuple[set[str], list[str]]:  # type: ignore[no-untype
     for n, sign in enumerate(signs, 1):
         while True:  # the question is knowledge text: inert, on one line
             say(f"[{n}/{len(signs)}] {one_line(sign.question)} [y/n/?] ", end="")
-            line = sys.stdin.readline()
+            try:
+                line = sys.stdin.readline()
+            except KeyboardInterrupt:  # end the question's line, then leave (130)
+                say("")
+                raise
             if not line:  # end of input: leave as quietly as Ctrl-C
                 say("")
                 raise typer.Exit(130)
@@ -119,12 +125,14 @@ def _interview(tr, who) -> tuple[set[str], list[str]]:  # type: ignore[no-untype
 
 @app.command()
 def plan(
-    since: Annotated[
+    at: Annotated[
         str | None,
         typer.Option(
+            "--at",
             "--since",
+            metavar="WHEN",
             help="When the massage was: 6h, 30m, 2d, '2h ago', 'yesterday 18:00' or an ISO "
-            "date-time. Default: the last massage in your diary.",
+            "date-time (--since is the same). Default: the last massage in your diary.",
         ),
     ] = None,
     condition: ConditionOpt = None,
@@ -142,7 +150,7 @@ def plan(
 
     \b
     Example:
-      soreadvisor plan --since 30h
+      soreadvisor plan --at 30h
     """
     from datetime import datetime, timedelta, timezone
 
@@ -153,15 +161,15 @@ def plan(
     t = load_topic(topic, kb)
     who = person(t, condition, medication, age, pregnant_weeks, region, no_profile)
     now = datetime.now(timezone.utc)
-    if since is not None:
-        start = parse_when(since, now)
+    if at is not None:
+        start = parse_when(at, now)
     else:
         from ..diary.store import latest_massage
 
         last = latest_massage()
         if last is None:
             raise UsageProblem(
-                "no massage in your diary: pass --since (e.g. --since 6h) "
+                "no massage in your diary: pass --at (e.g. --at 6h) "
                 "or record one with `soreadvisor massage`"
             )
         if last > now + timedelta(minutes=1):  # a clock that was wrong, or an edited file
@@ -169,7 +177,7 @@ def plan(
 
             raise UserError(
                 f"the last massage in your diary is in the future ({when_text(last)}); "
-                "check the computer's clock, or pass --since (e.g. --since 6h)"
+                "check the computer's clock, or pass --at or --since (e.g. --at 6h)"
             )
         start = last
     start = min(start, now)  # input allows a minute ahead: that is just now
@@ -201,6 +209,10 @@ def profile_set(
     """
     from ..userprofile import save
 
+    if not (condition or medication or region) and age is None and pregnant_weeks is None:
+        raise UsageProblem(
+            "nothing to set: give --condition, --medication, --age, --pregnant-weeks or --region"
+        )
     who = person(load_topic(topic, kb), condition, medication, age, pregnant_weeks, region)
     path = save(who)
     typer.echo(f"Saved to {path}", err=True)
