@@ -19,6 +19,7 @@ from .options import (
     PregnantOpt,
     RegionOpt,
     SeverityChoice,
+    SourcesOpt,
     TopicOpt,
     emit,
     load_topic,
@@ -35,6 +36,7 @@ def explain(
     kb: KbOpt = None,
     format: FormatOpt = Format.auto,
     color: ColorOpt = Color.auto,
+    sources: SourcesOpt = False,
 ) -> None:
     """Why legs ache after a massage: each cause and what the evidence says.
 
@@ -44,7 +46,7 @@ def explain(
     """
     from ..advice.explain import explain as build
 
-    emit(build(load_topic(topic, kb), cause), format, color)
+    emit(build(load_topic(topic, kb), cause), format, color, sources)
 
 
 @app.command()
@@ -62,6 +64,7 @@ def cope(
     kb: KbOpt = None,
     format: FormatOpt = Format.auto,
     color: ColorOpt = Color.auto,
+    sources: SourcesOpt = False,
 ) -> None:
     """What to do now, fitted to how sore you are and to you.
 
@@ -75,7 +78,7 @@ def cope(
 
     t = load_topic(topic, kb)
     who = person(t, condition, medication, age, pregnant_weeks, region, no_profile)
-    emit(build(t, severity.value, who), format, color)
+    emit(build(t, severity.value, who), format, color, sources)
 
 
 @app.command()
@@ -84,6 +87,7 @@ def prevent(
     kb: KbOpt = None,
     format: FormatOpt = Format.auto,
     color: ColorOpt = Color.auto,
+    sources: SourcesOpt = False,
 ) -> None:
     """How to avoid soreness next time, with a checklist for your therapist.
 
@@ -93,7 +97,7 @@ def prevent(
     """
     from ..advice.explain import prevent as build
 
-    emit(build(load_topic(topic, kb)), format, color)
+    emit(build(load_topic(topic, kb)), format, color, sources)
 
 
 @app.command()
@@ -123,6 +127,7 @@ def search(
     kb: KbOpt = None,
     format: FormatOpt = Format.auto,
     color: ColorOpt = Color.auto,
+    sources: SourcesOpt = False,
 ) -> None:
     """Find causes, remedies, tips, warning signs, conditions and medicines.
 
@@ -135,7 +140,7 @@ def search(
     """
     from ..advice.search import search as build
 
-    emit(build(load_topic(topic, kb), words), format, color)
+    emit(build(load_topic(topic, kb), words), format, color, sources)
 
 
 @app.command()

@@ -13,7 +13,17 @@ import typer
 from ..errors import UsageProblem, UserError
 from ..kb.store import DEFAULT_TOPIC
 from .application import app
-from .options import Color, ColorOpt, Format, FormatOpt, KbOpt, TopicOpt, emit, load_topic
+from .options import (
+    Color,
+    ColorOpt,
+    Format,
+    FormatOpt,
+    KbOpt,
+    SourcesOpt,
+    TopicOpt,
+    emit,
+    load_topic,
+)
 
 
 def _data_dir(value: str) -> Path:
@@ -194,6 +204,7 @@ def history(
     kb: KbOpt = None,
     format: FormatOpt = Format.auto,
     color: ColorOpt = Color.auto,
+    sources: SourcesOpt = False,
 ) -> None:
     """Your scores since the last massage, the trend, and when to get checked.
 
@@ -227,7 +238,7 @@ def history(
         assessment=assessment,
         now=now,
     )
-    emit(report, format, color)
+    emit(report, format, color, sources)
 
 
 diary_app = typer.Typer(

@@ -133,13 +133,21 @@ NoProfileOpt = Annotated[
 ]
 
 
-def emit(report, fmt: Format, color: Color) -> None:  # type: ignore[no-untyped-def]
+SourcesOpt = Annotated[
+    bool,
+    typer.Option(
+        "--sources", help="On a terminal, list every reference (other formats always do)."
+    ),
+]
+
+
+def emit(report, fmt: Format, color: Color, sources: bool = False) -> None:  # type: ignore[no-untyped-def]
     """Write the report; a reader that went away (``| head``) ends the run quietly."""
     from ..errors import UserError
     from ..render import render
 
     try:
-        render(report, fmt.value, color.value)
+        render(report, fmt.value, color.value, sources=sources)
         sys.stdout.flush()
     except BrokenPipeError:
         quiet_stdout()

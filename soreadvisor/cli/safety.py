@@ -20,6 +20,7 @@ from .options import (
     NoProfileOpt,
     PregnantOpt,
     RegionOpt,
+    SourcesOpt,
     TopicOpt,
     emit,
     load_topic,
@@ -49,6 +50,7 @@ def check(
     kb: KbOpt = None,
     format: FormatOpt = Format.auto,
     color: ColorOpt = Color.auto,
+    sources: SourcesOpt = False,
 ) -> None:
     """Screen for warning signs: a clot, muscle breakdown or an infection.
 
@@ -63,7 +65,7 @@ def check(
 
     t = load_topic(topic, kb)
     if list_:
-        emit(triage.list_report(t), format, color)
+        emit(triage.list_report(t), format, color, sources)
         return
     if symptom and none:
         raise UsageProblem("use either --symptom or --none, not both")
@@ -82,7 +84,7 @@ def check(
             "`soreadvisor check --list` shows the ids"
         )
     result = triage.assess(tr, present, who)
-    emit(triage.check_report(t, result, who, doubtful), format, color)
+    emit(triage.check_report(t, result, who, doubtful), format, color, sources)
 
 
 def _interview(tr, who) -> tuple[set[str], list[str]]:  # type: ignore[no-untyped-def]
@@ -145,6 +147,7 @@ def plan(
     kb: KbOpt = None,
     format: FormatOpt = Format.auto,
     color: ColorOpt = Color.auto,
+    sources: SourcesOpt = False,
 ) -> None:
     """Where you are in the recovery: what to do now, what comes next, when to get help.
 
@@ -181,7 +184,7 @@ def plan(
             )
         start = last
     start = min(start, now)  # input allows a minute ahead: that is just now
-    emit(build(t, hours_between(start, now), who), format, color)
+    emit(build(t, hours_between(start, now), who), format, color, sources)
 
 
 profile_app = typer.Typer(

@@ -279,8 +279,8 @@ def print_rich(
     for section in report.sections:
         page.blank()
         page.add(section.title, style=f"{TONE_STYLE[section.tone]} underline")
-        if section.note:
-            page.add(section.note, style="italic")
+        if section.note:  # what to do about a critical list is as loud as the list
+            page.add(section.note, style="bold" if section.tone == "critical" else "italic")
         if section.chart and section.items:
             _draw_chart(page, section)
         if section.columns and section.items:
