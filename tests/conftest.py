@@ -197,6 +197,11 @@ def cautions_rule_out(cautions, profile) -> bool:
     return any(c.level == "avoid" and caution_applies(c, profile) for c in cautions)
 
 
+def cautions_warn(cautions, profile) -> bool:
+    """A caution for this person that does not rule it out ("check with a pharmacist")."""
+    return any(c.level != "avoid" and caution_applies(c, profile) for c in cautions)
+
+
 def remedy_ruled_out(remedy, profile) -> bool:
     """Out as a whole: by a caution of its own, or because every option is out."""
     return cautions_rule_out(remedy.cautions, profile) or (

@@ -271,6 +271,10 @@ def test_not_sure_to_a_soon_question_does_not_count_as_yes_but_is_named(session,
     assert doc["level"] == "self-care"
     soon = {x.id for x in topic.triage.signs if x.level == "soon"}
     assert {item["id"] for item in doc["unsure"]} == soon, "never silently dropped"
+    # the doubt is said first, before "you can look after this at home"
+    assert doc["headline"].startswith(topic.triage.unsure_lead.split("{level}")[0])
+    keys = list(doc)
+    assert keys.index("unsure") < keys.index("result") < keys.index("actions")
 
 
 def test_not_sure_counts_where_the_profile_makes_the_sign_urgent(session, topic):
@@ -335,9 +339,10 @@ def test_the_result_on_a_terminal_is_shown_after_the_questions(session, topic):
     s.expect(re.escape(emergency[0].question))
     s.send("y\n")
     level = next(lv for lv in topic.triage.levels if lv.id == "emergency")
-    s.expect(re.escape(level.title))
+    s.expect(re.escape(level.title.replace("{number}", "999")))  # TRIAGE.md: the UK number
     assert s.wait() == 0
-    assert "999" in s.screen  # TRIAGE.md: the UK emergency number
+    result = s.screen[s.screen.index("stopping the questions") :]
+    assert "worried" not in result  # nothing softens the call
 
 
 def test_profile_options_apply_to_the_interview(session, topic):

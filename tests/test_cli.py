@@ -72,20 +72,38 @@ def test_every_command_works_in_every_format_with_no_escape_codes_in_a_pipe(cli,
     assert result.out.endswith("\n")
 
 
+EMERGENCY = {"check-symptoms"}  # an emergency result: the level's own disclaimer
+
+
+def emergency_disclaimer(topic) -> str:
+    level = next(lv for lv in topic.triage.levels if lv.role == "emergency")
+    assert level.disclaimer
+    return level.disclaimer
+
+
 @pytest.mark.parametrize("name", sorted(COMMANDS))
-def test_json_is_one_object_with_schema_version_and_topic(cli, name):
+def test_json_is_one_object_with_schema_version_and_topic(cli, topic, name):
     doc = run_json(cli, *COMMANDS[name])
     assert isinstance(doc, dict)
     assert isinstance(doc["schema_version"], int)
     assert isinstance(doc["topic"], str)
-    assert DISCLAIMER_WORDS in doc["disclaimer"]
+    if name in EMERGENCY:
+        assert doc["disclaimer"] == emergency_disclaimer(topic)
+    else:
+        assert DISCLAIMER_WORDS in doc["disclaimer"]
 
 
 @pytest.mark.parametrize("fmt", ["plain", "markdown", "rich"])
 @pytest.mark.parametrize("name", sorted(set(COMMANDS) - LISTINGS))
-def test_the_not_a_diagnosis_line_is_in_every_format(cli, name, fmt):
-    out = cli(*COMMANDS[name], "--format", fmt).out
-    assert DISCLAIMER_WORDS in " ".join(out.split())
+def test_the_not_a_diagnosis_line_is_in_every_format(cli, topic, name, fmt):
+    """Every answer says what it is not; an emergency says it without softening
+    the call ("if you are worried, contact a doctor" under "call 999")."""
+    out = " ".join(cli(*COMMANDS[name], "--format", fmt).out.split())
+    if name in EMERGENCY:
+        assert " ".join(emergency_disclaimer(topic).split()) in out.replace("\\", "")
+        assert "worried" not in out
+    else:
+        assert DISCLAIMER_WORDS in out
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
@@ -147,7 +165,8 @@ def test_cope_markdown_can_be_appended_to_notes(cli, tmp_path):
 def assert_item(item: dict) -> None:
     assert {"id", "title", "summary"} <= set(item)
     ev = item["evidence"]
-    assert set(ev) == {"verdict", "summary", "references"}
+    assert {"verdict", "summary", "references"} <= set(ev)
+    assert set(ev) <= {"verdict", "summary", "references", "claim"}
     assert ev["verdict"] in {"supported", "mixed", "unsupported", "myth"}
     assert ev["references"]
 
@@ -158,6 +177,7 @@ def test_explain_json_lists_every_cause_with_its_evidence(cli, topic):
     for item, cause in zip(doc["causes"], topic.causes, strict=True):
         assert_item(item)
         assert item["evidence"]["verdict"] == cause.evidence.verdict
+        assert item["evidence"].get("claim") == cause.evidence.claim
     cited = {r for c in topic.causes for r in c.evidence.references}
     assert {r["id"] for r in doc["references"]} == cited
     for ref in doc["references"]:
@@ -177,11 +197,38 @@ def test_explain_one_cause_shows_the_claim_what_is_known_instead_and_its_sources
         assert next(r for r in topic.references if r.id == ref_id).citation in plain
 
 
+def test_explain_opens_with_what_is_known_then_the_articles_claims(cli, topic):
+    """Why does it hurt at all? What is known comes first, with its sources; the
+    article is introduced once, above the claims it makes."""
+    blocks = cli("explain", "--format", "plain").out.split("\n\n")
+    assert blocks[1] == " ".join(topic.known.text.split())
+    causes = blocks[2].splitlines()
+    assert causes[0] == "THE EXPLANATIONS ON OFFER"
+    assert causes[1].startswith(" ".join(topic.article.intro.split()))
+    assert " ".join(topic.evidence_note.split()) in causes[1]
+    doc = run_json(cli, "explain")
+    assert set(topic.known.references) <= {r["id"] for r in doc["references"]}
+    one = cli("explain", "lactic-acid", "--format", "plain").out
+    cause = next(c for c in topic.causes if c.id == "lactic-acid")
+    assert f"  The article claims: {' '.join(cause.article_claim.split())}" in one.splitlines()
+    assert "The article says" not in one
+    assert one.count(topic.article.title) == 1
+    tips = cli("prevent", "--format", "plain").out.split("\n\n")[1].splitlines()
+    assert tips[1] == " ".join(topic.article.intro.split())
+
+
 def test_explain_lists_causes_with_verdicts_in_plain(cli, topic):
-    out = cli("explain", "--format", "plain").out
+    """Each cause with its id, then a verdict that names the claim it judges
+    (never "[myth]" after a title, which reads as a verdict on the title)."""
+    lines = cli("explain", "--format", "plain").out.splitlines()
     for cause in topic.causes:
-        line = next(line for line in out.splitlines() if cause.title in line)
-        assert cause.evidence.verdict in line
+        at = next(n for n, line in enumerate(lines) if line.startswith(f"- {cause.title} "))
+        assert lines[at].startswith(f"- {cause.title} ({cause.id}): ")
+        assert f"[{cause.evidence.verdict}]" not in lines[at]
+        ev = cause.evidence
+        said = f'  Evidence on "{ev.claim}": {ev.verdict}. ' if ev.claim else "  Evidence: "
+        evidence = next(line for line in lines[at + 1 :] if line.startswith("  Evidence"))
+        assert evidence.startswith(said) and evidence.endswith(f"[{', '.join(ev.references)}]")
 
 
 def test_cope_json_has_severity_warning_signs_and_remedies(cli):
@@ -284,17 +331,39 @@ def test_force_color_colours_rich_output_in_a_pipe(cli, monkeypatch):
     assert SGR.search(cli("explain", "--format", "rich").out)
 
 
+# SGR parameters that set a colour; bold, italic and underline are not colour.
+COLOUR = re.compile(r"\x1b\[(?:[0-9;]*;)?(?:3[0-9]|4[0-9]|9[0-7]|10[0-7])(?:;[0-9;]*)?m")
+
+
 def test_no_color_beats_force_color(cli, monkeypatch):
+    """NO_COLOR removes the colour only: FORCE_COLOR still asks for a terminal's
+    bold and underline."""
     monkeypatch.setenv("FORCE_COLOR", "1")
     monkeypatch.setenv("NO_COLOR", "1")
-    assert "\x1b" not in cli("explain", "--format", "rich").out
+    out = cli("explain", "--format", "rich").out
+    assert not COLOUR.search(out) and SGR.search(out)
 
 
 def test_no_color_beats_force_color_in_a_real_process(sh, warm):
     result = sh("cope", "--format", "rich", env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
+    assert result.code == 0 and not COLOUR.search(result.out)
+    result = sh("cope", "--format", "rich", env={"NO_COLOR": "1"})  # a pipe: no codes at all
     assert result.code == 0 and "\x1b" not in result.out
     result = sh("cope", "--format", "rich", env={"FORCE_COLOR": "1"})
     assert SGR.search(result.out)
+
+
+def test_rich_names_the_sources_in_one_line_and_sources_lists_them(cli, topic):
+    """A screen holds the answer; --sources (or `soreadvisor sources`) gives the list."""
+    doc = run_json(cli, "cope", "--severity", "high")
+    cited = [r["citation"] for r in doc["references"]]
+    short = " ".join(cli("cope", "--severity", "high", "--format", "rich").out.split())
+    assert f"{len(cited)} sources: soreadvisor sources (or add --sources)" in short
+    assert not [c for c in cited if " ".join(c.split()) in short]
+    full = " ".join(cli("cope", "--severity", "high", "--format", "rich", "--sources").out.split())
+    assert all(" ".join(c.split()) in full for c in cited)
+    listed = " ".join(cli("sources", "--format", "rich").out.split())
+    assert all(" ".join(r.citation.split()) in listed for r in topic.references)
 
 
 def test_color_always_wins_over_term_dumb(cli, monkeypatch):
@@ -334,10 +403,16 @@ def test_term_dumb_on_a_terminal_gives_plain_text_without_escape_codes(cli, warm
 
 
 def test_no_color_on_a_terminal_keeps_rich_layout_without_colour(cli, warm):
+    """NO_COLOR removes colour, not emphasis: the title stays bold and underlined."""
     code, out = on_a_terminal("explain", env={"TERM": "xterm-256color", "NO_COLOR": "1"})
     assert code == 0
-    assert not SGR.search(out)
+    assert not COLOUR.search(out)
+    assert out.startswith("\x1b[1;4m")
     assert out != cli("explain", "--format", "plain").out.replace("\r\n", "\n")
+    code, never = on_a_terminal(
+        "explain", "--color", "never", env={"TERM": "xterm-256color", "NO_COLOR": None}
+    )
+    assert code == 0 and not COLOUR.search(never) and never.startswith("\x1b[1;4m")
 
 
 # --- errors ----------------------------------------------------------------------------------
@@ -606,7 +681,11 @@ def test_each_short_flag_means_one_thing_across_commands():
 
 @pytest.mark.parametrize(
     "args",
-    [["cope", "--age", "200"], ["cope", "--pregnant-weeks", "46"], ["profile", "set", "--age", "x"]],
+    [
+        ["cope", "--age", "200"],
+        ["cope", "--pregnant-weeks", "46"],
+        ["profile", "set", "--age", "x"],
+    ],
 )
 def test_an_age_or_week_out_of_range_is_one_usage_line(cli, args):
     result = cli(*args)

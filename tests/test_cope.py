@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import caution_applies, cautions_rule_out, remedy_ruled_out
+from conftest import caution_applies, cautions_rule_out, cautions_warn, remedy_ruled_out
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -105,8 +105,11 @@ def test_contraindicated_remedies_are_never_advised(topic, profile, severity):
             option = next(o for o in r.options if o.id == opt_json["id"])
             assert opt_json["advised"] is (not cautions_rule_out(option.cautions, profile))
             if item["advised"]:
-                # the option's instructions are given exactly when it is advised
-                assert (opt_json["id"] in item) is opt_json["advised"]
+                # the option's instructions are given exactly when it is advised and
+                # there is nothing this person must check first ("ask a pharmacist"
+                # is not followed by how much to take)
+                clear = opt_json["advised"] and not cautions_warn(option.cautions, profile)
+                assert (opt_json["id"] in item) is clear, (option.id, profile)
     # and the advised list (the first remedies section) holds no ruled-out remedy
     sections = [s for s in report.sections if s.key == "remedies"]
     advised_titles = {i.title for i in sections[0].items}
@@ -156,11 +159,14 @@ def test_cope_json_remedies_carry_advised_reasons_and_evidence(cli, topic):
         assert isinstance(item["advised"], bool) and isinstance(item["reasons"], list)
         r = remedy(topic, item["id"])
         assert item["title"] == r.title and item["summary"] == r.summary
-        assert item["evidence"] == {
+        expected = {
             "verdict": r.evidence.verdict,
             "summary": r.evidence.summary,
             "references": r.evidence.references,
         }
+        if r.evidence.claim is not None:
+            expected["claim"] = r.evidence.claim
+        assert item["evidence"] == expected
 
 
 def test_pregnancy_from_20_weeks_rules_out_ibuprofen_but_not_paracetamol(cli):
@@ -255,15 +261,77 @@ def test_low_severity_is_a_shorter_subset_of_moderate(cli):
         assert len(low_out.splitlines()) < len(other.splitlines())
 
 
-def test_high_severity_opens_with_the_warning_signs(cli, topic):
-    out = cli("cope", "--severity", "high", "--format", "plain").out
-    first_item = next(line for line in out.splitlines() if line.startswith("- "))
-    sign_texts = {s.text for s in topic.triage.signs if s.level == "emergency"}
-    assert first_item[2:] in sign_texts
-    doc = json.loads(cli("cope", "--severity", "high", "--format", "json").out)
-    assert "headline" in doc
+def emergency_level(topic):
+    return next(lv for lv in topic.triage.levels if lv.role == "emergency")
+
+
+def same_day_level(topic):
+    return next(lv for lv in topic.triage.levels if lv.role == "same-day")
+
+
+@pytest.mark.parametrize("severity", ["moderate", "high"])
+def test_cope_opens_with_the_emergency_signs_then_the_same_day_ones(cli, topic, severity):
+    """What can be dangerous comes first: "call <number> now" with its signs,
+    then "get medical help today" with theirs; no headline over them."""
+    from soreadvisor.advice.triage import fill
+
+    out = cli("cope", "--severity", severity, "--format", "plain").out
+    first, second = blocks(out)[1:3]
+    tr = topic.triage
+    emergency, urgent = emergency_level(topic), same_day_level(topic)
+    assert first[0] == fill(emergency.heading, tr, None).upper()
+    assert first[1] == fill(emergency.action, tr, None)
+    assert [line[2:] for line in first[2:]] == [s.text for s in tr.signs if s.level == "emergency"]
+    assert second[0] == fill(urgent.heading, tr, None).upper()
+    assert second[1] == fill(urgent.action, tr, None)
+    assert [line[2:] for line in second[2:]] == [s.text for s in tr.signs if s.level == "urgent"]
+    doc = json.loads(cli("cope", "--severity", severity, "--format", "json").out)
+    assert "headline" not in doc
     sections = [k for k in doc if k in ("warning_signs", "remedies", "donts")]
     assert sections[0] == "warning_signs"
+    levels = [s["level"] for s in doc["warning_signs"]]
+    assert levels == sorted(levels, key=lambda lv: lv != "emergency")
+    assert set(levels) == {"emergency", "urgent"}
+
+
+def test_cope_with_a_region_names_its_number_before_the_remedies(cli, topic):
+    """Issue 12, done when: `cope --region uk --severity high` shows 999 first."""
+    out = cli("cope", "--region", "uk", "--severity", "high", "--format", "plain").out
+    uk = next(r for r in topic.triage.regions if r.id == "uk")
+    heading = blocks(out)[1]
+    assert heading[0] == f"CALL {uk.emergency_number} NOW IF YOU HAVE ANY OF THESE"
+    assert heading[1].startswith(f"Call {uk.emergency_number} now.")
+    assert out.index(uk.emergency_number) < out.index("\nWHAT TO DO\n")
+    assert f"Contact {uk.urgent_service} today" in out
+    assert "{number}" not in out and "{service}" not in out
+
+
+def test_low_severity_opens_with_one_line_that_names_the_signs(cli, topic):
+    out = cli("cope", "--severity", "low", "--format", "plain").out
+    from soreadvisor.advice.triage import fill
+
+    pointer = fill(topic.triage.pointer, topic.triage, None)
+    assert blocks(out)[1] == ["WARNING SIGNS", f"- {pointer}"]
+    assert "soreadvisor check" in pointer and "{number}" not in pointer
+    doc = json.loads(cli("cope", "--severity", "low", "--format", "json").out)
+    assert doc["warning_signs_pointer"] == pointer and "warning_signs" not in doc
+    uk = cli("cope", "--severity", "low", "--region", "uk", "--format", "plain").out
+    assert "call 999 now" in blocks(uk)[1][1]
+
+
+@pytest.mark.parametrize("fmt", ["plain", "markdown", "rich"])
+@pytest.mark.parametrize("severity", SEVERITIES)
+def test_the_first_warning_sign_comes_before_the_first_remedy(cli, topic, severity, fmt):
+    out = " ".join(cli("cope", "--severity", severity, "--format", fmt).out.split())
+    first_remedy = next(r for r in topic.remedies if severity in r.severities)
+    if severity == "low":
+        from soreadvisor.advice.triage import fill
+
+        warning = " ".join(fill(topic.triage.pointer, topic.triage, None).split())[:40]
+    else:
+        warning = next(s.text for s in topic.triage.signs if s.level == "emergency")
+    assert warning in out and first_remedy.title in out
+    assert out.index(warning) < out.index(first_remedy.title)
 
 
 def test_high_severity_says_when_to_see_a_professional(cli, topic):
@@ -272,13 +340,16 @@ def test_high_severity_says_when_to_see_a_professional(cli, topic):
         assert line in out
 
 
-@pytest.mark.parametrize("severity", SEVERITIES)
-def test_every_severity_lists_the_warning_signs_and_points_to_check(cli, topic, severity):
+@pytest.mark.parametrize("severity", ["moderate", "high"])
+def test_the_warning_signs_say_what_to_do_not_to_run_a_command(cli, topic, severity):
+    """Someone who may have a clot in the lung should call, not run a command."""
     out = cli("cope", "--severity", severity, "--format", "plain").out
-    for sign in topic.triage.signs:
-        if sign.level == "emergency":
-            assert sign.text in out
-    assert "soreadvisor check" in out
+    signs = [b for b in blocks(out) if b[0].endswith("IF YOU HAVE ANY OF THESE")]
+    assert len(signs) == 2
+    listed = {line[2:] for b in signs for line in b[2:]}
+    serious = set(topic.triage.not_sure_counts_as_yes)
+    assert listed == {s.text for s in topic.triage.signs if s.level in serious}
+    assert not any("soreadvisor check" in line for b in signs for line in b)
     doc = json.loads(cli("cope", "--severity", severity, "--format", "json").out)
     assert doc["severity"] == severity
     ids = {s["id"] for s in doc["warning_signs"]}
@@ -293,6 +364,42 @@ def test_every_severity_lists_what_not_to_do(cli, topic, severity):
     assert any("heat" in d.text.lower() and "swollen" in d.text.lower() for d in topic.donts), (
         "the issue asks for 'no heat or massage on a leg that is swollen, hot or red'"
     )
+
+
+def test_a_caution_is_labelled_and_comes_before_how_and_when(cli, topic):
+    out = cli("cope", "--severity", "high", "--format", "plain", "--no-profile").out
+    lines = out.splitlines()
+    ice = remedy(topic, "ice")
+    general = next(c.text for c in ice.cautions if not (c.conditions or c.medications))
+    at = lines.index(f"- {ice.title}: {' '.join(ice.summary.split())}")
+    end = next(n for n in range(at + 1, len(lines)) if not lines[n].startswith("  "))
+    block = lines[at:end]
+    caution = block.index(f"  ! Caution: {' '.join(general.split())}")
+    how = next(n for n, line in enumerate(block) if line.startswith("  How: "))
+    when = next(n for n, line in enumerate(block) if line.startswith("  When: "))
+    assert caution < how < when
+    ev = ice.evidence
+    assert block[-1] == (
+        f'  Evidence on "{ev.claim}": {ev.verdict}. {" ".join(ev.summary.split())} '
+        f"[{', '.join(ev.references)}]"
+    )
+    md = cli("cope", "--severity", "high", "--format", "markdown", "--no-profile").out
+    assert f"  - ⚠ **Caution:** {general.split()[0]}" in md
+
+
+def test_a_remedy_ruled_out_shows_only_its_title_and_why(cli, topic):
+    out = cli("cope", "--condition", "raynauds", "--format", "plain").out
+    ice = remedy(topic, "ice")
+    out_block = next(b for b in blocks(out) if b[0] == "NOT ADVISED FOR YOU")
+    at = out_block.index(f"- {ice.title}")  # no summary after the title
+    why = []
+    for line in out_block[at + 1 :]:
+        if line.startswith("- "):
+            break
+        why.append(line)
+    assert why and all(line.startswith("  ! Not advised because of ") for line in why)
+    flat = " ".join(out.split())
+    assert " ".join(ice.how.split()) not in flat
 
 
 def test_remedies_show_how_when_and_evidence(cli, topic):

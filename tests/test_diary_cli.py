@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -33,6 +34,23 @@ def one_line_error(result, code: int) -> str:
 
 def history_json(cli, *args: str) -> dict:
     return json.loads(ok(cli("history", "--format", "json", *args)).out)
+
+
+def plain_blocks(out: str) -> list[list[str]]:
+    """Plain output as its blocks (runs of lines between blank lines)."""
+    return [block.splitlines() for block in out.strip("\n").split("\n\n")]
+
+
+def plain_section(out: str, title: str) -> list[str]:
+    """The lines under the plain section headed ``title`` (in capitals)."""
+    block = next(b for b in plain_blocks(out) if b[0] == title)
+    return block[1:]
+
+
+def plain_titles(out: str) -> list[str]:
+    """The section headings of plain output, in order (the lines in capitals
+    that open a block)."""
+    return [b[0] for b in plain_blocks(out)[1:] if b[0].isupper()]
 
 
 @pytest.fixture
@@ -123,17 +141,27 @@ def test_history_shows_times_in_local_time(cli, india_time):
     [entry] = history_json(cli, "--days", "36500")["entries"]
     assert entry["at"] == "2000-01-05T15:30:00+05:30"
     plain = ok(cli("history", "--days", "36500", "--format", "plain")).out
-    assert plain.startswith("2000-01-05 15:30 | 4/10")
+    assert plain_section(plain, "SCORES")[0].startswith("2000-01-05 15:30 | 4/10")
 
 
-def test_history_plain_is_one_line_per_entry_then_the_trend(cli, sore, topic):
+def test_history_plain_reads_the_trend_then_one_line_per_score(cli, sore, topic):
+    """With nothing to get checked: the last massage is the headline, then the
+    trend, then the scores one line each, then the disclaimer and the sources."""
     out = ok(cli("history", "--format", "plain")).out
     assert ANSI not in out
     lines = out.splitlines()
-    assert len(lines) == 4
-    assert [line.split(" | ")[1] for line in lines[:3]] == ["3/10", "6/10", "4/10"]
-    assert lines[0].split(" | ")[3] == "calves"
-    assert lines[-1] == f"Trend: improving. {topic.diary.messages['improving']}"
+    assert lines[0] == "Soreness diary"
+    assert lines[1].startswith("Last massage ") and "deep" in lines[1]
+    assert "GET CHECKED" not in out
+    titles = plain_titles(out)
+    assert titles.index("TREND: IMPROVING") < titles.index("SCORES")
+    assert plain_section(out, "TREND: IMPROVING") == [f"- {topic.diary.messages['improving']}"]
+    scores = plain_section(out, "SCORES")
+    assert [line.split(" | ")[1] for line in scores] == ["3/10", "6/10", "4/10"]
+    first = scores[0].split(" | ")
+    assert first[2].endswith(" after the massage") and first[3] == "calves"
+    assert scores[1].endswith(" | - | stairs | hurt")
+    assert plain_blocks(out)[-1] == [topic.disclaimer]  # no sources cited: it ends the page
 
 
 def test_history_piped_by_default_is_plain(sh, private_home):
@@ -141,7 +169,7 @@ def test_history_piped_by_default_is_plain(sh, private_home):
     result = sh("history")
     assert result.code == 0, result.err
     assert ANSI not in result.out
-    assert result.out.splitlines()[0].split(" | ")[1] == "4/10"
+    assert plain_section(result.out, "SCORES")[0].split(" | ")[1] == "4/10"
 
 
 def test_history_markdown_has_headings_and_one_bullet_per_entry(cli, sore):
@@ -149,20 +177,44 @@ def test_history_markdown_has_headings_and_one_bullet_per_entry(cli, sore):
     lines = out.splitlines()
     assert lines[0] == "# Soreness diary"
     assert "## Scores" in lines and "## Trend: improving" in lines
-    scores = lines[lines.index("## Scores") + 1 : lines.index("## Trend: improving")]
-    bullets = [line for line in scores if line.startswith("- **")]
+    assert lines.index("## Trend: improving") < lines.index("## Scores")
+    after = lines[lines.index("## Scores") + 1 :]
+    end = next(n for n, line in enumerate(after) if line.startswith(("## ", "> ")))
+    bullets = [line for line in after[:end] if line.startswith("- **")]
     assert [b.rsplit(": ", 1)[1] for b in bullets] == ["3/10", "6/10", "4/10"]
     assert "  - Note: stairs \\| hurt" in lines  # a pipe in a note cannot break the structure
 
 
-def test_history_rich_draws_a_table_and_a_chart(cli, sore):
+def test_history_rich_draws_a_chart_then_a_table(cli, sore):
+    """On a terminal: the scores charted against the hours since the massage
+    (0 to 10 up the side), then the table, whose Score cell is the score alone."""
     out = ok(cli("history", "--format", "rich", "--color", "never")).out
     assert ANSI not in out
-    header = next(line for line in out.splitlines() if line.startswith("When"))
-    assert "After massage" in header and "Score" in header
-    assert "3/10 ███·······" in out and "6/10 ██████····" in out
-    chart = next(line for line in out.splitlines() if line.startswith("Scores over time"))
-    assert "▃▅▄" in chart
+    lines = out.splitlines()
+    axis = [n for n, line in enumerate(lines) if line.lstrip().startswith(("10 ┤", "0 ┤"))]
+    assert len(axis) == 2, out
+    title = next(n for n, line in enumerate(lines) if "hours since the massage" in line)
+    header = next(n for n, line in enumerate(lines) if line.startswith("When"))
+    assert axis[0] < axis[1] < title < header
+    assert "After massage" in lines[header] and "Score" in lines[header]
+    rows = lines[header + 2 : header + 5]
+    assert [re.findall(r"\b\d+/10\b", r) for r in rows] == [["3/10"], ["6/10"], ["4/10"]]
+    assert "█" not in out and "…" not in out
+    assert lines.index("Trend: improving") < axis[0]
+
+
+def test_history_rich_never_cuts_a_cell_too_wide_for_the_terminal(cli, monkeypatch):
+    """Too narrow for the table: one wrapped line per score, every word kept."""
+    note = "walked up four flights of stairs and the left calf hurt at every step"
+    ok(cli("massage", "--at", "5h"))
+    ok(cli("log", "5", "--at", "2h", "--where", "left calf", "--note", note))
+    monkeypatch.setenv("COLUMNS", "50")
+    out = ok(cli("history", "--format", "rich", "--color", "never")).out
+    assert "…" not in out
+    assert max(len(line) for line in out.splitlines()) <= 50
+    flat = " ".join(out.split())
+    assert f"Score: 5/10; Where: left calf; Note: {note}" in flat
+    assert not any(line.startswith("When ") for line in out.splitlines())  # no table header
 
 
 def test_history_rich_with_colour_uses_escape_codes(cli, sore):
@@ -196,13 +248,27 @@ def test_history_escalates_and_points_to_check_in_every_format(cli, topic, fmt):
         assert [e["message"] for e in doc["escalations"]] == [
             diary_message(rules, k) for k in ("high_score", "lasting", "rising")
         ]
+        assert doc["headline"] == diary_message(rules, "high_score")
     elif fmt == "plain":
-        assert out.splitlines()[-3:] == [
-            f"Warning: {diary_message(rules, k)}" for k in ("high_score", "lasting", "rising")
+        # "see a doctor" is the headline, above the trend
+        assert out.splitlines()[1] == diary_message(rules, "high_score")
+        assert plain_section(out, "GET CHECKED") == [
+            f"- {diary_message(rules, k)}" for k in ("high_score", "lasting", "rising")
         ]
+        titles = plain_titles(out)
+        assert titles.index("GET CHECKED") < titles.index("TREND: WORSE") < titles.index("SCORES")
     else:
-        assert "Get checked" in out
-    assert out.count("soreadvisor check") >= 3
+        lines = out.splitlines()
+        heads = ["Get checked", "Trend: worse", "Scores"]
+        if fmt == "markdown":
+            assert lines[2] == f"**{diary_message(rules, 'high_score')}**"
+            heads = [f"## {h}" for h in heads]
+        else:
+            first = " ".join(diary_message(rules, "high_score").split())
+            assert " ".join(" ".join(lines[1:3]).lstrip("▌ ").split()).startswith(first[:60])
+        at = [lines.index(h) for h in heads]
+        assert at == sorted(at)
+    assert " ".join(out.split()).count("soreadvisor check") >= 3
 
 
 def test_warnings_follow_the_thresholds_of_a_custom_topic(cli, topic, tmp_path):
@@ -220,7 +286,7 @@ def test_warnings_follow_the_thresholds_of_a_custom_topic(cli, topic, tmp_path):
 
     ok(cli("massage", "--at", f"{lasting + 2:g}h"))
     said = ok(cli("log", str(high), "--at", f"{lasting + 1:g}h", *kb)).err
-    assert f"A score of {high} or more" in said and f"{rules.high_score} or more" not in said
+    assert f"a score of {high} or more" in said and f"{rules.high_score} or more" not in said
     # past the shipped mark, before the custom one: only the custom rules count
     ok(cli("log", "3", "--at", "4h"))
     doc = history_json(cli, *kb)
@@ -232,7 +298,7 @@ def test_warnings_follow_the_thresholds_of_a_custom_topic(cli, topic, tmp_path):
     ok(cli("log", "3", "--at", "1h"))
     messages = {e["id"]: e["message"] for e in history_json(cli, *kb)["escalations"]}
     assert messages["lasting"] == diary_message(changed, "lasting")
-    assert f"It is {int(lasting // 24)} days or more" in messages["lasting"]
+    assert f"still sore {int(lasting // 24)} days or more" in messages["lasting"]
     assert f"{int(rules.lasting_after_hours // 24)} days" not in messages["lasting"]
 
 
@@ -269,10 +335,14 @@ def test_history_shows_the_latest_scores_and_says_how_many_are_hidden(cli, tmp_p
     assert doc["trend"] == "improving"  # the hidden 6 is the peak it eases from
     assert len(history_json(cli, "--data-dir", str(tmp_path), "--limit", "0")["entries"]) == 60
     plain = ok(cli("history", "--data-dir", str(tmp_path), "-f", "plain", "-n", "5")).out
-    lines = plain.splitlines()
-    assert len(lines) == 1 + 5 + 1  # what is hidden, five scores, the trend
-    assert lines[0].startswith("55 earlier scores are not shown")
-    assert lines[-1].startswith("Trend: improving")
+    assert len(plain_section(plain, "SCORES")) == 5
+    (hidden,) = plain_section(plain, "EARLIER SCORES")
+    assert hidden.startswith("- 55 earlier scores are not shown")
+    titles = plain_titles(plain)
+    assert titles.index("TREND: IMPROVING") < titles.index("EARLIER SCORES")
+    assert titles.index("EARLIER SCORES") < titles.index("SCORES")
+    one = ok(cli("history", "--data-dir", str(tmp_path), "-f", "plain", "-n", "59")).out
+    assert plain_section(one, "EARLIER SCORES")[0].startswith("- 1 earlier score is not shown")
 
 
 @pytest.mark.parametrize("args", [("--days", "0"), ("--days", "-3"), ("--limit", "-1")])

@@ -14,6 +14,7 @@ import pytest
 
 from soreadvisor.advice.handout import Appointment, handout
 from soreadvisor.advice.profile import Profile
+from soreadvisor.advice.triage import fill
 
 NS = "{http://www.w3.org/1999/xhtml}"
 REPO = Path(__file__).resolve().parent.parent
@@ -199,16 +200,26 @@ def test_warning_signs_come_first_most_serious_first(topic):
     report = handout(topic, "moderate", Profile(region="uk"), Appointment(client="Sam"), "moderate")
     keys = [s.key for s in report.sections]
     assert keys[:2] == ["warning_signs", "warning_signs"]
-    triage = topic.triage
-    assert [s.title for s in report.sections[:2]] == [lv.title for lv in triage.levels[:-3:-1]]
+    tr = topic.triage
+    uk = next(r for r in tr.regions if r.id == "uk")
+    assert [s.title for s in report.sections[:2]] == [
+        fill(lv.title, tr, uk) for lv in tr.levels[:-3:-1]
+    ]
+    assert report.sections[0].title == "Call 999 now"
+    assert [i.data["level"] for i in report.sections[0].items] == ["emergency"] * len(
+        report.sections[0].items
+    )
     assert "999" in report.sections[0].note and "999" in report.headline
+    assert uk.urgent_service in report.sections[1].note
     assert keys.index("timeline") < keys.index("remedies") < keys.index("donts")
     assert keys[-1] == "myths"
 
 
 def test_without_a_region_the_generic_emergency_line(topic):
     report = handout(topic, "moderate", Profile(), Appointment(), "moderate")
-    assert report.headline == topic.triage.generic_emergency
+    tr = topic.triage
+    assert report.headline == tr.emergency_reminder.replace("{number}", tr.generic_number)
+    assert all(n in report.headline for n in ("112", "911", "999"))
 
 
 def test_the_intensity_is_the_severity_that_picks_the_remedies(topic):

@@ -91,7 +91,7 @@ timeline:
 triage:
   levels:
     - {id: fine, title: Fine, action: Carry on., timeframe: now, if_worse: Check again.}
-    - {id: help, title: Help, action: Get help., timeframe: today, if_worse: Call.}
+    - {id: help, title: Help, action: Get help., timeframe: today, if_worse: Call., role: emergency}
   signs:
     - id: red-leg
       text: A red leg
@@ -106,11 +106,14 @@ triage:
       references: [R1]
   regions:
     - {id: xx, name: Nowhere, emergency_number: "000", urgent_service: A clinic}
-  generic_emergency: Call your local emergency number.
-  generic_urgent: See a doctor today.
+  generic_number: your local emergency number
+  generic_service: a doctor
   clot_warning: Do not massage it.
   not_sure_counts_as_yes: [help]
-  check_prompt: Run the check.
+  pointer: "Warning signs: a red leg. Run the check."
+  emergency_reminder: "In an emergency, call {number}."
+  unsure_lead: "You were not sure about a sign that would mean {level}."
+  none_reported: No warning signs were reported.
 """
 
 
@@ -255,6 +258,57 @@ CASES = [
         ["YAML"],
     ),
     ("anchor", edit("verdict: mixed", "verdict: &v mixed"), ("&v", 1), ["alias"]),
+    # The program shows the number for the emergency level and nothing that softens it,
+    # so the highest level, and only it, is the emergency one.
+    (
+        "no-emergency-level",
+        edit(", role: emergency}", "}"),
+        ("- {id: fine", 1),
+        ["role: emergency", "last"],
+    ),
+    (
+        "emergency-not-the-highest",
+        edit("if_worse: Check again.}", "if_worse: Check again., role: emergency}").replace(
+            ", role: emergency}\n  signs:", "}\n  signs:"
+        ),
+        ("- {id: fine", 1),
+        ["role: emergency", "last"],
+    ),
+    (
+        "two-emergency-levels",
+        edit("if_worse: Check again.}", "if_worse: Check again., role: emergency}"),
+        ("- {id: fine", 1),
+        ["only it"],
+    ),
+    (
+        "two-same-day-levels",
+        edit(
+            "  levels:\n",
+            "  levels:\n"
+            "    - {id: soon, title: Soon, action: A., timeframe: days, if_worse: B.,"
+            " role: same-day}\n",
+        ).replace("if_worse: Check again.}", "if_worse: Check again., role: same-day}"),
+        ("- {id: soon", 1),
+        ["same-day"],
+    ),
+    (
+        "unknown-placeholder-in-a-level",
+        edit("action: Get help.", 'action: "Call {numbr}."'),
+        ("{numbr}", 1),
+        ["{numbr}", "{number}"],
+    ),
+    (
+        "unknown-placeholder-in-the-reminder",
+        edit("call {number}.", "call {emergency}."),
+        ("{emergency}", 1),
+        ["{emergency}"],
+    ),
+    (
+        "unsure-lead-without-level",
+        edit("would mean {level}.", "would matter."),
+        ("unsure_lead", 1),
+        ["{level}"],
+    ),
 ]
 
 
@@ -414,8 +468,8 @@ SHIPPED = (
 @pytest.mark.parametrize(
     "old, new, words",
     [
-        ("It is {lasting_after} or more", "It is 3 days or more", ["{lasting_after}"]),
-        ("A score of {high_score} or more", "A score of {highscore} or more", ["{highscore}"]),
+        ("sore {lasting_after} or more", "sore 3 days or more", ["{lasting_after}"]),
+        ("a score of {high_score} or more", "a score of {highscore} or more", ["{highscore}"]),
         ("still rising after the first {rising_after}", "after {days}", ["unknown", "{days}"]),
         ("is about the same.", "is about the same {high_score.", ["no partner"]),
         ("Keep moving gently.", "Keep moving {gently}.", ["unknown", "{gently}"]),

@@ -136,9 +136,44 @@ def test_plan_never_tells_someone_to_use_a_remedy_their_profile_rules_out(cli, t
         doc = json.loads(cli("plan", "--since", f"{hours}h", "--format", "json", *args).out)
         assert step.text not in doc["now"]
         left_out = {item["id"]: item for item in doc["left_out"]}
+        title = next(r.title for r in topic.remedies if r.id == remedy)
+        # that it is left out and why, before any detail; no instruction for it
+        assert left_out[remedy]["title"] == title
         assert left_out[remedy]["warnings"], "the reason must be given"
+        assert all(w.startswith("Not advised because of ") for w in left_out[remedy]["warnings"])
         plain = cli("plan", "--since", f"{hours}h", *args).out
-        assert step.text in plain.split("LEFT OUT FOR YOU")[1]
+        assert step.text not in plain
+        section = plain.split("\nLEFT OUT FOR YOU\n")[1].split("\n\n")[0].splitlines()
+        at = section.index(f"- {title}")
+        assert section[at + 1].startswith("  ! Not advised because of ")
+
+
+def test_plan_reads_warning_signs_first_and_ends_its_help_list_with_the_number(cli, topic):
+    """Warnings lead: the emergency signs, the same-day ones, then what to do
+    now, what is left out, what comes next and when to get help, whose last
+    line is the number to call."""
+    from soreadvisor.advice.triage import fill
+
+    tr = topic.triage
+    out = cli("plan", "--since", "20h", "--condition", "raynauds", "--region", "uk").out
+    headings = [b.splitlines()[0] for b in out.split("\n\n") if b and b.splitlines()[0].isupper()]
+    uk = next(r for r in tr.regions if r.id == "uk")
+    emergency = next(lv for lv in tr.levels if lv.role == "emergency")
+    same_day = next(lv for lv in tr.levels if lv.role == "same-day")
+    assert headings[:6] == [
+        fill(emergency.heading, tr, uk).upper(),
+        fill(same_day.heading, tr, uk).upper(),
+        "WHAT TO DO NOW",
+        "LEFT OUT FOR YOU",
+        "WHAT TO EXPECT NEXT",
+        "GET HELP IF",
+    ]
+    help_list = out.split("\nGET HELP IF\n")[1].split("\n\n")[0].splitlines()
+    assert help_list[-1] == f"- {fill(tr.emergency_reminder, tr, uk)}"
+    assert "999" in help_list[-1]
+    doc = plan_json(cli, "--since", "20h")
+    assert doc["get_help_if"][-1] == fill(tr.emergency_reminder, tr, None)
+    assert list(doc).index("warning_signs") < list(doc).index("now")
 
 
 def test_plan_always_lists_the_clot_signs(cli, topic):

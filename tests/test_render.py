@@ -44,15 +44,35 @@ class Stream(io.StringIO):
         return self.tty
 
 
-def rendered(report: Report, fmt: str, color: str = "never", tty: bool = False) -> str:
+def rendered(
+    report: Report, fmt: str, color: str = "never", tty: bool = False, sources: bool = False
+) -> str:
     out = Stream(tty)
-    render(report, fmt, color, out)
+    render(report, fmt, color, out, sources=sources)
     return out.getvalue()
+
+
+# SGR parameters that set a colour (foreground, background, bright, 256/true colour).
+COLOUR_PARAMS = re.compile(r"^(3[0-9]|4[0-9]|9[0-7]|10[0-7])$")
+
+
+def colour_codes(out: str) -> list[str]:
+    """The SGR sequences in ``out`` that set a colour (not bold, italic, underline)."""
+    return [
+        code
+        for code in SGR.findall(out)
+        if any(COLOUR_PARAMS.match(p) for p in code[2:-1].split(";"))
+    ]
 
 
 def sample(text: str = "") -> Report:
     """A report using every part of the document model, with ``text`` mixed into each."""
-    evidence = Evidence(verdict="mixed", summary=f"Evidence summary {text}", references=["R1"])
+    evidence = Evidence(
+        verdict="mixed",
+        summary=f"Evidence summary {text}",
+        references=["R1"],
+        claim=f"the claim judged {text}",
+    )
     report = Report(
         command="sample",
         topic="tiny",
@@ -76,6 +96,7 @@ def sample(text: str = "") -> Report:
                     fields=[Field("how", "How", f"Field text {text}")],
                     bullets=[f"Bullet {text}"],
                     warnings=[f"Warning {text}"],
+                    cautions=[f"Caution text {text}"],
                 ),
                 Item(title=f"Second item {text}", id="second"),
             ],
@@ -110,11 +131,13 @@ def texts(report: Report) -> list[str]:
         if section.note:
             out.append(section.note)
         for item in section.items:
-            out += [item.title, *item.warnings, *item.bullets]
+            out += [item.title, *item.warnings, *item.cautions, *item.bullets]
             out += [t for t in (item.summary,) if t]
             out += [f.text for f in item.fields]
             if item.evidence:
                 out.append(item.evidence.summary)
+                if item.evidence.claim:
+                    out.append(item.evidence.claim)
     out += [r.citation for r in report.references]
     return out
 
@@ -158,8 +181,9 @@ REAL = [
 
 
 def missing_texts(report: Report, fmt: str) -> list[str]:
-    """The report's texts that its rendering in ``fmt`` does not show."""
-    out = rendered(report, fmt)
+    """The report's texts that its rendering in ``fmt`` does not show (on a
+    terminal, with every source asked for)."""
+    out = rendered(report, fmt, sources=True)
     if fmt == "markdown":
         out = MD_ESCAPE.sub(r"\1", out)
     flat = norm(out).casefold()  # plain shows section titles in capitals
@@ -176,9 +200,54 @@ def test_every_text_of_the_sample_report_is_in_every_text_format(fmt):
 def test_every_format_shows_everything_in_the_real_reports(topic, name, fmt):
     report = real_reports(topic)[name]
     assert not missing_texts(report, fmt)[:3], (name, fmt)
-    out = rendered(report, fmt)
+    out = rendered(report, fmt, sources=True)
     for ref in report.references:
         assert ref.id in out
+
+
+def test_a_terminal_names_the_sources_in_one_line_unless_they_are_asked_for(topic):
+    """A screen holds the answer: 25 citations would push it off the top."""
+    report = cope(topic, "high", Profile())
+    n = len(report.references)
+    assert n > 1
+    short = norm(SGR.sub("", rendered(report, "rich", tty=True)))
+    assert f"{n} sources: soreadvisor sources (or add --sources)" in short
+    assert not [r.id for r in report.references if norm(r.citation) in short]
+    full = norm(SGR.sub("", rendered(report, "rich", tty=True, sources=True)))
+    assert "soreadvisor sources (or add --sources)" not in full
+    assert all(norm(r.citation) in full for r in report.references)
+    for fmt in ("plain", "markdown", "json"):  # a file or a pipe keeps every reference
+        out = MD_ESCAPE.sub(r"\1", rendered(report, fmt))
+        assert all(f"[{r.id}]" in out or f'"{r.id}"' in out for r in report.references), fmt
+        assert "or add --sources" not in out
+
+
+def test_one_source_is_named_in_the_singular():
+    report = sample()
+    report.references = report.references[:1]
+    assert "1 source: soreadvisor sources" in norm(rendered(report, "rich"))
+
+
+def test_the_sources_command_lists_every_reference_on_a_terminal(topic):
+    report = sources(topic)
+    out = norm(SGR.sub("", rendered(report, "rich", tty=True)))
+    assert "or add --sources" not in out
+    assert all(norm(r.citation) in out for r in report.references)
+
+
+@pytest.mark.parametrize("fmt", ["plain", "markdown", "rich"])
+def test_the_disclaimer_is_the_last_thing_before_the_sources(fmt):
+    report = sample("x")
+    out = rendered(report, fmt)
+    if fmt == "markdown":
+        out = MD_ESCAPE.sub(r"\1", out)
+    at = out.index(report.disclaimer)
+    assert at > out.index("A line x")  # after the last item of the last section
+    assert at > out.index(report.headline) and at > out.index(report.intro)
+    sources_at = {"plain": "SOURCES", "markdown": "## Sources", "rich": "2 sources"}[fmt]
+    assert at < out.index(sources_at)
+    between = out[at + len(report.disclaimer) : out.index(sources_at)]
+    assert between.strip() == ""
 
 
 @pytest.mark.parametrize("name", REAL)
@@ -340,10 +409,16 @@ def test_knowledge_text_cannot_change_the_markdown_structure(text):
 
 
 def test_markdown_text_reads_back_as_written():
+    """Every special character reads back literally; a code span in the
+    knowledge text (`soreadvisor check`) stays a code span."""
     text = "Use 10*2 [brackets] and #hash_tags `ticks` <angles> | pipes ~ tilde !"
     md = rendered(sample(text), "markdown")
     html = MarkdownIt("commonmark").render(md)
-    assert text.replace("<", "&lt;").replace(">", "&gt;") in html
+    expected = (
+        "Use 10*2 [brackets] and #hash_tags <code>ticks</code> &lt;angles&gt; | pipes ~ tilde !"
+    )
+    assert expected in html
+    assert "\\`" not in md
 
 
 # --- knowledge text is shown literally, never interpreted ------------------------------
@@ -367,10 +442,15 @@ HOSTILE = [
 def test_hostile_knowledge_text_never_drives_the_terminal(text, fmt, color):
     out = rendered(sample(text), fmt, color=color, tty=True)
     without_sgr = SGR.sub("", out)
-    assert "\x1b" not in without_sgr, "only colour codes of our own may reach the terminal"
+    assert "\x1b" not in without_sgr, "only style codes of our own may reach the terminal"
     assert not CONTROL.search(without_sgr.replace("\n", ""))
-    if fmt != "rich" or color == "never":
+    if fmt != "rich":
         assert "\x1b" not in out
+    elif color == "never":  # bold and underline stay on a terminal; no colour
+        assert not colour_codes(out)
+    piped = rendered(sample(text), fmt, color=color, tty=False)
+    if fmt != "rich" or color == "never":
+        assert "\x1b" not in piped
     assert "\U0001f604" not in out and "\u26a0\ufe0f" not in out  # no emoji substitution
 
 
@@ -445,7 +525,7 @@ def test_rich_with_colour_has_colour_and_without_has_none():
 def test_rich_output_fits_60_columns(monkeypatch, topic):
     monkeypatch.setenv("COLUMNS", "60")
     out = rendered(cope(topic, "high", Profile()), "rich", color="never", tty=True)
-    assert max(len(line) for line in out.splitlines()) <= 60
+    assert max(len(line) for line in SGR.sub("", out).splitlines()) <= 60
 
 
 # Words as knowledge text has them: ASCII, accents, wide CJK, emoji (a ZWJ
@@ -486,13 +566,68 @@ def test_rich_output_folds_a_word_wider_than_the_terminal(monkeypatch):
     assert url in "".join(line.strip() for line in out.splitlines())
 
 
+def test_ids_are_shown_only_where_the_reader_types_them():
+    report = sample("x")
+    plain = rendered(report, "plain")
+    markdown = rendered(report, "markdown")
+    rich = rendered(report, "rich")
+    assert "- Item title x: Item summary x" in plain and "(first)" not in plain
+    assert "(`first`)" not in markdown and "first" not in rich.split("Item title x")[1][:20]
+    report.sections[0].ids = True
+    assert "- Item title x (first): Item summary x" in rendered(report, "plain")
+    assert "- **Item title x** (`first`): Item summary x" in rendered(report, "markdown")
+    assert "Item title x  first" in rendered(report, "rich")
+
+
+def test_an_evidence_line_names_the_claim_before_its_verdict():
+    """Never "Drink normally [myth]": the verdict follows the claim it judges."""
+    report = sample("x")
+    plain = rendered(report, "plain")
+    assert '  Evidence on "the claim judged x": mixed. Evidence summary x [R1]' in plain
+    assert "[mixed]" not in plain
+    markdown = rendered(report, "markdown")
+    assert "  - Evidence on “the claim judged x”: **mixed**. Evidence summary x (R1)" in markdown
+    without = rendered(report, "rich", color="never")
+    assert "Evidence on “the claim judged x”: mixed. Evidence summary x [R1]" in without
+    with_colour = rendered(report, "rich", color="always")
+    badge = re.search(r"(\x1b\[[0-9;]*m) mixed \x1b\[0m", with_colour)
+    assert badge and colour_codes(badge.group(1)), "a coloured badge"
+
+
 def test_rich_lines_of_one_style_keep_it(monkeypatch):
-    """The title (bold, underlined) and the disclaimer (dim, italic) are lines of
-    a single style: that style reaches the terminal."""
+    """The title (bold, underlined) and the disclaimer (italic, not dimmed) are
+    lines of a single style: that style reaches the terminal."""
     monkeypatch.setenv("COLUMNS", "100")
-    lines = rendered(sample(), "rich", color="always", tty=True).splitlines()
+    report = sample("x")
+    lines = rendered(report, "rich", color="always", tty=True).splitlines()
     assert lines[0].startswith("\x1b[1;4m")
-    assert any(line.startswith("\x1b[2;3m") for line in lines)
+    disclaimer = [line for line in lines if report.disclaimer in line]
+    assert disclaimer and disclaimer[0].startswith("\x1b[3m")
+
+
+@pytest.mark.parametrize("how", ["NO_COLOR", "--color never"])
+def test_without_colour_a_terminal_keeps_bold_underline_and_italic(monkeypatch, how):
+    """NO_COLOR removes colour, not emphasis: the title stays bold and
+    underlined, the cautions bold; no colour code is sent."""
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    color = "never"
+    if how == "NO_COLOR":
+        monkeypatch.setenv("NO_COLOR", "1")
+        color = "auto"
+    report = sample()
+    out = rendered(report, "rich", color=color, tty=True)
+    assert out.splitlines()[0].startswith("\x1b[1;4m")
+    assert "\x1b[1mCaution:" in out
+    assert not colour_codes(out)
+    assert not missing_texts(report, "rich")
+
+
+def test_piped_rich_output_has_no_escape_codes_at_all(monkeypatch):
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    for color in ("auto", "never"):
+        assert "\x1b" not in rendered(sample(), "rich", color=color, tty=False)
 
 
 def test_every_control_and_direction_character_is_escaped_even_inside_plain_text():

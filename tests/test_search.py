@@ -14,6 +14,7 @@ import re
 import pytest
 
 from soreadvisor.advice.search import search, stem
+from soreadvisor.advice.triage import fill
 from soreadvisor.errors import NotFound, UsageProblem
 
 
@@ -60,7 +61,9 @@ def test_search_breathless_finds_the_warning_sign_and_says_to_call(cli, topic):
     sign = next(h for h in hits if h["id"] == "breathless")
     assert sign["kind"] == "sign" and sign["level"] == "emergency"
     emergency = next(lv for lv in topic.triage.levels if lv.id == "emergency")
-    assert sign["warnings"] == [emergency.action]  # the level's own words, from the data
+    # the level's own words, from the data, with the number filled in
+    assert sign["warnings"] == [fill(emergency.action, topic.triage, None)]
+    assert "{number}" not in sign["warnings"][0]
 
 
 def test_breathlessness_in_a_rule_or_question_matches_breathless_too(topic):

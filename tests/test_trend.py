@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from soreadvisor.advice.trend import assess, history_report, sparkline
+from soreadvisor.advice.trend import assess, history_report
 from soreadvisor.diary.models import Massage, Score
 
 M = datetime(2026, 11, 20, 18, 0, tzinfo=timezone.utc)  # the massage
@@ -340,13 +340,6 @@ def test_a_warning_shows_its_threshold_as_the_rules_say_it(rules):
 
 
 # -- the chart and the report ------------------------------------------------------
-
-
-def test_the_sparkline_uses_a_fixed_zero_to_ten_scale():
-    assert sparkline([0, 10]) == "▁█"
-    low = sparkline([3, 4])
-    assert "▁" not in low and "█" not in low  # 3 and 4 are not drawn as min and max
-    assert sparkline([0, 2, 5, 8, 10]) == "".join(sorted(sparkline([0, 2, 5, 8, 10])))
 
 
 def test_history_report_counts_hours_from_the_massage_before_each_entry(topic):

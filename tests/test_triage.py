@@ -133,10 +133,14 @@ def test_not_sure_counts_as_yes_where_the_profile_makes_a_sign_urgent(topic):
     on_thinners = Profile(medications=["anticoagulant"])
     assert triage.counts_as_yes(tr, bruising, "unsure", Profile()) is False
     assert triage.counts_as_yes(tr, bruising, "unsure", on_thinners) is True
-    ids = [s.id for s in triage.warning_signs_section(topic, on_thinners, False).items]
-    assert "large-bruising" in ids
+    listed = {
+        i.id: i.data["level"]
+        for section in triage.warning_sign_sections(topic, on_thinners)
+        for i in section.items
+    }
+    assert listed["large-bruising"] == "urgent"  # under "get medical help today"
     assert "large-bruising" not in [
-        s.id for s in triage.warning_signs_section(topic, Profile(), False).items
+        i.id for section in triage.warning_sign_sections(topic, Profile()) for i in section.items
     ]
 
 
@@ -309,7 +313,13 @@ def test_check_actions_include_what_to_do_and_what_if_it_gets_worse(cli, topic):
         doc = check_json(cli, *signs)
         lv = next(x for x in topic.triage.levels if x.id == level)
         assert doc["level"] == level
-        assert lv.action in doc["actions"] and lv.if_worse in doc["actions"]
+        tr = topic.triage
+        # the level's own two lines, the number filled in: one message per result
+        assert doc["actions"] == [
+            triage.fill(lv.action, tr, None),
+            triage.fill(lv.if_worse, tr, None),
+        ]
+        assert not any("{" in a for a in doc["actions"])
 
 
 @pytest.mark.parametrize("sign_id", DVT_SIGNS)
@@ -408,6 +418,66 @@ def test_symptom_and_none_together_are_refused(cli):
 
 @pytest.mark.parametrize("fmt", ["plain", "markdown", "rich"])
 def test_emergency_result_names_the_level_in_every_format(cli, topic, fmt):
-    title = next(lv.title for lv in topic.triage.levels if lv.id == "emergency")
+    level = next(lv for lv in topic.triage.levels if lv.id == "emergency")
+    title = triage.fill(level.title, topic.triage, None)
     out = cli("check", "--symptom", "coughing-blood", "--format", fmt).out
     assert title in " ".join(out.split())
+
+
+@pytest.mark.parametrize("fmt", ["plain", "markdown", "rich"])
+def test_an_emergency_leads_with_the_number_and_nothing_softens_it(cli, topic, fmt):
+    """Issue 12, done when: the number in the first lines, no "if you are worried"."""
+    level = next(lv for lv in topic.triage.levels if lv.id == "emergency")
+    assert level.role == "emergency" and level.disclaimer
+    out = cli("check", "--symptom", "coughing-blood", "--region", "uk", "--format", fmt).out
+    first = " ".join(out.splitlines()[:3])
+    assert "Call 999 now" in first
+    flat = " ".join(out.split())
+    assert "worried" not in flat and "Time frame" not in flat
+    assert " ".join(level.disclaimer.split()) in flat
+    assert topic.disclaimer not in flat
+
+
+def test_check_has_no_time_frame_line_but_json_keeps_the_timeframe(cli, topic):
+    lv = next(x for x in topic.triage.levels if x.id == "urgent")
+    out = cli("check", "--symptom", "dark-urine", "--format", "plain").out
+    assert "Time frame" not in out
+    assert out.splitlines()[1] == triage.fill(lv.title, topic.triage, None)
+    assert check_json(cli, "--symptom", "dark-urine")["timeframe"] == lv.timeframe
+
+
+def test_a_check_with_no_sign_says_so_in_the_datas_words(cli, topic):
+    doc = check_json(cli, "--none")
+    assert [r["title"] for r in doc["reasons"]] == [topic.triage.none_reported]
+    assert doc["disclaimer"] == topic.disclaimer
+
+
+def sections_of(report) -> list[str]:
+    return [s.key for s in report.sections]
+
+
+def test_a_doubt_about_a_more_serious_sign_is_said_first(topic):
+    """One "not sure" about a fever (soon) with nothing else: the doubt and what
+    to do about it lead, then the result should the sign be absent."""
+    tr = topic.triage
+    result = assess(topic, set())
+    report = triage.check_report(topic, result, Profile(region="uk"), ["fever"])
+    soon = next(lv for lv in tr.levels if lv.id == "soon")
+    said = soon.title[:1].lower() + soon.title[1:]
+    assert report.headline == tr.unsure_lead.replace("{level}", said)
+    assert report.tone != "info"
+    assert sections_of(report) == ["unsure", "result", "actions", "reasons"]
+    (unsure,) = report.sections[0].items
+    assert unsure.id == "fever" and said in unsure.summary
+    home = next(lv for lv in tr.levels if lv.id == "self-care")
+    assert [i.title for i in report.sections[1].items] == [home.title]
+    assert "999" in " ".join(i.title for i in report.sections[2].items)
+
+
+def test_a_doubt_about_a_sign_no_more_serious_than_the_result_comes_after_it(topic):
+    tr = topic.triage
+    result = assess(topic, {"fever"})
+    report = triage.check_report(topic, result, Profile(), ["numbness-tingling"])
+    assert result.level.id == "soon"
+    assert report.headline == triage.fill(result.level.title, tr, None)
+    assert sections_of(report) == ["actions", "reasons", "unsure"]
