@@ -606,7 +606,11 @@ def test_each_short_flag_means_one_thing_across_commands():
 
 @pytest.mark.parametrize(
     "args",
-    [["cope", "--age", "200"], ["cope", "--pregnant-weeks", "46"], ["profile", "set", "--age", "x"]],
+    [
+        ["cope", "--age", "200"],
+        ["cope", "--pregnant-weeks", "46"],
+        ["profile", "set", "--age", "x"],
+    ],
 )
 def test_an_age_or_week_out_of_range_is_one_usage_line(cli, args):
     result = cli(*args)

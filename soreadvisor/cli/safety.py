@@ -21,6 +21,7 @@ from .options import (
     PregnantOpt,
     RegionOpt,
     TopicOpt,
+    completes,
     emit,
     load_topic,
     person,
@@ -32,7 +33,10 @@ def check(
     symptom: Annotated[
         list[str] | None,
         typer.Option(
-            "--symptom", metavar="ID", help="A warning-sign id you have (repeat for more)."
+            "--symptom",
+            metavar="ID",
+            autocompletion=completes("sign"),
+            help="A warning-sign id you have (repeat for more).",
         ),
     ] = None,
     none: Annotated[
