@@ -616,3 +616,23 @@ def test_an_age_or_week_out_of_range_is_one_usage_line(cli, args):
     result = cli(*args)
     assert result.code == 2 and result.out == ""
     assert len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err
+
+
+@pytest.mark.parametrize(
+    ("args", "meant"),
+    [
+        (["cope", "high"], "--severity high"),
+        (["history", "json"], "--format json"),
+        (["massage", "deep"], "--intensity deep"),
+    ],
+)
+def test_a_choice_given_without_its_option_names_the_option(cli, args, meant):
+    result = cli(*args)
+    assert result.code == 2 and result.out == ""
+    assert f"did you mean {meant}?" in result.err
+    assert len(result.err.strip().splitlines()) == 1
+
+
+def test_no_option_is_suggested_for_a_word_that_is_no_choice(cli):
+    result = cli("cope", "--severity", "high", "extra")
+    assert result.code == 2 and "did you mean" not in result.err

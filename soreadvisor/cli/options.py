@@ -251,7 +251,7 @@ def person(
     that cannot be read at all is passed over the same way.
     """
     from ..advice.profile import Profile, check_ids, known_only
-    from ..errors import UserError
+    from ..errors import UserError, did_you_mean
     from ..render import say
     from ..userprofile import load
 
@@ -271,5 +271,9 @@ def person(
             "(`soreadvisor profile set` or `profile clear` to tidy it)"
         )
     profile = saved.with_run_options(condition, medication, age, pregnant_weeks, region)
+    regions = topic.triage.regions if topic.triage else []
+    if profile.region and profile.region not in [r.id for r in regions]:
+        aliases = {a.casefold(): r.id for r in regions for a in r.aliases}
+        raise did_you_mean("region", profile.region, [r.id for r in regions], aliases)
     check_ids(profile, topic)
     return profile
