@@ -636,3 +636,13 @@ def test_a_choice_given_without_its_option_names_the_option(cli, args, meant):
 def test_no_option_is_suggested_for_a_word_that_is_no_choice(cli):
     result = cli("cope", "--severity", "high", "extra")
     assert result.code == 2 and "did you mean" not in result.err
+
+
+@pytest.mark.parametrize(("given", "meant"), [("gb", "uk"), ("England", "uk"), ("usa", "us")])
+def test_another_name_for_a_region_suggests_its_id_from_the_data(cli, topic, given, meant):
+    region = next(r for r in topic.triage.regions if r.id == meant)
+    assert given.casefold() in region.aliases  # the names are knowledge, not code
+    result = cli("cope", "--region", given)
+    assert result.code != 0 and result.out == ""
+    assert f"did you mean {meant!r}?" in result.err
+    assert len(result.err.strip().splitlines()) == 1
