@@ -144,11 +144,13 @@ def hours_between(start: datetime, end: datetime) -> float:
 
 
 def span_text(hours: float) -> str:
-    """``45 min``, ``30 h``, ``3.5 days``; rounded down, so a plan at 47.9 h never says 48."""
+    """``under a minute``, ``1 min``, ``45 min``, ``6 h``, ``6.5 h``, ``30 h``, ``3 days``,
+    ``3.5 days``; rounded down, so a plan at 47.9 h never says 48."""
     if hours < 1:
-        return f"{max(math.floor(hours * 60), 0)} min"
+        minutes = max(math.floor(hours * 60), 0)
+        return "under a minute" if minutes == 0 else f"{minutes} min"
     if hours < 10:
-        return f"{math.floor(hours * 10) / 10:.1f} h"
+        return f"{math.floor(hours * 10) / 10:g} h"
     if hours < 48:
         return f"{math.floor(hours)} h"
-    return f"{math.floor(hours / 24 * 10) / 10:.1f} days"
+    return f"{math.floor(hours / 24 * 10) / 10:g} days"

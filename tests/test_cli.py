@@ -691,3 +691,33 @@ def test_an_age_or_week_out_of_range_is_one_usage_line(cli, args):
     result = cli(*args)
     assert result.code == 2 and result.out == ""
     assert len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err
+
+
+@pytest.mark.parametrize(
+    ("args", "meant"),
+    [
+        (["cope", "high"], "--severity high"),
+        (["history", "json"], "--format json"),
+        (["massage", "deep"], "--intensity deep"),
+    ],
+)
+def test_a_choice_given_without_its_option_names_the_option(cli, args, meant):
+    result = cli(*args)
+    assert result.code == 2 and result.out == ""
+    assert f"did you mean {meant}?" in result.err
+    assert len(result.err.strip().splitlines()) == 1
+
+
+def test_no_option_is_suggested_for_a_word_that_is_no_choice(cli):
+    result = cli("cope", "--severity", "high", "extra")
+    assert result.code == 2 and "did you mean" not in result.err
+
+
+@pytest.mark.parametrize(("given", "meant"), [("gb", "uk"), ("England", "uk"), ("usa", "us")])
+def test_another_name_for_a_region_suggests_its_id_from_the_data(cli, topic, given, meant):
+    region = next(r for r in topic.triage.regions if r.id == meant)
+    assert given.casefold() in region.aliases  # the names are knowledge, not code
+    result = cli("cope", "--region", given)
+    assert result.code != 0 and result.out == ""
+    assert f"did you mean {meant!r}?" in result.err
+    assert len(result.err.strip().splitlines()) == 1

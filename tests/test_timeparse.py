@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from soreadvisor.errors import UsageProblem
-from soreadvisor.timeparse import EARLIEST, hours_between, parse_duration, parse_when
+from soreadvisor.timeparse import EARLIEST, hours_between, parse_duration, parse_when, span_text
 
 UTC = timezone.utc
 # 20:00 UTC is 01:30 the next day in a zone at UTC+05:30.
@@ -157,3 +157,23 @@ def test_times_around_the_change_are_kept_exactly(uk_time):
 
 def test_a_time_the_clocks_passed_twice_is_the_first_of_the_two(uk_time):
     assert parse_when("2026-10-25 01:30", now=NOW) == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("hours", "text"),
+    [
+        (0, "under a minute"),
+        (0.5 / 60, "under a minute"),
+        (1 / 60, "1 min"),
+        (0.75, "45 min"),
+        (6, "6 h"),
+        (6.55, "6.5 h"),
+        (9.99, "9.9 h"),
+        (30, "30 h"),
+        (47.9, "47 h"),
+        (48, "2 days"),
+        (84, "3.5 days"),
+    ],
+)
+def test_spans_read_naturally_and_round_down(hours, text):
+    assert span_text(hours) == text

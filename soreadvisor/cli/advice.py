@@ -21,6 +21,7 @@ from .options import (
     SeverityChoice,
     SourcesOpt,
     TopicOpt,
+    completes,
     emit,
     load_topic,
     person,
@@ -30,7 +31,10 @@ from .options import (
 @app.command()
 def explain(
     cause: Annotated[
-        str | None, typer.Argument(metavar="CAUSE", help="A cause id, e.g. lactic-acid.")
+        str | None,
+        typer.Argument(
+            metavar="CAUSE", autocompletion=completes("cause"), help="A cause id, e.g. lactic-acid."
+        ),
     ] = None,
     topic: TopicOpt = DEFAULT_TOPIC,
     kb: KbOpt = None,

@@ -106,6 +106,9 @@ def run(argv: list[str] | None = None) -> None:
         ctx = getattr(exc, "ctx", None)
         # one line, instead of Click's usage block
         hint = f" (see: {ctx.command_path} --help)" if ctx is not None else ""
+        meant = _option_meant(ctx, sys.argv[1:] if argv is None else list(argv))
+        if meant:
+            hint = f"; did you mean {meant}?{hint}"
         _say(f"{exc.format_message()}{hint}")  # type: ignore[attr-defined]
         code = exc.exit_code
     except UserError as exc:
@@ -129,6 +132,25 @@ def run(argv: list[str] | None = None) -> None:
             )
         code = 70
     sys.exit(code)
+
+
+def _option_meant(ctx: object, args: list[str]) -> str | None:
+    """``--severity high`` for ``cope high``: a word given alone that is one of the
+    choices of an option of the command (Click's documented ``params``, ``opts``
+    and ``Choice.choices``), when that option is not given."""
+    params = getattr(getattr(ctx, "command", None), "params", None) or []
+    path = getattr(ctx, "command_path", "").split()[1:]
+    words = [a for a in args if a not in path]
+    for n, word in enumerate(words):
+        if word.startswith("-") or (n and words[n - 1].startswith("-")):
+            continue
+        for param in params:
+            choices = getattr(param.type, "choices", None) or ()
+            opts = [o for o in getattr(param, "opts", []) if o.startswith("--")]
+            chosen = word.casefold() in (str(c).casefold() for c in choices)
+            if opts and chosen and not set(param.opts) & set(args):
+                return f"{opts[0]} {word}"
+    return None
 
 
 def _named_alone(command: object, args: list[str]) -> bool:

@@ -288,41 +288,72 @@ def diary_export(
 @diary_app.command("delete")
 def diary_delete(
     all_: Annotated[bool, typer.Option("--all", help="Delete every massage and score.")] = False,
+    score_id: Annotated[
+        int | None,
+        typer.Option(
+            "--id",
+            metavar="N",
+            help="Delete the one score with this id (see `soreadvisor history --format json`).",
+        ),
+    ] = None,
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="Do not ask (needed when not on a terminal).")
     ] = False,
     data_dir: DataDirOpt = None,
 ) -> None:
-    """Delete the whole diary (asks first on a terminal).
+    """Delete the whole diary, or one score (asks first on a terminal).
 
-    Example: soreadvisor diary delete --all
+    Example: soreadvisor diary delete --id 12
     """
     from ..diary.store import Diary
 
-    if not all_:
-        raise UsageProblem("say --all to delete the whole diary (there is no partial delete)")
+    if all_ == (score_id is not None):
+        raise UsageProblem("say --all to delete the whole diary, or --id N to delete one score")
     with Diary.open(data_dir) as diary:
         if not diary.exists:
             _say(f"There is no diary at {diary.path}; nothing to delete.")
+            if score_id is not None:
+                raise typer.Exit(1)
             return
-        massages, scores = diary.counts()
+        if score_id is not None:
+            found = next((s for s in diary.scores() if s.id == score_id), None)
+            if found is None:
+                raise UserError(f"there is no score with id {score_id}; nothing was deleted")
+            what = f"the score {found.score}/10 of {_when_text(found.at)} (id {score_id})"
+        else:
+            massages, scores = diary.counts()
+            what = f"all {_count(scores, 'score')} and {_count(massages, 'massage')}"
     if not yes:
-        if sys.stdin is None or not sys.stdin.isatty():
-            raise UsageProblem(
-                "not deleting without confirmation: no terminal to ask on; pass --yes"
-            )
-        _say(
-            f"Delete all {_count(scores, 'score')} and {_count(massages, 'massage')} "
-            f"from {diary.path}? This cannot be undone. [y/N] ",
-            end="",
-        )
-        answer = sys.stdin.readline().strip().lower()
-        if answer not in ("y", "yes"):
-            _say("Nothing deleted.")
-            raise typer.Exit(1)
+        _confirm(f"Delete {what} from {diary.path}? This cannot be undone. [y/N] ")
     with Diary.open(data_dir, write=True) as diary:
+        if score_id is not None:
+            if not diary.delete_score(score_id):  # gone meanwhile: another run deleted it
+                raise UserError(f"there is no score with id {score_id}; nothing was deleted")
+            _say(f"Deleted {what}.")
+            return
         massages, scores = diary.delete_all()
     _say(f"Deleted {_count(scores, 'score')} and {_count(massages, 'massage')}.")
+
+
+def _when_text(when) -> str:  # type: ignore[no-untyped-def]
+    from ..advice.trend import when_text
+
+    return when_text(when)
+
+
+def _confirm(question: str) -> None:
+    """Ask on the terminal; anything but yes leaves with status 1."""
+    if sys.stdin is None or not sys.stdin.isatty():
+        raise UsageProblem("not deleting without confirmation: no terminal to ask on; pass --yes")
+    _say(question, end="")
+    try:
+        answer = sys.stdin.readline().strip().lower()
+    except KeyboardInterrupt:  # end the question's line, then leave (130)
+        _say("")
+        raise
+    if answer not in ("y", "yes"):
+        _say("Nothing deleted.")
+        raise typer.Exit(1)
 
 
 @diary_app.command("path")

@@ -31,6 +31,59 @@ class SeverityChoice(str, Enum):
     high = "high"
 
 
+def _ids(kind: str, topic) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """The ids of one kind in a topic, each with its title (shells that show help do)."""
+    if kind == "cause":
+        return [(c.id, c.title) for c in topic.causes]
+    if kind == "condition":
+        return [(c.id, c.name) for c in topic.conditions]
+    if kind == "medication":
+        return [(m.id, m.name) for m in topic.medications]
+    triage = topic.triage
+    if triage is None:
+        return []
+    if kind == "sign":
+        return [(s.id, s.text) for s in triage.signs]
+    return [(r.id, r.name) for r in triage.regions]
+
+
+def _blurb(title: str) -> str:
+    """A title as a completion's description: one short line (Typer wraps a long one
+    onto lines of its own, which fish and PowerShell would read as more ids), and
+    no brackets, which Typer reads as Rich markup."""
+    text = " ".join(title.translate({ord("["): "(", ord("]"): ")"}).split())
+    return text if len(text) <= 50 else text[:49].rstrip() + "\u2026"
+
+
+def completes(kind: str):  # type: ignore[no-untyped-def]
+    """Tab completion of ``kind`` ids, read from the knowledge base the command
+    would use (its --topic and --kb so far). Completion never fails a shell: a
+    broken knowledge base completes nothing, with nothing on stderr."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+        import contextlib
+        import io
+
+        from ..kb.store import DEFAULT_TOPIC, KnowledgeBase
+
+        try:
+            with contextlib.redirect_stderr(io.StringIO()):
+                kb = ctx.params.get("kb")
+                base = KnowledgeBase.from_env(kb if isinstance(kb, Path) else None)
+                if kind == "topic":
+                    found = [(t, "") for t in base.topic_ids()]
+                else:
+                    topic = ctx.params.get("topic")
+                    found = _ids(
+                        kind, base.load(topic if isinstance(topic, str) else DEFAULT_TOPIC)
+                    )
+        except Exception:  # whatever is wrong is told when the command runs
+            return []
+        return [(i, _blurb(title)) for i, title in found if i.startswith(incomplete)]
+
+    return complete
+
+
 FormatOpt = Annotated[
     Format,
     typer.Option(
@@ -51,6 +104,7 @@ TopicOpt = Annotated[
         "-t",
         metavar="ID",
         show_default=False,
+        autocompletion=completes("topic"),
         help="Topic id (default: the built-in topic); see `soreadvisor topics`.",
     ),
 ]
@@ -79,11 +133,23 @@ KbOpt = Annotated[
 # saved profile for this run only.
 ConditionOpt = Annotated[
     list[str] | None,
-    typer.Option("--condition", "-c", metavar="ID", help="A condition id (repeat for more)."),
+    typer.Option(
+        "--condition",
+        "-c",
+        metavar="ID",
+        autocompletion=completes("condition"),
+        help="A condition id (repeat for more).",
+    ),
 ]
 MedicationOpt = Annotated[
     list[str] | None,
-    typer.Option("--medication", "-m", metavar="ID", help="A medication id (repeat for more)."),
+    typer.Option(
+        "--medication",
+        "-m",
+        metavar="ID",
+        autocompletion=completes("medication"),
+        help="A medication id (repeat for more).",
+    ),
 ]
 
 
@@ -125,6 +191,7 @@ RegionOpt = Annotated[
     typer.Option(
         "--region",
         metavar="ID",
+        autocompletion=completes("region"),
         help="Your region, for its emergency numbers (an unknown id lists the known ones).",
     ),
 ]
@@ -192,7 +259,7 @@ def person(
     that cannot be read at all is passed over the same way.
     """
     from ..advice.profile import Profile, check_ids, known_only
-    from ..errors import UserError
+    from ..errors import UserError, did_you_mean
     from ..render import say
     from ..userprofile import load
 
@@ -212,5 +279,9 @@ def person(
             "(`soreadvisor profile set` or `profile clear` to tidy it)"
         )
     profile = saved.with_run_options(condition, medication, age, pregnant_weeks, region)
+    regions = topic.triage.regions if topic.triage else []
+    if profile.region and profile.region not in [r.id for r in regions]:
+        aliases = {a.casefold(): r.id for r in regions for a in r.aliases}
+        raise did_you_mean("region", profile.region, [r.id for r in regions], aliases)
     check_ids(profile, topic)
     return profile

@@ -22,6 +22,7 @@ from .options import (
     RegionOpt,
     SourcesOpt,
     TopicOpt,
+    completes,
     emit,
     load_topic,
     person,
@@ -33,7 +34,10 @@ def check(
     symptom: Annotated[
         list[str] | None,
         typer.Option(
-            "--symptom", metavar="ID", help="A warning-sign id you have (repeat for more)."
+            "--symptom",
+            metavar="ID",
+            autocompletion=completes("sign"),
+            help="A warning-sign id you have (repeat for more).",
         ),
     ] = None,
     none: Annotated[

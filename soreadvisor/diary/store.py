@@ -533,6 +533,12 @@ class Diary:
                     if entry is not None:
                         yield entry
 
+    def delete_score(self, score_id: int) -> bool:
+        """Remove one score by id (freed pages zeroed); whether there was one."""
+        with self.transaction() as con:
+            con.execute("PRAGMA secure_delete = ON")
+            return con.execute("DELETE FROM scores WHERE id = ?", (score_id,)).rowcount == 1
+
 
 def _check_score(score: object) -> None:
     if isinstance(score, bool) or not isinstance(score, int):

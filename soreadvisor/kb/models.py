@@ -308,6 +308,8 @@ class Region:
     name: str
     emergency_number: str
     urgent_service: str
+    # Other names people give for it (gb for uk): an unknown region suggests the id.
+    aliases: list[str] = field(default_factory=list)
 
 
 @model
