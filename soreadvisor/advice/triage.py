@@ -139,15 +139,19 @@ def warning_sign_sections(topic: Topic, profile: Profile) -> list[Section]:
         signs = [s for s in triage.signs if levels[s.id].id == level.id]
         if not signs:
             continue
+        action = fill(level.action, triage, region)
         out.append(
             Section(
                 key="warning_signs",
                 title=fill(level.heading or level.title, triage, region),
-                note=fill(level.action, triage, region),
+                note=action,
                 tone="critical",
                 items=[
                     Item(
-                        id=s.id, title=s.text, data={"level": level.id, "references": s.references}
+                        id=s.id,
+                        title=s.text,
+                        # In JSON each sign carries what to do about it.
+                        data={"level": level.id, "action": action, "references": s.references},
                     )
                     for s in signs
                 ],

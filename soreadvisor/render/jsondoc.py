@@ -44,8 +44,8 @@ def to_dict(report: Report) -> dict[str, Any]:
         doc["intro"] = report.intro
     doc.update(report.meta)
     for section in report.sections:
-        if section.note:
-            doc.setdefault("notes", {})[section.key] = section.note
+        if section.note:  # sections that share a key share its first note
+            doc.setdefault("notes", {}).setdefault(section.key, section.note)
         if section.shape == "string":
             doc[section.key] = section.items[0].title if section.items else None
         elif section.shape == "strings":
