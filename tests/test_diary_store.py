@@ -478,3 +478,22 @@ def test_a_process_killed_inside_a_write_leaves_none_of_it(tmp_path):
     log(tmp_path, 4, start=NOW)
     with Diary.open(tmp_path) as diary:
         assert [s.score for s in diary.scores()] == [2, 3, 4]
+
+
+# -- what reading passes over is told to the caller, never printed --------------------------
+
+
+def test_a_row_left_out_is_handed_to_the_caller_and_nothing_is_printed(tmp_path, capfd):
+    log(tmp_path, 4, 6)
+    con = sqlite3.connect(diary_path(tmp_path))
+    con.execute("INSERT INTO scores (at, score) VALUES ('yesterday-ish', 3)")
+    con.commit()
+    con.close()
+    told: list[str] = []
+    with Diary.open(tmp_path, warn=told.append) as diary:
+        assert [s.score for s in diary.scores()] == [4, 6]
+    with Diary.open(tmp_path) as diary:  # no one to tell: kept on the diary
+        diary.scores()
+        kept = diary.warnings
+    assert len(told) == 1 and "'yesterday-ish'" in told[0] and kept == told
+    assert capfd.readouterr() == ("", "")

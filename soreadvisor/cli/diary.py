@@ -13,7 +13,17 @@ import typer
 from ..errors import UsageProblem, UserError
 from ..kb.store import DEFAULT_TOPIC
 from .application import app
-from .options import Color, ColorOpt, Format, FormatOpt, KbOpt, TopicOpt, emit, load_topic
+from .options import (
+    Color,
+    ColorOpt,
+    Format,
+    FormatOpt,
+    KbOpt,
+    TopicOpt,
+    emit,
+    load_topic,
+    warning,
+)
 
 
 def _data_dir(value: str) -> Path:
@@ -120,7 +130,7 @@ def massage(
     from ..diary.store import Diary
 
     when = _when(at)
-    with Diary.open(data_dir, write=True) as diary:
+    with Diary.open(data_dir, write=True, warn=warning) as diary:
         diary.add_massage(when, intensity.value if intensity else None, _text(note))
     how = f" ({intensity.value})" if intensity else ""
     _say(f"Recorded a massage{how} at {when_text(when)}.")
@@ -150,7 +160,7 @@ def log(
 
     value = _score(score)
     when = _when(at)
-    with Diary.open(data_dir, write=True) as diary:
+    with Diary.open(data_dir, write=True, warn=warning) as diary:
         diary.add_score(when, value, _text(where), _text(note))
         now = datetime.now(timezone.utc)
         massage = diary.latest_massage(at_or_before=now)
@@ -202,7 +212,7 @@ def history(
         raise UsageProblem(f"--limit must be 0 (all) or more, not {limit}")
     t = load_topic(topic, kb)
     now = datetime.now(timezone.utc)
-    with Diary.open(data_dir) as diary:
+    with Diary.open(data_dir, warn=warning) as diary:
         window = diary.window(now, days, limit, t.diary)
     assessment = Assessment(None)
     if t.diary is not None:
@@ -246,7 +256,7 @@ def diary_export(
     from .options import quiet_stdout
 
     out = sys.stdout
-    with Diary.open(data_dir) as diary:
+    with Diary.open(data_dir, warn=warning) as diary:
         try:
             # UTF-8 whatever the locale says: an export is a file for another
             # program, and a narrow encoding would turn notes into '?'.
@@ -281,7 +291,7 @@ def diary_delete(
 
     if not all_:
         raise UsageProblem("say --all to delete the whole diary (there is no partial delete)")
-    with Diary.open(data_dir) as diary:
+    with Diary.open(data_dir, warn=warning) as diary:
         if not diary.exists:
             _say(f"There is no diary at {diary.path}; nothing to delete.")
             return
@@ -300,7 +310,7 @@ def diary_delete(
         if answer not in ("y", "yes"):
             _say("Nothing deleted.")
             raise typer.Exit(1)
-    with Diary.open(data_dir, write=True) as diary:
+    with Diary.open(data_dir, write=True, warn=warning) as diary:
         massages, scores = diary.delete_all()
     _say(f"Deleted {_count(scores, 'score')} and {_count(massages, 'massage')}.")
 

@@ -157,8 +157,9 @@ def plan(
         start = parse_when(since, now)
     else:
         from ..diary.store import latest_massage
+        from .options import warning
 
-        last = latest_massage()
+        last = latest_massage(warn=warning)
         if last is None:
             raise UsageProblem(
                 "no massage in your diary: pass --since (e.g. --since 6h) "

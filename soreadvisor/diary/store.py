@@ -20,7 +20,8 @@ Safety under real use:
   gives a one-line error naming it, and is never written, truncated or deleted.
 
 Reading survives damage: a row whose time or score cannot be read is left
-out of every answer, named in a warning on stderr, and kept in the file; a
+out of every answer, named in a warning (handed to the caller's ``warn``, which
+the CLI shows on stderr), and kept in the file; a
 note, place or intensity that is not text is left out of its row. Reading
 never writes: on a read-only disk, or a full one where SQLite cannot make its
 shared-memory file, the file is read as immutable. Failures are told apart by
@@ -104,15 +105,12 @@ def from_text(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def _warn(message: str) -> None:
-    from ..render import say
-
-    say(f"soreadvisor: warning: {message}")
+Warn = Callable[[str], None]
 
 
-def latest_massage(data_dir: Path | None = None) -> datetime | None:
+def latest_massage(data_dir: Path | None = None, warn: Warn | None = None) -> datetime | None:
     """When the last recorded massage was (aware UTC), or None; never creates a file."""
-    with Diary.open(data_dir) as diary:
+    with Diary.open(data_dir, warn=warn) as diary:
         massage = diary.latest_massage()
     return massage.at if massage else None
 
@@ -152,19 +150,24 @@ class Diary:
         path: Path,
         con: sqlite3.Connection | None,
         writable: bool = False,
-        warn: Callable[[str], None] = _warn,
+        warn: Warn | None = None,
     ):
         self.path = path
         self._con = con
         self.writable = writable
-        self.warn = warn
+        # Rows left out, a file read as it was last closed: one line each, handed to
+        # ``warn`` (the CLI shows them on stderr) or kept here. Nothing here prints.
+        self.warnings: list[str] = []
+        self.warn: Warn = warn or self.warnings.append
         self._named: set[tuple[str, int]] = set()
         self._scanned = False
 
     # -- opening -----------------------------------------------------------
 
     @classmethod
-    def open(cls, data_dir: Path | None = None, *, write: bool = False) -> Diary:
+    def open(
+        cls, data_dir: Path | None = None, *, write: bool = False, warn: Warn | None = None
+    ) -> Diary:
         path = diary_path(data_dir)
         doing = "write" if write else "read"
         with _errors(path, doing):
@@ -176,15 +179,18 @@ class Diary:
             try:
                 os.close(paths.own_file(file, create=write, strict=write))
             except (FileNotFoundError, NotADirectoryError):
-                return cls(path, None)  # reading a diary not made yet: empty, nothing made
+                return cls(path, None, warn=warn)  # reading a diary not made yet: empty
             _check_companions(file, strict=write)
             # Look before touching: read-only, and refuse anything not ours.
-            probe, version = _probe(path, file, write)
+            probe, version, note = _probe(path, file, write)
             if not write:
                 if version == 0:  # created a moment ago, tables still to come
                     probe.close()
-                    return cls(path, None)
-                return cls(path, probe)
+                    return cls(path, None, warn=warn)
+                diary = cls(path, probe, warn=warn)
+                if note:
+                    diary.warn(note)
+                return diary
             probe.close()
             con = _connect(file, "rw")
             try:
@@ -193,7 +199,7 @@ class Diary:
             except BaseException:
                 con.close()
                 raise
-            return cls(path, con, writable=True)
+            return cls(path, con, writable=True, warn=warn)
 
     def close(self) -> None:
         if self._con is not None:
@@ -566,8 +572,9 @@ def _connect(path: Path, mode: str) -> sqlite3.Connection:
     return con
 
 
-def _probe(path: Path, file: Path, write: bool) -> tuple[sqlite3.Connection, int]:
-    """A read-only connection and the file's schema version, after checking it is ours.
+def _probe(path: Path, file: Path, write: bool) -> tuple[sqlite3.Connection, int, str]:
+    """A read-only connection, the file's schema version and a warning ("" for none),
+    after checking the file is ours.
 
     Reading a WAL file needs its shared-memory file, which SQLite makes next to
     it: on a read-only disk, or a full one, it cannot. Only reading was asked,
@@ -576,22 +583,23 @@ def _probe(path: Path, file: Path, write: bool) -> tuple[sqlite3.Connection, int
     """
     con = _connect(file, "ro")
     try:
-        return con, _check(path, con)
+        return con, _check(path, con), ""
     except sqlite3.OperationalError as exc:
         con.close()
         if write or not _cannot_share(exc, file):
             raise
         why = _reason(path, exc)
+    note = ""
     wal = file.with_name(file.name + "-wal")
     with suppress(OSError):
         if os.stat(wal).st_size:
-            _warn(
+            note = (
                 f"the diary {str(path)!r} is read as it was last closed: "
                 f"{why}, so its latest changes (in {wal.name}) may be missing"
             )
     con = _connect(file, "ro&immutable=1")
     try:
-        return con, _check(path, con)
+        return con, _check(path, con), note
     except BaseException:
         con.close()
         raise
