@@ -175,8 +175,8 @@ def log(
             return
         if t.diary is None:
             return
-        massage, episode = diary.episode(now, t.diary)
-    assessment = assess(episode, t.diary, massage.at if massage else None, now)
+        massage, episode = diary.current(now)
+        assessment = assess(episode, t.diary, massage.at if massage else None, now)
     for _, message in assessment.escalations:
         _say(f"Warning: {message}")
 
@@ -212,12 +212,12 @@ def history(
         raise UsageProblem(f"--limit must be 0 (all) or more, not {limit}")
     t = load_topic(topic, kb)
     now = datetime.now(timezone.utc)
-    with Diary.open(data_dir, warn=warning) as diary:
-        window = diary.window(now, days, limit, t.diary)
     assessment = Assessment(None)
-    if t.diary is not None:
-        massage_at = window.massage.at if window.massage else None
-        assessment = assess(window.episode, t.diary, massage_at, now)
+    with Diary.open(data_dir, warn=warning) as diary:
+        window = diary.window(now, days, limit)
+        if t.diary is not None:
+            massage_at = window.massage.at if window.massage else None
+            assessment = assess(diary.episode(window.start, now), t.diary, massage_at, now)
     report = history_report(
         t,
         entries=window.entries,
