@@ -253,6 +253,7 @@ def diary_export(
     """
     from ..diary.export import export
     from ..diary.store import Diary
+    from ..render.markdown import md
     from .options import quiet_stdout
 
     out = sys.stdout
@@ -263,7 +264,7 @@ def diary_export(
             out.flush()
             if hasattr(out, "reconfigure"):
                 out.reconfigure(encoding="utf-8", errors="strict")
-            export(diary, format.value, out)
+            export(diary, format.value, out, escape=md)
             out.flush()
         except BrokenPipeError:
             quiet_stdout()

@@ -564,16 +564,19 @@ class Diary:
         start = massage.at if massage is not None else now - timedelta(days=DEFAULT_DAYS)
         return massage, self.episode(start, now)
 
-    def everything(self) -> Iterator[Massage | Score]:
-        """Every readable massage and score in time order (massages first at the same
-        moment); each row that cannot be read is named in a warning instead."""
+    def everything(
+        self, kinds: tuple[str, ...] = ("massages", "scores")
+    ) -> Iterator[Massage | Score]:
+        """Every readable massage and score (of ``kinds``) in time order, massages first
+        at the same moment, read a few hundred rows at a time; each row that cannot be
+        read is named in a warning instead."""
         if self._con is None:
             return
-        sql = (
-            "SELECT 0, id, at, intensity, note, NULL FROM massages"
-            " UNION ALL SELECT 1, id, at, score, location, note FROM scores"
-            " ORDER BY 3, 1, 2"
-        )
+        parts = {
+            "massages": "SELECT 0, id, at, intensity, note, NULL FROM massages",
+            "scores": "SELECT 1, id, at, score, location, note FROM scores",
+        }
+        sql = " UNION ALL ".join(parts[k] for k in kinds) + " ORDER BY 3, 1, 2"
         with _errors(self.path, "read"):
             rows = self._con.execute(sql)
             while True:
