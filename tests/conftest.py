@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from soreadvisor.kb.models import Topic
-from soreadvisor.kb.store import DEFAULT_TOPIC, KnowledgeBase
+from soreadvisor.kb.store import DEFAULT_TOPIC, KnowledgeBase, validate_files
 
 # A safety net for anything that runs before the per-test home is set.
 os.environ["SOREADVISOR_HOME"] = tempfile.mkdtemp(prefix="soreadvisor-tests-")
@@ -40,7 +40,7 @@ def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def topic() -> Topic:
     """The shipped topic, validated straight from data/ (no cache involved)."""
     kb = KnowledgeBase(None, REPO / "data" / "topics")
-    loaded, problems = kb._validate(DEFAULT_TOPIC, kb.sources(DEFAULT_TOPIC))
+    loaded, problems = validate_files(DEFAULT_TOPIC, kb.sources(DEFAULT_TOPIC))
     assert loaded is not None, problems
     return loaded
 

@@ -7,6 +7,7 @@ import io
 import json
 import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -366,6 +367,25 @@ def test_export_json_parses_and_holds_everything(cli, sore):
     assert [m["intensity"] for m in doc["massages"]] == ["deep"]
     assert [s["score"] for s in doc["scores"]] == [3, 6, 4]
     assert doc["scores"][0]["where"] == "calves"
+
+
+def test_export_json_streamed_is_the_document_json_would_write(cli, sore):
+    """Written entry by entry, it is byte for byte the whole document dumped at once."""
+    ok(cli("log", "5", "--note", 'line one\nline "two" \u00e9 \U0001f9b6', "--where", "[left]"))
+    ok(cli("massage", "--at", "1h ago"))
+    out = ok(cli("diary", "export", "--format", "json")).out
+    assert out == json.dumps(json.loads(out), indent=2, ensure_ascii=False) + "\n"
+    empty = ok(cli("diary", "export", "-f", "json", "--data-dir", "nowhere")).out
+    assert empty == json.dumps(json.loads(empty), indent=2, ensure_ascii=False) + "\n"
+
+
+def test_storage_imports_no_renderer():
+    code = (
+        "import sys, soreadvisor.diary.export, soreadvisor.diary.store, soreadvisor.kb.store;"
+        "print([m for m in sys.modules if m.startswith('soreadvisor.render')])"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stdout.strip() == "[]", proc.stderr
 
 
 def test_export_markdown_is_a_table_a_note_cannot_break(cli, sore):

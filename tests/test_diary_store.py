@@ -257,25 +257,40 @@ def test_the_window_is_the_scores_since_the_last_massage(tmp_path, topic):
         diary.add_massage(NOW - timedelta(hours=40))
         for h, s in ((30, 3), (20, 6), (10, 4)):
             diary.add_score(NOW - timedelta(hours=h), s)
-        w = diary.window(NOW, rules=topic.diary)
+        w = diary.window(NOW)
     assert [s.score for s in w.entries] == [3, 6, 4]
-    assert w.total == 3 and w.episode == w.entries  # the whole episode: nothing more to read
+    assert w.total == 3 and w.start == NOW - timedelta(hours=40)
 
 
-def test_without_rules_the_window_reads_no_episode(tmp_path):
-    log(tmp_path, 3, 6, 4)
-    with Diary.open(tmp_path) as diary:
-        assert diary.window(NOW).episode == []
+def test_a_limited_window_counts_what_it_does_not_show_and_the_episode_still_decides(
+    tmp_path, topic
+):
+    from soreadvisor.advice.trend import assess
 
-
-def test_a_limited_window_still_hands_over_the_hidden_scores_that_decide(tmp_path, topic):
+    massage_at = NOW - timedelta(hours=100)
     with Diary.open(tmp_path, write=True) as diary:
-        diary.add_massage(NOW - timedelta(hours=100))
+        diary.add_massage(massage_at)
         diary.add_scores([(NOW - timedelta(hours=90 - i), 9 if i == 0 else 2) for i in range(60)])
-        w = diary.window(NOW, limit=5, rules=topic.diary)
+        w = diary.window(NOW, limit=5)
+        hidden_peak = assess(diary.episode(w.start, NOW), topic.diary, massage_at, NOW)
     assert len(w.entries) == 5 and w.total == 60
-    assert [s.score for s in w.episode][0] == 9  # the hidden peak, and the reference
-    assert len(w.episode) <= 6, "a few scores, not the whole episode"
+    assert hidden_peak.trend == "improving"  # from the hidden 9, the reference
+    assert "high_score" in dict(hidden_peak.escalations)
+
+
+def test_the_count_leaves_out_rows_off_the_scale(tmp_path):
+    log(tmp_path, 4, 6, 5)
+    con = sqlite3.connect(diary_path(tmp_path))
+    con.execute("PRAGMA ignore_check_constraints = ON")  # as another tool could write it
+    for bad in (5.5, "x", -1, 11, b"\x01", 0.5, 9.99):
+        con.execute("INSERT INTO scores (at, score) VALUES (?, ?)", (NOW.isoformat(), bad))
+    con.execute("INSERT INTO scores (at, score) VALUES ('yesterday-ish', 3)")
+    con.commit()
+    con.close()
+    with Diary.open(tmp_path) as diary:
+        assert diary.count_scores() == 3
+        assert diary.count_scores(NOW - timedelta(hours=2)) == 2
+        assert len(diary.scores()) == 3
 
 
 def test_a_days_window_reaches_back_past_the_last_massage(tmp_path):
@@ -345,7 +360,7 @@ _EXAMPLE = dict(limit=0, days=None, lasting=72)
 def test_the_store_hands_over_the_scores_that_decide_the_assessment(
     topic, massage_ago, points, band, rising, lasting, limit, days
 ):
-    """``assess`` of what the store hands over equals ``assess`` of the whole episode."""
+    """``assess`` asking the store equals ``assess`` of the whole episode as a list."""
     import tempfile
 
     from soreadvisor.advice.trend import assess
@@ -358,13 +373,14 @@ def test_the_store_hands_over_the_scores_that_decide_the_assessment(
         # hours after the massage, some in the future and some before it; ties included
         diary.add_scores([(massage_at + timedelta(hours=h), s) for h, s in points])
         everything = diary.scores()
-        window = diary.window(now, days, limit, rules)
-        massage, episode = diary.episode(now, rules)
+        window = diary.window(now, days, limit)
+        from_window = assess(diary.episode(window.start, now), rules, massage_at, now)
+        massage, episode = diary.current(now)
+        current = assess(episode, rules, massage_at, now)
     expected = assess(everything, rules, massage_at, now)
-    assert assess(window.episode, rules, massage_at, now) == expected
+    assert from_window == expected
     assert massage is not None and massage.at == massage_at
-    assert assess(episode, rules, massage_at, now) == expected
-    assert len(episode) <= 6
+    assert current == expected
 
 
 def test_without_a_massage_the_episode_is_the_last_week(tmp_path, topic):
@@ -373,9 +389,10 @@ def test_without_a_massage_the_episode_is_the_last_week(tmp_path, topic):
     log(tmp_path, 9, start=NOW - timedelta(days=8))
     log(tmp_path, 3, 5, 7, start=NOW - timedelta(hours=5))
     with Diary.open(tmp_path) as diary:
-        massage, episode = diary.episode(NOW, topic.diary)
-    assert massage is None and episode and 9 not in [s.score for s in episode]
-    assert assess(episode, topic.diary, None, NOW).trend == "worse"
+        massage, episode = diary.current(NOW)
+        assessment = assess(episode, topic.diary, None, NOW)
+        assert massage is None and episode.highest().score == 7  # the 9 is 8 days old
+    assert assessment.trend == "worse"
 
 
 # -- two processes, and a process killed ------------------------------------------------
@@ -478,3 +495,22 @@ def test_a_process_killed_inside_a_write_leaves_none_of_it(tmp_path):
     log(tmp_path, 4, start=NOW)
     with Diary.open(tmp_path) as diary:
         assert [s.score for s in diary.scores()] == [2, 3, 4]
+
+
+# -- what reading passes over is told to the caller, never printed --------------------------
+
+
+def test_a_row_left_out_is_handed_to_the_caller_and_nothing_is_printed(tmp_path, capfd):
+    log(tmp_path, 4, 6)
+    con = sqlite3.connect(diary_path(tmp_path))
+    con.execute("INSERT INTO scores (at, score) VALUES ('yesterday-ish', 3)")
+    con.commit()
+    con.close()
+    told: list[str] = []
+    with Diary.open(tmp_path, warn=told.append) as diary:
+        assert [s.score for s in diary.scores()] == [4, 6]
+    with Diary.open(tmp_path) as diary:  # no one to tell: kept on the diary
+        diary.scores()
+        kept = diary.warnings
+    assert len(told) == 1 and "'yesterday-ish'" in told[0] and kept == told
+    assert capfd.readouterr() == ("", "")

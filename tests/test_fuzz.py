@@ -107,7 +107,9 @@ def assert_kb_check_outcome(result) -> None:
     lines = lines_of(result.out)
     assert lines and all(PROBLEM.match(line) for line in lines), result.out[:2000]
     assert not CONTROL.search(result.out.replace("\n", "")), repr(result.out[:2000])
-    assert lines_of(result.err) == [f"{len(lines)} problem(s) in 1 topic"], result.err
+    assert lines_of(result.err) == [
+        f"{len(lines)} problem{'' if len(lines) == 1 else 's'} in 1 topic"
+    ], result.err
 
 
 # --- random knowledge files -----------------------------------------------------------------

@@ -199,7 +199,9 @@ def test_kb_check_refuses_a_hostile_file_fast_in_bounded_memory_with_file_and_li
     assert problems and all(problems), result.out
     assert (problems[0]["file"], int(problems[0]["line"])) == (str(path), line)
     assert all(w.lower() in problems[0]["msg"].lower() for w in words), result.out
-    assert result.err.splitlines() == [f"{len(problems)} problem(s) in 1 topic"]
+    assert result.err.splitlines() == [
+        f"{len(problems)} problem{'' if len(problems) == 1 else 's'} in 1 topic"
+    ]
 
 
 # --- files that are not files: the reader must not open or drain them ----------------------
@@ -450,7 +452,10 @@ def test_kb_check_prints_one_inert_line_per_problem_even_for_a_hostile_key_and_n
     result = cli("kb", "check", str(broken_hostile))
     assert result.code == 1
     lines = result.out.splitlines()
-    assert result.err.splitlines()[-1] == f"{len(lines)} problem(s) in 1 topic"
+    assert (
+        result.err.splitlines()[-1]
+        == f"{len(lines)} problem{'' if len(lines) == 1 else 's'} in 1 topic"
+    )
     assert all(PROBLEM.match(line) for line in lines), lines
     assert not CONTROL.search(result.out.replace("\n", "")), repr(result.out)
     assert any("52;c;aGVsbG8=" in line for line in lines), "the key is still named"

@@ -554,3 +554,13 @@ def test_a_model_built_in_code_gets_its_own_default_lists():
     a.conditions.append("raynauds")
     assert b.conditions == [] and a.level == "warn"
     assert a == Caution(text="a", conditions=["raynauds"])  # a real dataclass
+
+
+def test_an_unusable_user_folder_is_a_warning_on_the_knowledge_base(tmp_path, capfd):
+    loop = tmp_path / "topics"
+    loop.symlink_to(loop)
+    base = KnowledgeBase(loop, REPO / "data" / "topics")
+    assert base.load().id
+    (message,) = base.warnings
+    assert message.startswith("cannot read knowledge") and "built-in" in message
+    assert capfd.readouterr() == ("", "")

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from ..kb.models import VERDICTS, Cause, Remedy, Tip, Topic
 from ..report import Field, Item, Report, Section
 from .common import find, finish, new_report
+
+if TYPE_CHECKING:
+    from ..kb.store import TopicEntry
 
 
 def cause_item(cause: Cause, full: bool) -> Item:
@@ -106,7 +111,7 @@ def sources(topic: Topic) -> Report:
     return report
 
 
-def topics(kb_topics: list[Topic], broken: dict[str, str]) -> Report:
+def topics(kb_topics: Sequence[TopicEntry], broken: dict[str, str]) -> Report:
     """The topics available (``broken`` maps ids that failed to load to why)."""
     first = kb_topics[0] if kb_topics else None
     report = Report(

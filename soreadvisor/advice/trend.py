@@ -28,18 +28,19 @@ Escalations, each with its message, all pointing to ``soreadvisor check``:
 
 The time rules need a massage. Only a few scores of an episode decide all of
 this (the latest two, the reference, a highest, and the last before and a
-lowest after the rising mark), so the diary hands over just those for a long
-episode (``soreadvisor.diary.store.Diary.episode``).
+lowest after the rising mark): ``assess`` asks an ``Episode`` for just those,
+which the diary answers with a few indexed queries however long the episode.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Protocol
 
-from ..diary.models import SCORE_MAX, Massage, Score
+from ..diary.models import SCORE_MAX, SCORE_MIN, Massage, Score
 from ..kb.models import DiaryRules, Topic
 from ..report import Field, Item, Report, Section
 from ..timeparse import span_text
@@ -64,59 +65,105 @@ def mark(massage_at: datetime, hours: float) -> datetime:
     return massage_at + timedelta(hours=hours)
 
 
-def reference(scores: Sequence[Score], band: float) -> Score | None:
-    """The most recent score before the latest that is more than ``band`` away from it."""
-    latest = scores[-1].score
-    return next((s for s in reversed(scores[:-1]) if abs(s.score - latest) > band), None)
+class Episode(Protocol):
+    """The scores of one episode, as the rules ask for them: a handful of questions.
+
+    "Earlier" and "latest" follow the time a score was taken, then the order
+    it was logged in. The diary answers each question with an indexed query,
+    however long the episode (``soreadvisor.diary.store.Diary.episode``);
+    ``Listed`` answers from a list. None when there is no such score.
+    """
+
+    def latest(self, n: int) -> list[Score]:
+        """The last ``n`` scores, oldest first."""
+        ...
+
+    def latest_of(self, values: Collection[int], before: Score) -> Score | None:
+        """The most recent score earlier than ``before`` whose value is one of ``values``."""
+        ...
+
+    def highest(self) -> Score | None:
+        """A highest score."""
+        ...
+
+    def last_before(self, at: datetime) -> Score | None:
+        """The most recent score taken before ``at``."""
+        ...
+
+    def lowest_from(self, at: datetime) -> Score | None:
+        """A lowest score taken at or after ``at``."""
+        ...
 
 
-def trend_of(scores: Sequence[Score], band: float) -> str | None:
-    """improving, flat or worse over the whole series (oldest first); None below two scores."""
-    if len(scores) < 2:
-        return None
-    latest, previous = scores[-1].score, scores[-2].score
-    ref = reference(scores, band)
-    if ref is not None and ref.score < latest and latest >= previous:
-        return "worse"
-    if ref is not None and ref.score > latest and latest <= previous:
-        return "improving"
-    return "flat"
+class Listed:
+    """An episode held as a list: the scores from ``start`` (None: any) to ``now``."""
+
+    def __init__(self, scores: Sequence[Score], start: datetime | None, now: datetime):
+        self.scores = sorted(
+            (s for s in scores if s.at <= now and (start is None or s.at >= start)),
+            key=_order,
+        )
+
+    def latest(self, n: int) -> list[Score]:
+        return self.scores[-n:]
+
+    def latest_of(self, values: Collection[int], before: Score) -> Score | None:
+        earlier = (s for s in reversed(self.scores) if _order(s) < _order(before))
+        return next((s for s in earlier if s.score in values), None)
+
+    def highest(self) -> Score | None:
+        return max(reversed(self.scores), key=lambda s: s.score, default=None)
+
+    def last_before(self, at: datetime) -> Score | None:
+        return next((s for s in reversed(self.scores) if s.at < at), None)
+
+    def lowest_from(self, at: datetime) -> Score | None:
+        return min((s for s in self.scores if s.at >= at), key=lambda s: s.score, default=None)
 
 
-def rising_from(scores: Sequence[Score], since: datetime) -> list[Score]:
-    """The scores at or after ``since``, with the last one before it as the starting point."""
-    before = [s for s in scores if s.at < since]
-    return before[-1:] + [s for s in scores if s.at >= since]
+def _order(score: Score) -> tuple[datetime, int]:
+    return (score.at, score.id)
 
 
 def assess(
-    scores: Sequence[Score],
+    scores: Sequence[Score] | Episode,
     rules: DiaryRules,
     massage_at: datetime | None,
     now: datetime,
 ) -> Assessment:
-    """The trend and escalations of an episode.
+    """The trend and escalations of an episode: the one place these rules live.
 
-    ``scores`` are the episode's scores, oldest first: all of them, or the few
-    that decide (see the module's docstring). Scores before the massage (another
-    episode) and after ``now`` (a clock set wrong) are left out.
+    ``scores`` are the episode's scores (a list, in any order: scores before the
+    massage, another episode, and after ``now``, a clock set wrong, are left
+    out), or an ``Episode`` that answers for them (the diary's, from its indexes).
     """
-    scores = sorted(
-        (s for s in scores if s.at <= now and (massage_at is None or s.at >= massage_at)),
-        key=lambda s: (s.at, s.id),
-    )
-    if not scores:
+    episode = Listed(scores, massage_at, now) if isinstance(scores, Sequence) else scores
+    last = episode.latest(2)
+    if not last:
         return Assessment(None)
-    latest = scores[-1]
-    trend = trend_of(scores, rules.flat_band)
+    latest, band = last[-1], rules.flat_band
+    trend = None
+    if len(last) == 2:
+        previous = last[0].score
+        # the reference: the most recent earlier score more than the band away
+        far = [v for v in range(SCORE_MIN, SCORE_MAX + 1) if abs(v - latest.score) > band]
+        ref = episode.latest_of(far, before=latest)
+        trend = "flat"
+        if ref is not None and ref.score < latest.score and latest.score >= previous:
+            trend = "worse"
+        elif ref is not None and ref.score > latest.score and latest.score <= previous:
+            trend = "improving"
     escalations = set()
-    if max(s.score for s in scores) >= rules.high_score:
+    top = episode.highest()
+    if top is not None and top.score >= rules.high_score:
         escalations.add("high_score")
     if massage_at is not None:
         if latest.at >= mark(massage_at, rules.lasting_after_hours) and latest.score > 0:
             escalations.add("lasting")
-        start = rising_from(scores, mark(massage_at, rules.rising_after_hours))
-        if start and latest.score - min(s.score for s in start) > rules.flat_band:
+        # from the last score before the rising mark, the lowest since
+        rising = mark(massage_at, rules.rising_after_hours)
+        start = [s for s in (episode.last_before(rising), episode.lowest_from(rising)) if s]
+        if start and latest.score - min(s.score for s in start) > band:
             escalations.add("rising")
     said = [(e, diary_message(rules, e)) for e in ESCALATIONS if e in escalations]
     return Assessment(trend, said)

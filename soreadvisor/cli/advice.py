@@ -160,13 +160,14 @@ def topics(
       soreadvisor topics
     """
     from ..advice.explain import topics as build
-    from ..kb.store import KnowledgeBase, KnowledgeError
+    from ..kb.store import KnowledgeBase
+    from .options import warning
 
     base = KnowledgeBase.from_env(kb)
-    loaded, broken = [], {}
-    for topic_id in base.topic_ids():
-        try:
-            loaded.append(base.load(topic_id, others=False))
-        except KnowledgeError as exc:
-            broken[topic_id] = str(exc.problems[0])
-    emit(build(loaded, broken), format, color)
+    try:
+        entries = base.index()
+    finally:
+        for message in base.warnings:
+            warning(message)
+    loaded = [e for e in entries if e.problem is None]
+    emit(build(loaded, {e.id: e.problem for e in entries if e.problem}), format, color)

@@ -23,6 +23,7 @@ from .options import (
     TopicOpt,
     emit,
     load_topic,
+    warning,
 )
 
 
@@ -133,7 +134,7 @@ def massage(
     from ..diary.store import Diary
 
     when = _when(at)
-    with Diary.open(data_dir, write=True) as diary:
+    with Diary.open(data_dir, write=True, warn=warning) as diary:
         diary.add_massage(when, intensity.value if intensity else None, _text(note))
     how = f" ({intensity.value})" if intensity else ""
     _say(f"Recorded a massage{how} at {when_text(when)}.")
@@ -166,7 +167,7 @@ def log(
 
     value = _score(score)
     when = _when(at)
-    with Diary.open(data_dir, write=True) as diary:
+    with Diary.open(data_dir, write=True, warn=warning) as diary:
         diary.add_score(when, value, _text(where), _text(note))
         now = datetime.now(timezone.utc)
         massage = diary.latest_massage(at_or_before=now)
@@ -181,8 +182,8 @@ def log(
             return
         if t.diary is None:
             return
-        massage, episode = diary.episode(now, t.diary)
-    assessment = assess(episode, t.diary, massage.at if massage else None, now)
+        massage, episode = diary.current(now)
+        assessment = assess(episode, t.diary, massage.at if massage else None, now)
     for _, message in assessment.escalations:
         _say(f"Warning: {message}")
 
@@ -222,12 +223,12 @@ def history(
         raise UsageProblem(f"--limit must be 0 (all) or more, not {limit}")
     t = load_topic(topic, kb)
     now = datetime.now(timezone.utc)
-    with Diary.open(data_dir) as diary:
-        window = diary.window(now, days, limit, t.diary)
     assessment = Assessment(None)
-    if t.diary is not None:
-        massage_at = window.massage.at if window.massage else None
-        assessment = assess(window.episode, t.diary, massage_at, now)
+    with Diary.open(data_dir, warn=warning) as diary:
+        window = diary.window(now, days, limit)
+        if t.diary is not None:
+            massage_at = window.massage.at if window.massage else None
+            assessment = assess(diary.episode(window.start, now), t.diary, massage_at, now)
     report = history_report(
         t,
         entries=window.entries,
@@ -263,17 +264,18 @@ def diary_export(
     """
     from ..diary.export import export
     from ..diary.store import Diary
+    from ..render.markdown import md
     from .options import quiet_stdout
 
     out = sys.stdout
-    with Diary.open(data_dir) as diary:
+    with Diary.open(data_dir, warn=warning) as diary:
         try:
             # UTF-8 whatever the locale says: an export is a file for another
             # program, and a narrow encoding would turn notes into '?'.
             out.flush()
             if hasattr(out, "reconfigure"):
                 out.reconfigure(encoding="utf-8", errors="strict")
-            export(diary, format.value, out)
+            export(diary, format.value, out, escape=md)
             out.flush()
         except BrokenPipeError:
             quiet_stdout()
@@ -309,7 +311,7 @@ def diary_delete(
 
     if all_ == (score_id is not None):
         raise UsageProblem("say --all to delete the whole diary, or --id N to delete one score")
-    with Diary.open(data_dir) as diary:
+    with Diary.open(data_dir, warn=warning) as diary:
         if not diary.exists:
             _say(f"There is no diary at {diary.path}; nothing to delete.")
             if score_id is not None:
@@ -325,7 +327,7 @@ def diary_delete(
             what = f"all {_count(scores, 'score')} and {_count(massages, 'massage')}"
     if not yes:
         _confirm(f"Delete {what} from {diary.path}? This cannot be undone. [y/N] ")
-    with Diary.open(data_dir, write=True) as diary:
+    with Diary.open(data_dir, write=True, warn=warning) as diary:
         if score_id is not None:
             if not diary.delete_score(score_id):  # gone meanwhile: another run deleted it
                 raise UserError(f"there is no score with id {score_id}; nothing was deleted")

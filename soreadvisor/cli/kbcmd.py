@@ -1,12 +1,15 @@
 """kb path, kb check, kb schema: working on custom knowledge."""
 
+import os
+import sys
+import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from .application import app
-from .options import KbOpt
+from .options import Color, ColorOpt, Format, FormatOpt, KbOpt, emit, warning
 
 kb_app = typer.Typer(
     help="Custom knowledge: where it lives, checking it, its schema.\n\n"
@@ -35,6 +38,8 @@ def kb_check(
         Path | None, typer.Argument(help="A file or directory (default: every topic).")
     ] = None,
     kb: KbOpt = None,
+    format: FormatOpt = Format.auto,
+    color: ColorOpt = Color.auto,
 ) -> None:
     """Validate knowledge files; print each problem as file:line:column: message.
 
@@ -45,15 +50,53 @@ def kb_check(
       soreadvisor kb check ~/my-topics
     """
     from ..kb.store import KnowledgeBase
+    from ..kb.validate import check_report
+    from ..render import say
 
-    count, problems = KnowledgeBase.from_env(kb).check(path)
-    for problem in problems:
-        typer.echo(str(problem))
-    files = "topic" if count == 1 else "topics"
+    base = KnowledgeBase.from_env(kb)
+    bar = _Bar()
+    try:
+        count, problems = base.check(path, progress=bar)
+    finally:
+        bar.close()
+        for message in base.warnings:
+            warning(message)
+    report = check_report(count, problems)
+    emit(report, format, color)
+    say(report.headline)
     if problems:
-        typer.echo(f"{len(problems)} problem(s) in {count} {files}", err=True)
         raise typer.Exit(1)
-    typer.echo(f"ok: {count} {files} valid", err=True)
+
+
+class _Bar:
+    """A progress bar on stderr, shown only on a terminal and only for a long check:
+    once half a second has gone and the whole will take two or more."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.shown: Any = None  # a rich Progress, once shown
+        self.task: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.shown is None:
+            elapsed = time.monotonic() - self.started
+            if done >= total or elapsed < 0.5 or elapsed * total / done < 2:
+                return
+            from ..render import is_terminal
+
+            if not is_terminal(sys.stderr) or os.environ.get("TERM") == "dumb":
+                return
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.shown = Progress(console=Console(file=sys.stderr), transient=True)
+            self.shown.start()
+            self.task = self.shown.add_task("Checking topics", total=total)
+        self.shown.update(self.task, completed=done)
+
+    def close(self) -> None:
+        if self.shown is not None:
+            self.shown.stop()
 
 
 @kb_app.command("schema")

@@ -236,7 +236,19 @@ def quiet_stdout() -> None:
 def load_topic(topic: str, kb: Path | None):  # type: ignore[no-untyped-def]
     from ..kb.store import KnowledgeBase
 
-    return KnowledgeBase.from_env(kb).load(topic)
+    base = KnowledgeBase.from_env(kb)
+    try:
+        return base.load(topic)
+    finally:
+        for message in base.warnings:
+            warning(message)
+
+
+def warning(message: str) -> None:
+    """Something passed over that did not stop the answer, as one line on stderr."""
+    from ..render import say
+
+    say(f"soreadvisor: warning: {message}")
 
 
 def person(

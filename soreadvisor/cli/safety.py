@@ -172,8 +172,9 @@ def plan(
         start = parse_when(at, now)
     else:
         from ..diary.store import latest_massage
+        from .options import warning
 
-        last = latest_massage()
+        last = latest_massage(warn=warning)
         if last is None:
             raise UsageProblem(
                 "no massage in your diary: pass --at (e.g. --at 6h) "

@@ -1,13 +1,24 @@
-"""The whole diary as CSV, JSON or Markdown, oldest first, times in local time."""
+"""The whole diary as CSV, JSON or Markdown, oldest first, times in local time.
+
+Every format streams: rows are read a few hundred at a time and written as
+they come, so memory stays flat however long the diary. Nothing here renders:
+Markdown's escaping is the one rule of ``soreadvisor.render.markdown``, handed
+in by the caller.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TextIO
 
 from .models import Massage, Score
 from .store import SCHEMA_VERSION, Diary
 
 COLUMNS = ("kind", "id", "at", "score", "intensity", "where", "note")
+JSON_FIELDS = {
+    "massages": ("id", "at", "intensity", "note"),
+    "scores": ("id", "at", "score", "where", "note"),
+}
 
 
 def _row(entry: Massage | Score) -> dict[str, object]:
@@ -33,38 +44,46 @@ def _row(entry: Massage | Score) -> dict[str, object]:
     }
 
 
-def export(diary: Diary, fmt: str, out: TextIO) -> None:
-    rows = (_row(e) for e in diary.everything())
+def export(diary: Diary, fmt: str, out: TextIO, escape: Callable[[str], str] | None = None) -> None:
+    """Write the diary to ``out``; ``escape`` makes text inert in Markdown (needed for it)."""
     if fmt == "csv":
         import csv
 
         writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(_row(e) for e in diary.everything())
     elif fmt == "json":
-        import json
-
-        massages, scores = [], []
-        for row in rows:
-            kind = row.pop("kind")
-            if kind == "massage":
-                row.pop("score"), row.pop("where")
-                massages.append(row)
-            else:
-                row.pop("intensity")
-                scores.append(row)
-        doc = {"diary_schema_version": SCHEMA_VERSION, "massages": massages, "scores": scores}
-        out.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        _json(diary, out)
     elif fmt == "markdown":
-        from ..render.markdown import md
-
+        if escape is None:
+            raise ValueError("a Markdown export needs the escaping rule")
         heads = ("When", "What", "Score", "Intensity", "Where", "Note")
         out.write("# Soreness diary\n\n")
         out.write("| " + " | ".join(heads) + " |\n")
         out.write("|" + " --- |" * len(heads) + "\n")
-        for row in rows:
+        for row in map(_row, diary.everything()):
             score = "" if row["score"] is None else f"{row['score']}/10"
             cells = [row["at"], row["kind"], score, row["intensity"], row["where"], row["note"]]
-            out.write("| " + " | ".join(md(str(c)) if c else "" for c in cells) + " |\n")
+            out.write("| " + " | ".join(escape(str(c)) if c else "" for c in cells) + " |\n")
     else:
         raise ValueError(f"unknown export format {fmt!r}")
+
+
+def _json(diary: Diary, out: TextIO) -> None:
+    """The JSON document, one entry at a time, byte for byte what ``json.dumps(doc,
+    indent=2, ensure_ascii=False)`` of the whole would be (each value by the C encoder)."""
+    import json
+
+    text = json.JSONEncoder(ensure_ascii=False).encode
+    out.write("{\n" + f'  "diary_schema_version": {SCHEMA_VERSION},\n')
+    for kind, fields in JSON_FIELDS.items():
+        out.write(f'  "{kind}": ')
+        first = True
+        for row in map(_row, diary.everything((kind,))):
+            out.write("[\n" if first else ",\n")
+            first = False
+            body = ",\n".join(f"      {text(k)}: {text(row[k])}" for k in fields)
+            out.write("    {\n" + body + "\n    }")
+        out.write("[]" if first else "\n  ]")
+        out.write(",\n" if kind != "scores" else "\n")
+    out.write("}\n")

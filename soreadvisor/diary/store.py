@@ -20,7 +20,8 @@ Safety under real use:
   gives a one-line error naming it, and is never written, truncated or deleted.
 
 Reading survives damage: a row whose time or score cannot be read is left
-out of every answer, named in a warning on stderr, and kept in the file; a
+out of every answer, named in a warning (handed to the caller's ``warn``, which
+the CLI shows on stderr), and kept in the file; a
 note, place or intensity that is not text is left out of its row. Reading
 never writes: on a read-only disk, or a full one where SQLite cannot make its
 shared-memory file, the file is read as immutable. Failures are told apart by
@@ -35,20 +36,16 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .. import paths
 from ..errors import UserError
 from ..timeparse import EARLIEST, LATEST
 from .models import INTENSITIES, SCORE_MAX, SCORE_MIN, Massage, Score
-
-if TYPE_CHECKING:
-    from ..kb.models import DiaryRules as Rules
 
 FILE_NAME = "diary.sqlite3"
 APPLICATION_ID = 0x536F7265  # "Sore", in the database header: this file is ours
@@ -66,6 +63,9 @@ MIGRATIONS: list[tuple[str, ...]] = [
         " location TEXT, note TEXT)",
         "CREATE INDEX IF NOT EXISTS scores_at ON scores (at)",
     ),
+    (  # 2: scores by value, so a highest, a lowest or the reference is a seek, not a scan
+        "CREATE INDEX IF NOT EXISTS scores_score_at ON scores (score, at)",
+    ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 TABLES = frozenset({"massages", "scores"})
@@ -80,8 +80,36 @@ TABLES = frozenset({"massages", "scores"})
 GOOD_AT = f"(at >= '{EARLIEST.isoformat()}' AND at <= '{LATEST.isoformat()}')"
 GOOD_SCORE = f"(typeof(score) = 'integer' AND score BETWEEN {SCORE_MIN} AND {SCORE_MAX})"
 GOOD = {"massages": GOOD_AT, "scores": f"({GOOD_AT} AND {GOOD_SCORE})"}
+
+
+def _between(
+    lo: datetime | None = None, hi: datetime | None = None, below: bool = False
+) -> tuple[str, tuple[str, str]]:
+    """``at`` from ``lo`` to ``hi`` (before ``hi`` when ``below``) within the range every
+    answer may use, as one lower and one upper bound: given two of either, SQLite
+    seeks on one and tests the other row by row (a scan of everything between)."""
+    low = max(to_text(lo), EARLIEST.isoformat()) if lo is not None else EARLIEST.isoformat()
+    high = LATEST.isoformat()
+    op = "<="
+    if hi is not None and to_text(hi) <= high:
+        high, op = to_text(hi), "<" if below else "<="
+    return f"at >= ? AND at {op} ?", (low, high)
+
+
+# The rows whose score is off the scale, as disjoint ranges of the score index
+# (NULL; below; above, which takes in text and blobs; between two whole numbers).
+BAD_SCORES = [
+    "score IS NULL",
+    f"score < {SCORE_MIN}",
+    f"score > {SCORE_MAX}",
+    *(f"(score > {v} AND score < {v + 1})" for v in range(SCORE_MIN, SCORE_MAX)),
+]
 MASSAGES = f"SELECT id, at, intensity, note FROM massages WHERE {GOOD['massages']}"
-SCORES = f"SELECT id, at, score, location, note FROM scores WHERE {GOOD['scores']}"
+# Questions about time go to the time index by name: the score range every
+# query holds could otherwise draw the planner to the score index, and a scan.
+SCORES_FROM = "SELECT id, at, score, location, note FROM scores"
+SCORES = f"{SCORES_FROM} INDEXED BY scores_at WHERE {GOOD['scores']}"
+BY_TIME = f"{SCORES_FROM} INDEXED BY scores_at WHERE {GOOD_SCORE}"  # and a _between
 MAX_NAMED = 5  # bad rows named one by one; the rest are counted
 
 
@@ -104,15 +132,12 @@ def from_text(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def _warn(message: str) -> None:
-    from ..render import say
-
-    say(f"soreadvisor: warning: {message}")
+Warn = Callable[[str], None]
 
 
-def latest_massage(data_dir: Path | None = None) -> datetime | None:
+def latest_massage(data_dir: Path | None = None, warn: Warn | None = None) -> datetime | None:
     """When the last recorded massage was (aware UTC), or None; never creates a file."""
-    with Diary.open(data_dir) as diary:
+    with Diary.open(data_dir, warn=warn) as diary:
         massage = diary.latest_massage()
     return massage.at if massage else None
 
@@ -122,13 +147,11 @@ DEFAULT_DAYS = 7  # what `history` shows when no massage is recorded
 
 @dataclass
 class Window:
-    """What `history` needs, read with a few indexed queries (never the whole file).
+    """What `history` shows, read with a few indexed queries (never the whole file).
 
     ``entries`` are the scores shown (the last ``limit`` of the window, oldest
-    first) and ``total`` how many the window holds. The episode is the scores
-    since ``massage`` (or the window when there is none); ``episode`` holds the
-    few of them that decide its trend and escalations (all of them when the
-    window already holds the whole episode), or nothing when no rules were given.
+    first) and ``total`` how many the window holds. The episode the trend is
+    about runs from ``start`` (the massage, or the window's start without one).
     """
 
     since: datetime
@@ -137,7 +160,72 @@ class Window:
     entries: list[Score]
     total: int
     massages: list[Massage]
-    episode: list[Score]
+    start: datetime
+
+
+class Episode:
+    """The scores from ``start`` to ``now``, answering what the trend rules ask
+    (``soreadvisor.advice.trend.Episode``) with one indexed query each: the rules
+    live there, this only fetches rows. Valid while its diary is open."""
+
+    def __init__(self, diary: Diary, start: datetime, now: datetime):
+        self._diary = diary
+        self._start, self._now = start, now
+
+    def _one(self, where: str, order: str, params: tuple = ()) -> Score | None:
+        """The first score of the episode in ``order`` that meets ``where`` (by value)."""
+        span, bounds = _between(self._start, self._now)
+        head = f"{SCORES_FROM}{self._diary.by_score} WHERE {GOOD_SCORE} AND {span}"
+        found = self._diary._scores_sql(
+            f"{head}{where} ORDER BY {order} LIMIT 1", (*bounds, *params)
+        )
+        return found[0] if found else None
+
+    def _by_time(self, hi: datetime, below: bool, n: int) -> list[Score]:
+        span, bounds = _between(self._start, hi, below)
+        sql = f"{BY_TIME} AND {span} ORDER BY at DESC, id DESC LIMIT ?"
+        found = self._diary._scores_sql(sql, (*bounds, n))
+        found.reverse()
+        return found
+
+    def latest(self, n: int) -> list[Score]:
+        return self._by_time(self._now, False, n)
+
+    def latest_of(self, values: Collection[int], before: Score) -> Score | None:
+        at = to_text(before.at)
+        found = [
+            self._one(
+                " AND score = ? AND (at < ? OR (at = ? AND id < ?))",
+                "at DESC, id DESC",
+                (v, at, at, before.id),
+            )
+            for v in values
+        ]
+        return max((s for s in found if s), key=lambda s: (s.at, s.id), default=None)
+
+    def highest(self) -> Score | None:
+        for v in range(SCORE_MAX, SCORE_MIN - 1, -1):
+            if found := self._one(" AND score = ?", "at, id", (v,)):
+                return found
+        return None
+
+    def last_before(self, at: datetime) -> Score | None:
+        if _ceil(at) > self._now:  # the whole episode is before it
+            found = self._by_time(self._now, False, 1)
+        else:
+            found = self._by_time(_ceil(at), True, 1)
+        return found[0] if found else None
+
+    def lowest_from(self, at: datetime) -> Score | None:
+        for v in range(SCORE_MIN, SCORE_MAX + 1):
+            if found := self._one(" AND score = ? AND at >= ?", "at, id", (v, to_text(_ceil(at)))):
+                return found
+        return None
+
+
+def _ceil(at: datetime) -> datetime:
+    """Stored times are whole seconds: at or after ``at`` is at or after its ceiling."""
+    return at.replace(microsecond=0) + timedelta(seconds=1) if at.microsecond else at
 
 
 class Diary:
@@ -152,19 +240,28 @@ class Diary:
         path: Path,
         con: sqlite3.Connection | None,
         writable: bool = False,
-        warn: Callable[[str], None] = _warn,
+        warn: Warn | None = None,
+        version: int = SCHEMA_VERSION,
     ):
         self.path = path
         self._con = con
         self.writable = writable
-        self.warn = warn
+        # Which index a query by score value should seek in (a file written before
+        # schema 2 has none until the next write brings it up to date).
+        self.by_score = " INDEXED BY scores_score_at" if version >= 2 else ""
+        # Rows left out, a file read as it was last closed: one line each, handed to
+        # ``warn`` (the CLI shows them on stderr) or kept here. Nothing here prints.
+        self.warnings: list[str] = []
+        self.warn: Warn = warn or self.warnings.append
         self._named: set[tuple[str, int]] = set()
         self._scanned = False
 
     # -- opening -----------------------------------------------------------
 
     @classmethod
-    def open(cls, data_dir: Path | None = None, *, write: bool = False) -> Diary:
+    def open(
+        cls, data_dir: Path | None = None, *, write: bool = False, warn: Warn | None = None
+    ) -> Diary:
         path = diary_path(data_dir)
         doing = "write" if write else "read"
         with _errors(path, doing):
@@ -176,15 +273,18 @@ class Diary:
             try:
                 os.close(paths.own_file(file, create=write, strict=write))
             except (FileNotFoundError, NotADirectoryError):
-                return cls(path, None)  # reading a diary not made yet: empty, nothing made
+                return cls(path, None, warn=warn)  # reading a diary not made yet: empty
             _check_companions(file, strict=write)
             # Look before touching: read-only, and refuse anything not ours.
-            probe, version = _probe(path, file, write)
+            probe, version, note = _probe(path, file, write)
             if not write:
                 if version == 0:  # created a moment ago, tables still to come
                     probe.close()
-                    return cls(path, None)
-                return cls(path, probe)
+                    return cls(path, None, warn=warn)
+                diary = cls(path, probe, warn=warn, version=version)
+                if note:
+                    diary.warn(note)
+                return diary
             probe.close()
             con = _connect(file, "rw")
             try:
@@ -193,7 +293,7 @@ class Diary:
             except BaseException:
                 con.close()
                 raise
-            return cls(path, con, writable=True)
+            return cls(path, con, writable=True, warn=warn)
 
     def close(self) -> None:
         if self._con is not None:
@@ -300,8 +400,10 @@ class Diary:
                 for test in ("at < ?", "at > ?", "at IS NULL")
             )
             bad += [(table, *r) for r in self._con.execute(f"{sql} LIMIT ?", (early, late, most))]
-        sql = f"SELECT id, at, score FROM scores WHERE NOT COALESCE({GOOD_SCORE}, 0) LIMIT ?"
-        bad += [("scores", *r) for r in self._con.execute(sql, (most,))]  # one pass
+        sql = " UNION ALL ".join(
+            f"SELECT id, at, score FROM scores{self.by_score} WHERE {b}" for b in BAD_SCORES
+        )
+        bad += [("scores", *r) for r in self._con.execute(f"{sql} LIMIT ?", (most,))]
         for table, row_id, at, score in bad[:MAX_NAMED]:
             if table == "massages":
                 ok = self._massage((row_id, at, None, None)) is not None
@@ -380,7 +482,10 @@ class Diary:
         return [m for m in found if m is not None]
 
     def _scores(self, sql: str, params: tuple = ()) -> list[Score]:
-        found = (self._score(r) for r in self._rows(SCORES + sql, params))
+        return self._scores_sql(SCORES + sql, params)
+
+    def _scores_sql(self, sql: str, params: tuple = ()) -> list[Score]:
+        found = (self._score(r) for r in self._rows(sql, params))
         return [s for s in found if s is not None]
 
     def latest_massage(self, at_or_before: datetime | None = None) -> Massage | None:
@@ -401,22 +506,26 @@ class Diary:
     def scores(self, since: datetime | None = None, last: int | None = None) -> list[Score]:
         """Scores at or after ``since`` (all when None), oldest first; only the
         ``last`` most recent of them when given."""
-        where = ""
-        params: tuple = ()
-        if since is not None:
-            where, params = " AND at >= ?", (to_text(since),)
+        span, bounds = _between(since)
         if last is None:
-            return self._scores(where + " ORDER BY at, id", params)
-        found = self._scores(where + " ORDER BY at DESC, id DESC LIMIT ?", (*params, last))
+            return self._scores_sql(f"{BY_TIME} AND {span} ORDER BY at, id", bounds)
+        sql = f"{BY_TIME} AND {span} ORDER BY at DESC, id DESC LIMIT ?"
+        found = self._scores_sql(sql, (*bounds, last))
         found.reverse()
         return found
 
     def count_scores(self, since: datetime | None = None) -> int:
-        count = f"SELECT COUNT(*) FROM scores WHERE {GOOD['scores']}"
-        if since is None:
-            rows = self._rows(count)
-        else:
-            rows = self._rows(count + " AND at >= ?", (to_text(since),))
+        """How many scores every answer may use, at or after ``since``: the rows in
+        the time range (the time index alone) less those off the scale (the score index)."""
+        span, bounds = _between(since)
+        bad = " UNION ALL ".join(
+            f"SELECT id FROM scores{self.by_score} WHERE {b} AND {span}" for b in BAD_SCORES
+        )
+        rows = self._rows(
+            f"SELECT (SELECT COUNT(*) FROM scores INDEXED BY scores_at WHERE {span})"
+            f" - (SELECT COUNT(*) FROM ({bad}))",
+            bounds * (1 + len(BAD_SCORES)),
+        )
         return int(rows[0][0]) if rows else 0
 
     def counts(self) -> tuple[int, int]:
@@ -424,16 +533,9 @@ class Diary:
         rows = self._rows("SELECT (SELECT COUNT(*) FROM massages), (SELECT COUNT(*) FROM scores)")
         return (int(rows[0][0]), int(rows[0][1])) if rows else (0, 0)
 
-    def window(
-        self,
-        now: datetime,
-        days: float | None = None,
-        limit: int | None = None,
-        rules: Rules | None = None,
-    ) -> Window:
+    def window(self, now: datetime, days: float | None = None, limit: int | None = None) -> Window:
         """The scores since the last massage (or of the last ``days``), the last
-        ``limit`` of them to show, and (given the topic's diary rules) the scores
-        that decide the episode's trend and escalations."""
+        ``limit`` of them to show, and where the episode they belong to starts."""
         massage = self.latest_massage(at_or_before=now)
         if days is not None:
             since = now - timedelta(days=days)
@@ -450,78 +552,31 @@ class Diary:
                 m for m in self.massages(since) if m.at <= now and m != before
             ]
         start = massage.at if massage is not None else since
-        if rules is None:
-            episode = []
-        elif start == since and total == len(entries):  # the window is the whole episode
-            episode = [s for s in entries if s.at <= now]
-        else:
-            episode = self.deciding_scores(start, now, rules, massage)
-        return Window(since, days, massage, entries, total, massages, episode)
+        return Window(since, days, massage, entries, total, massages, start)
 
-    def episode(self, now: datetime, rules: Rules) -> tuple[Massage | None, list[Score]]:
-        """The last massage at or before ``now`` and the scores of its episode that decide."""
+    def episode(self, start: datetime, now: datetime) -> Episode:
+        """The scores from ``start`` to ``now``, for ``soreadvisor.advice.trend.assess``."""
+        return Episode(self, start, now)
+
+    def current(self, now: datetime) -> tuple[Massage | None, Episode]:
+        """The last massage at or before ``now`` and its episode (the last week without one)."""
         massage = self.latest_massage(at_or_before=now)
         start = massage.at if massage is not None else now - timedelta(days=DEFAULT_DAYS)
-        return massage, self.deciding_scores(start, now, rules, massage)
+        return massage, self.episode(start, now)
 
-    def deciding_scores(
-        self, start: datetime, now: datetime, rules: Rules, massage: Massage | None
-    ) -> list[Score]:
-        """The scores from ``start`` to ``now`` that decide the assessment, oldest first.
-
-        What ``soreadvisor.advice.trend`` reads of an episode: the latest two, the
-        reference (the most recent earlier score more than ``flat_band`` from the
-        latest), a highest, and with a massage the last score before the rising
-        mark and a lowest at or after it. A handful of indexed queries, however
-        long the episode; the tests hold this to assessing every score.
-        """
-        span = " AND at >= ? AND at <= ?"
-        lo, hi = to_text(start), to_text(now)
-        last = self._scores(f"{span} ORDER BY at DESC, id DESC LIMIT 2", (lo, hi))
-        if not last:
-            return []
-        latest = last[0]
-        at = to_text(latest.at)
-        picked = {s.id: s for s in last}
-        queries = [
-            (  # the reference
-                f"{span} AND at <= ? AND (at < ? OR id < ?) AND ABS(score - ?) > ?"
-                " ORDER BY at DESC, id DESC LIMIT 1",
-                (lo, hi, at, at, latest.id, latest.score, rules.flat_band),
-            ),
-            (f"{span} ORDER BY score DESC, at, id LIMIT 1", (lo, hi)),  # a highest
-        ]
-        if massage is not None:
-            # Stored times are whole seconds: at or after the mark is at or after its ceiling.
-            rising = massage.at + timedelta(hours=rules.rising_after_hours)
-            if rising.microsecond:
-                rising = rising.replace(microsecond=0) + timedelta(seconds=1)
-            mark = to_text(rising)
-            queries += [
-                (  # the starting point, just before the mark
-                    f"{span} AND at < ? ORDER BY at DESC, id DESC LIMIT 1",
-                    (lo, hi, mark),
-                ),
-                (  # a lowest at or after the mark
-                    f"{span} AND at >= ? ORDER BY score, at, id LIMIT 1",
-                    (lo, hi, mark),
-                ),
-            ]
-        for sql, params in queries:
-            for score in self._scores(sql, params):
-                picked[score.id] = score
-        return sorted(picked.values(), key=lambda s: (s.at, s.id))
-
-    def everything(self) -> Iterator[Massage | Score]:
-        """Every readable massage and score in time order (massages first at the same
-        moment); each row that cannot be read is named in a warning instead."""
+    def everything(
+        self, kinds: tuple[str, ...] = ("massages", "scores")
+    ) -> Iterator[Massage | Score]:
+        """Every readable massage and score (of ``kinds``) in time order, massages first
+        at the same moment, read a few hundred rows at a time; each row that cannot be
+        read is named in a warning instead."""
         if self._con is None:
             return
-        sql = (
-            "SELECT 0, id, at, intensity, note, NULL FROM massages"
-            " UNION ALL SELECT 1, id, at, score, location, note FROM scores"
-            " ORDER BY 3, 1, 2"
-        )
+        parts = {
+            "massages": "SELECT 0, id, at, intensity, note, NULL FROM massages",
+            "scores": "SELECT 1, id, at, score, location, note FROM scores",
+        }
+        sql = " UNION ALL ".join(parts[k] for k in kinds) + " ORDER BY 3, 1, 2"
         with _errors(self.path, "read"):
             rows = self._con.execute(sql)
             while True:
@@ -572,8 +627,9 @@ def _connect(path: Path, mode: str) -> sqlite3.Connection:
     return con
 
 
-def _probe(path: Path, file: Path, write: bool) -> tuple[sqlite3.Connection, int]:
-    """A read-only connection and the file's schema version, after checking it is ours.
+def _probe(path: Path, file: Path, write: bool) -> tuple[sqlite3.Connection, int, str]:
+    """A read-only connection, the file's schema version and a warning ("" for none),
+    after checking the file is ours.
 
     Reading a WAL file needs its shared-memory file, which SQLite makes next to
     it: on a read-only disk, or a full one, it cannot. Only reading was asked,
@@ -582,22 +638,23 @@ def _probe(path: Path, file: Path, write: bool) -> tuple[sqlite3.Connection, int
     """
     con = _connect(file, "ro")
     try:
-        return con, _check(path, con)
+        return con, _check(path, con), ""
     except sqlite3.OperationalError as exc:
         con.close()
         if write or not _cannot_share(exc, file):
             raise
         why = _reason(path, exc)
+    note = ""
     wal = file.with_name(file.name + "-wal")
     with suppress(OSError):
         if os.stat(wal).st_size:
-            _warn(
+            note = (
                 f"the diary {str(path)!r} is read as it was last closed: "
                 f"{why}, so its latest changes (in {wal.name}) may be missing"
             )
     con = _connect(file, "ro&immutable=1")
     try:
-        return con, _check(path, con)
+        return con, _check(path, con), note
     except BaseException:
         con.close()
         raise

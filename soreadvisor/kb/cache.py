@@ -73,44 +73,64 @@ def _loads(raw: bytes) -> Any:
     return marshal.loads(raw)
 
 
-def _ours(st: os.stat_result, *, folder: bool) -> bool:
-    """Owned by this user and writable by no one else (always true where there are no uids)."""
+def _ours(st: os.stat_result, *, folder: bool, shared: bool = False) -> bool:
+    """Owned by this user and writable by no one else (always true where there are no uids).
+
+    ``shared``: a file installed with the package, which root may own and
+    anyone may read (knowledge, not a secret), but still no one else may write.
+    """
     if not hasattr(os, "getuid"):  # Windows: the cache is in the user's own profile
         return True
-    if st.st_uid != os.getuid():
+    if st.st_uid != os.getuid() and not (shared and st.st_uid == 0):
         return False
     if folder:
         return stat.S_ISDIR(st.st_mode) and not st.st_mode & 0o022
-    return stat.S_ISREG(st.st_mode) and not st.st_mode & 0o077
+    return stat.S_ISREG(st.st_mode) and not st.st_mode & (0o022 if shared else 0o077)
 
 
 def read(cache_file: Path, key: str) -> models.Topic | None:
     """The cached topic for ``key``, or None (missing, foreign, stale or damaged)."""
     try:
-        if not _ours(os.stat(cache_file.parent), folder=True):
+        topic = decode(read_data(cache_file, key))
+    except Exception:  # not what we write: validate anew
+        return None
+    return topic if isinstance(topic, models.Topic) else None
+
+
+def read_data(cache_file: Path, key: str, *, shared: bool = False) -> Any:
+    """The plain data stored under ``key`` in a file of ours (see ``_ours``), or None."""
+    try:
+        if not _ours(os.stat(cache_file.parent), folder=True, shared=shared):
             return None
         fd = os.open(cache_file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
         return None
     try:
         with open(fd, "rb") as fh:
-            if not _ours(os.fstat(fd), folder=False):
+            if not _ours(os.fstat(fd), folder=False, shared=shared):
                 return None
-            stored_key, tree = _loads(fh.read())
-        if stored_key != key:
-            return None
-        topic = decode(tree)
-    except Exception:  # truncated, not ours, or not what we write: validate anew
+            stored_key, data = _loads(fh.read())
+    except Exception:  # truncated, not ours, or not what we write
         return None
-    return topic if isinstance(topic, models.Topic) else None
+    return data if stored_key == key else None
 
 
 def write(cache_file: Path, key: str, topic: models.Topic) -> None:
+    """Cache a validated topic (best effort, see ``write_data``)."""
+    try:
+        data = encode(topic)
+    except TypeError:
+        return
+    write_data(cache_file, key, data)
+
+
+def write_data(cache_file: Path, key: str, data: Any) -> None:
     """Best effort: a read-only, full or foreign cache folder only makes the next run slower.
 
     The file is written under a fresh name (an exclusive, no-follow create) and
     renamed into place, so a planted link is never followed and a reader never
-    sees half a file.
+    sees half a file. Its name is fixed for what it caches (the key is inside),
+    so a new version replaces the old one without listing the folder.
     """
     import tempfile
 
@@ -120,17 +140,14 @@ def write(cache_file: Path, key: str, topic: models.Topic) -> None:
         folder = paths.private_dir(cache_file.parent)
         if not _ours(os.stat(folder), folder=True):
             return
-        raw = marshal.dumps((key, encode(topic)))
-        slot = cache_file.stem.rsplit("-", 1)[0]
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{slot}.", suffix=".tmp")
+        raw = marshal.dumps((key, data))
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{cache_file.stem}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(raw)
-            for old in folder.glob(f"{slot}-*{cache_file.suffix}"):
-                old.unlink(missing_ok=True)
             os.replace(tmp, cache_file)
         except BaseException:
             os.unlink(tmp)
             raise
-    except (OSError, TypeError):
+    except (OSError, ValueError):  # ValueError: marshal met something it cannot store
         pass

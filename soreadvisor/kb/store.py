@@ -16,6 +16,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +40,37 @@ class KnowledgeError(UserError):
         super().__init__(str(problems[0]) + (extra if len(problems) > 1 else ""))
 
 
+class TopicEntry:
+    """A line of ``topics``: a topic's id and title, or the problem that stops it loading."""
+
+    def __init__(self, id: str, title: str = "", disclaimer: str = "", problem: str | None = None):
+        self.id = id
+        self.title = title
+        self.disclaimer = disclaimer
+        self.problem = problem
+
+
+def _stamp(files: list[Path]) -> tuple | None:
+    """Who the files are now (None when one cannot be looked at)."""
+    try:
+        return tuple(
+            (str(f), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+            for f, st in ((f, os.stat(f)) for f in files)
+        )
+    except OSError:
+        return None
+
+
+def _entry(topic_id: str, stored: Any, stamp: tuple | None) -> TopicEntry | None:
+    """The stored line for files that are still ``stamp``; None when it must be read anew."""
+    if stamp is None or type(stored) is not tuple or len(stored) != 3 or stored[0] != stamp:
+        return None
+    _, title, disclaimer = stored
+    if type(title) is not str or type(disclaimer) is not str:
+        return None
+    return TopicEntry(topic_id, title, disclaimer)
+
+
 class KnowledgeBase:
     """The built-in topics plus the user's (a directory or a single file)."""
 
@@ -46,6 +78,9 @@ class KnowledgeBase:
         self.user_path = user_path
         self.builtin_dir = builtin_dir
         self.explicit = explicit  # the user path was given (--kb / SOREADVISOR_KB)
+        # What went wrong but did not stop the answer (an unreadable user directory),
+        # one line each, for the CLI layer to show: nothing here writes to stderr.
+        self.warnings: list[str] = []
 
     @classmethod
     def from_env(cls, kb: Path | None = None) -> KnowledgeBase:
@@ -72,9 +107,7 @@ class KnowledgeBase:
         message = _cannot_read(path, exc)
         if self.explicit:
             raise UserError(message)
-        from ..render import say
-
-        say(f"soreadvisor: warning: {message}; using the built-in topics")
+        self.warnings.append(f"{message}; using the built-in topics")
         self.user_path = None
 
     def _user_kind(self) -> str | None:
@@ -180,31 +213,104 @@ class KnowledgeBase:
         cached = cache.read(cache_file, key)
         if cached is not None:
             return cached
-        topic, problems = self._validate(topic_id, files)
+        topic, problems = validate_files(topic_id, files)
         if topic is None:
             raise KnowledgeError(problems)
         cache.write(cache_file, key, topic)
         return topic
 
-    def _validate(self, topic_id: str, files: list[Path]) -> tuple[Topic | None, list[Problem]]:
-        from .validate import validate
-        from .yamlfile import FileProblems, Problem, read_doc
+    def index(self) -> list[TopicEntry]:
+        """Every topic's id and title, or why it cannot load, oldest file first.
 
-        if not files:
-            return None, [Problem(f"{topic_id}.yaml", 1, 1, "no file for this topic")]
-        try:
-            doc = read_doc(files[0])
-            for f in files[1:]:
-                doc = merge(doc, read_doc(f))
-        except FileProblems as exc:
-            return None, exc.problems
-        return validate(doc, str(files[-1]), topic_id)
+        What ``topics`` prints, and only that: an index kept with the cache
+        holds each valid topic's title under the identity of its files (device,
+        inode, size, modification time), so a run with nothing changed reads no
+        topic, and a changed or new file loads that topic alone, without keeping
+        it. A topic that cannot load is not indexed: it is read again each time.
+        """
+        from . import cache
 
-    def check(self, target: Path | None = None) -> tuple[int, list[Problem]]:
-        """Validate every topic (or those a path names); return (count, problems)."""
+        listed = self._listed()  # first: a user folder that cannot be used is passed over
+        index_file, key = self._index_file()
+        stored = cache.read_data(index_file, key)
+        if type(stored) is not dict:
+            stored = {}
+        entries, fresh = [], {}
+        for topic_id, files in listed:
+            stamp = _stamp(files)
+            entry = _entry(topic_id, stored.get(topic_id), stamp)
+            if entry is None:
+                try:
+                    topic = self._load(topic_id)
+                    entry = TopicEntry(topic_id, topic.title, topic.disclaimer)
+                except KnowledgeError as exc:
+                    entry = TopicEntry(topic_id, problem=str(exc.problems[0]))
+            entries.append(entry)
+            if stamp is not None and entry.problem is None:  # a broken one is read again
+                fresh[topic_id] = (stamp, entry.title, entry.disclaimer)
+        if fresh != stored:
+            cache.write_data(index_file, key, fresh)
+        return entries
+
+    def _listed(self) -> list[tuple[str, list[Path]]]:
+        """``topic_ids`` with the ``sources`` of each, from one look at each folder."""
+        builtin = {f.name for f in self._builtin_files()}
+        user, kind = self.user_path, self._user_kind()
+        mine: dict[str, bool] = {}  # name: a regular file
+        if user is not None and kind == "dir":
+            try:
+                with os.scandir(user) as found:
+                    mine = {e.name: e.is_file() for e in found if Path(e.name).suffix in SUFFIXES}
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                self._unreadable(user, exc)
+                user = None
+        elif user is not None and kind is not None:  # a single file
+            return [(i, self.sources(i) if ID_RE.match(i) else []) for i in self.topic_ids()]
+        ids = {n.rsplit(".", 1)[0] for n in builtin}
+        ids |= {n.rsplit(".", 1)[0] for n, regular in mine.items() if regular}
+        out = []
+        for topic_id in sorted(ids):
+            files: list[Path] = []
+            if ID_RE.match(topic_id):
+                names = [f"{topic_id}{s}" for s in SUFFIXES]
+                files = [self.builtin_dir / n for n in names if n in builtin]
+                files += [user / n for n in names if n in mine] if user is not None else []
+            out.append((topic_id, files))
+        return out
+
+    def _index_file(self) -> tuple[Path, str]:
+        """The index of this pair of built-in and user folders, and its key."""
+        import zlib
+
+        folders = [os.path.realpath(self.builtin_dir)]
+        if self.user_path is not None:
+            folders.append(os.path.realpath(self.user_path))
+        name = f"index-{zlib.crc32('|'.join(folders).encode()):08x}.index"
+        return paths.cache_dir() / "topics" / name, "|".join(_base_key())
+
+    def check(
+        self, target: Path | None = None, progress: Progress | None = None
+    ) -> tuple[int, list[Problem]]:
+        """Validate every topic (or those a path names); return (count, problems).
+
+        Each file is parsed once and nothing of it is kept but its problems;
+        many topics are shared out over the machine's cores. ``progress`` is told
+        ``(done, total)`` as topics are checked.
+        """
+        jobs = self._check_jobs(target)
+        problems: list[Problem] = []
+        for done, found in enumerate(_checked(jobs), 1):
+            problems += found
+            if progress is not None:
+                progress(done, len(jobs))
+        return len(jobs), problems
+
+    def _check_jobs(self, target: Path | None) -> list[tuple[str, list[Path]]]:
+        """(topic id, its files in merge order) for each topic to check."""
         if target is None:
-            ids = self.topic_ids()
-            return len(ids), [p for i in ids for p in self._validate(i, self.sources(i))[1]]
+            return [(i, self.sources(i)) for i in self.topic_ids()]
         try:
             kind = kind_of(target)
             if kind is None:
@@ -217,16 +323,61 @@ class KnowledgeBase:
                 files = [target]
         except OSError as exc:
             raise UserError(_cannot_read(target, exc)) from None
-        ids = sorted({f.stem for f in files})
-        problems: list[Problem] = []
-        for topic_id in ids:
-            # Each listed file over the built-in topic of its name, as an override is
-            # read; one that cannot be read (not a regular file, a symlink loop, a
-            # dangling link) is a problem with its name, and the others are checked.
-            mine = [f for f in files if f.stem == topic_id]  # <id>.yaml before <id>.yml
-            _, found = self._validate(topic_id, self._builtin_sources(topic_id) + mine)
-            problems += found
-        return len(ids), problems
+        by_id: dict[str, list[Path]] = {}
+        for f in files:  # <id>.yaml before <id>.yml
+            by_id.setdefault(f.stem, []).append(f)
+        # Each listed file over the built-in topic of its name, as an override is
+        # read; one that cannot be read (not a regular file, a symlink loop, a
+        # dangling link) is a problem with its name, and the others are checked.
+        return [(i, self._builtin_sources(i) + by_id[i]) for i in sorted(by_id)]
+
+
+Progress = Callable[[int, int], None]
+PARALLEL_FROM = 16  # topics: fewer are checked in this process (a pool costs ~50 ms)
+
+
+def _workers() -> int:
+    if hasattr(os, "process_cpu_count"):  # Python 3.13
+        return os.process_cpu_count() or 1
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _checked(jobs: list[tuple[str, list[Path]]]) -> Iterator[list[Problem]]:
+    """Each job's problems, in order; shared out over the cores when there are many."""
+    workers = min(_workers(), 8)
+    if len(jobs) < PARALLEL_FROM or workers < 2:
+        yield from map(_check_one, jobs)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .validate import prepare
+
+    prepare()  # once here, so that forked workers start with the schema built
+    chunk = max(1, min(32, len(jobs) // (workers * 8)))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(_check_one, jobs, chunksize=chunk)
+
+
+def _check_one(job: tuple[str, list[Path]]) -> list[Problem]:
+    return validate_files(*job)[1]
+
+
+def validate_files(topic_id: str, files: list[Path]) -> tuple[Topic | None, list[Problem]]:
+    """Read, merge (built-in first) and validate the files of one topic."""
+    from .validate import validate
+    from .yamlfile import FileProblems, Problem, read_doc
+
+    if not files:
+        return None, [Problem(f"{topic_id}.yaml", 1, 1, "no file for this topic")]
+    try:
+        doc = read_doc(files[0])
+        for f in files[1:]:
+            doc = merge(doc, read_doc(f))
+    except FileProblems as exc:
+        return None, exc.problems
+    return validate(doc, str(files[-1]), topic_id)
 
 
 def kind_of(path: Path) -> str | None:
@@ -255,16 +406,20 @@ def merge(base: Doc, top: Doc) -> Doc:
     """Overlay ``top`` on ``base``: mappings merge, id-lists merge by id, the rest is replaced."""
     from .yamlfile import Doc, Path_
 
-    positions = dict(base.positions)
+    positions, origins = dict(base.positions), dict(base.origins)
 
     def move(tpath: Path_, bpath: Path_) -> None:
         n = len(bpath)
         for p in [p for p in positions if p[:n] == bpath]:
             del positions[p]
+        for p in [p for p in origins if p[:n] == bpath]:
+            del origins[p]
         k = len(tpath)
         for p, where in top.positions.items():
             if p[:k] == tpath:
                 positions[bpath + p[k:]] = where
+                if p != bpath + p[k:]:
+                    origins[bpath + p[k:]] = top.origin(p)
 
     def by_id(items: Any) -> bool:
         return isinstance(items, list) and all(
@@ -299,25 +454,28 @@ def merge(base: Doc, top: Doc) -> Doc:
         move(tpath, bpath)
         return t
 
-    return Doc(m(base.data, top.data, (), ()), positions)
+    return Doc(m(base.data, top.data, (), ()), positions, origins)
 
 
-def _cache_key(topic_id: str, files: list[Path]) -> tuple[str, Path]:
-    import zlib
-
+def _base_key() -> list[str]:
+    """What every cached topic depends on besides its files: this package and Python."""
     from .cache import FORMAT
 
     # The schema's own file is part of the key: a topic cached under an older
     # models.py must not come back with fields that no longer fit.
     models = Path(__file__).with_name("models.py").stat()
-    parts = [__version__, FORMAT, str(SCHEMA_VERSION), f"{models.st_size}:{models.st_mtime_ns}"]
+    return [__version__, FORMAT, str(SCHEMA_VERSION), f"{models.st_size}:{models.st_mtime_ns}"]
+
+
+def _cache_key(topic_id: str, files: list[Path]) -> tuple[str, Path]:
+    import zlib
+
+    parts = _base_key()
     sources = [str(f.resolve()) for f in files]
     for f, where in zip(files, sources, strict=True):
         st = f.stat()
         parts.append(f"{where}:{st.st_size}:{st.st_mtime_ns}")
-    key = "|".join(parts)
-    # One slot per topic and set of source files (a second --kb directory with
+    # One file per topic and set of source files (a second --kb directory with
     # the same topic id gets its own); a new version of the same files replaces it.
     slot = f"{topic_id}-{zlib.crc32('|'.join(sources).encode()):08x}"
-    name = f"{slot}-{zlib.crc32(key.encode()):08x}.cache"
-    return key, paths.cache_dir() / "topics" / name
+    return "|".join(parts), paths.cache_dir() / "topics" / f"{slot}.cache"

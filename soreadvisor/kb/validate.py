@@ -9,10 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .models import ID_RE, SCHEMA_VERSION, Caution, Topic, materialize
 from .yamlfile import Doc, Path_, Problem
+
+if TYPE_CHECKING:
+    from ..report import Report
 
 # R12, or R41b for part of a reference split off (what was checked stays R41).
 REF_ID_RE = re.compile(r"^(R[0-9]+[a-z]?|[a-z0-9]+(-[a-z0-9]+)*)$")
@@ -24,6 +27,48 @@ def _adapter() -> Any:
 
     materialize()
     return TypeAdapter(Topic)
+
+
+def check_report(count: int, problems: list[Problem]) -> Report:
+    """What ``kb check`` found, as a Report: one item per problem, file:line:column first."""
+    from ..report import Item, Report, Section
+
+    report = Report(
+        command="kb check",
+        topic="",
+        title="soreadvisor: kb check",
+        disclaimer="",
+        headline=check_summary(count, len(problems)),
+        tone="critical" if problems else "info",
+        show_disclaimer=False,
+        listing=True,
+    )
+    report.meta.update(topics_checked=count, valid=not problems)
+    items = [
+        Item(
+            title=str(p),
+            line=str(p),
+            data={"file": p.file, "line": p.line, "column": p.column, "message": p.message},
+        )
+        for p in problems
+    ]
+    report.add(Section("problems", "Problems", items, tone="critical"))
+    return report
+
+
+def check_summary(count: int, problems: int) -> str:
+    """``ok: 1 topic valid``, ``1 problem in 1 topic``, ``13 problems in 2 topics``."""
+    topics = _count(count, "topic")
+    return f"{_count(problems, 'problem')} in {topics}" if problems else f"ok: {topics} valid"
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
+def prepare() -> None:
+    """Import the validator and build the schema now (before worker processes fork)."""
+    _adapter()
 
 
 def json_schema() -> dict[str, Any]:
@@ -48,7 +93,8 @@ def validate(doc: Doc, file: str, expected_id: str | None) -> tuple[Topic | None
         problems = []
         for err in exc.errors(include_url=False):
             loc = tuple(err["loc"])
-            where = ".".join(str(p) for p in loc) or "file"
+            # the path as the file named writes it, not as the merged topic has it
+            where = ".".join(str(p) for p in doc.origin(loc)) or "file"
             problems.append(at(loc, f"{where}: {_plain(dict(err))}"))
         return None, problems
     problems = [at(path, msg) for path, msg in _meaning(topic, expected_id)]

@@ -1,6 +1,6 @@
 """Reading one knowledge file: safe, bounded, with a line:column for every value.
 
-The only place that parses YAML. A file is refused (with its position) when
+The only place that parses YAML, once per file. A file is refused (with its position) when
 it is too big, not a regular file, not UTF-8, nested too deeply, uses anchors
 or aliases (the "billion laughs" expansion), repeats a key, or has a non-text key.
 """
@@ -52,6 +52,9 @@ class Doc:
 
     data: Any
     positions: dict[Path_, tuple[str, int, int]] = field(default_factory=dict)
+    # For a merged document: where a value overlaid from another file sits in
+    # that file (``tips.0`` of an override is ``tips.3`` of the merged topic).
+    origins: dict[Path_, Path_] = field(default_factory=dict)
 
     def where(self, path: Path_, fallback_file: str) -> tuple[str, int, int]:
         """The position of ``path`` or of its closest existing parent."""
@@ -60,6 +63,16 @@ class Doc:
             if hit:
                 return hit
         return (fallback_file, 1, 1)
+
+    def origin(self, path: Path_) -> Path_:
+        """``path`` as it is written in the file that ``where`` names."""
+        for end in range(len(path), -1, -1):
+            hit = self.origins.get(tuple(path[:end]))
+            if hit is not None:
+                return (*hit, *path[end:])
+            if tuple(path[:end]) in self.positions:
+                break  # the file ``where`` names has it under this very path
+        return tuple(path)
 
 
 def _yaml():
@@ -106,8 +119,7 @@ def parse_doc(raw: bytes, name: str) -> Doc:
     yaml, loader = _yaml()
     try:
         try:
-            _precheck(yaml, loader, text, name)
-            node = yaml.compose(text, Loader=loader)
+            return _Builder(yaml, loader, text, name).doc()
         except yaml.YAMLError:
             if loader is yaml.SafeLoader:
                 raise
@@ -116,8 +128,7 @@ def parse_doc(raw: bytes, name: str) -> Doc:
             # pure-Python reader has no such limits, so it finds our refusal
             # first, or the same syntax error: the message does not depend on
             # which reader or which libyaml is installed.
-            _precheck(yaml, yaml.SafeLoader, text, name)
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
+            return _Builder(yaml, yaml.SafeLoader, text, name).doc()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -125,65 +136,175 @@ def parse_doc(raw: bytes, name: str) -> Doc:
         raise FileProblems([Problem(name, line, col, f"invalid YAML: {msg}")]) from None
     except yaml.YAMLError as exc:
         raise FileProblems([Problem(name, 1, 1, f"invalid YAML: {exc}")]) from None
-    doc = Doc(None)
-    if node is None:
-        raise FileProblems([Problem(name, 1, 1, "empty file")])
-    problems: list[Problem] = []
-    from yaml.constructor import ConstructorError, SafeConstructor
 
-    constructor = SafeConstructor()
 
-    def build(n: Any, path: Path_) -> Any:
-        doc.positions[path] = (name, n.start_mark.line + 1, n.start_mark.column + 1)
-        if isinstance(n, yaml.CollectionNode) and n.tag not in _COLLECTION_TAGS:
-            # e.g. !!python/object/apply on a list: refuse it, as for a scalar
-            problems.append(Problem(*doc.positions[path], f"cannot read value: tag {n.tag!r}"))
-            return None
-        if isinstance(n, yaml.MappingNode):
-            out: dict[str, Any] = {}
-            for key_node, value_node in n.value:
-                where = (name, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge"):
-                    problems.append(Problem(*where, "keys must be plain text"))
-                    continue
-                key = key_node.value
-                if key in out:
-                    problems.append(Problem(*where, f"duplicate key {key!r}"))
-                    continue
-                out[key] = build(value_node, (*path, key))
-            return out
-        if isinstance(n, yaml.SequenceNode):
-            return [build(item, (*path, i)) for i, item in enumerate(n.value)]
+class _Builder:
+    """One pass over the parser's events: the checks, the values and their positions.
+
+    The values are those of composing PyYAML's node tree and constructing it
+    safely, without the tree and without parsing twice: mappings and sequences
+    are built here, scalars by the safe constructor after the resolver's tag
+    (text that no implicit rule can claim is taken as it is). Anchors, aliases
+    and deep nesting are refused as they come, before anything after them.
+    """
+
+    def __init__(self, yaml: Any, loader: Any, text: str, name: str):
+        from yaml.constructor import SafeConstructor
+
+        self.yaml, self.name = yaml, name
+        self.parser = loader(text)
+        self.next = self.parser.get_event
+        self.resolver, self.constructor = yaml.resolver.Resolver(), SafeConstructor()
+        implicit = self.resolver.yaml_implicit_resolvers
+        # the first characters an implicit rule may claim (none claims any: no None key)
+        self.claimed = frozenset(implicit) if None not in implicit else None
+        self.scalar, self.alias = yaml.ScalarEvent, yaml.AliasEvent
+        self.mapping, self.sequence = yaml.MappingStartEvent, yaml.SequenceStartEvent
+        self.ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+        self.positions: dict[Path_, tuple[str, int, int]] = {}
+        self.problems: list[Problem] = []
+
+    def doc(self) -> Doc:
+        from yaml.composer import ComposerError
+
+        yaml, next_ = self.yaml, self.next
         try:
-            return constructor.construct_object(n)
-        except ConstructorError as exc:
-            problems.append(Problem(*doc.positions[path], f"cannot read value: {exc.problem}"))
-            return None
-        except ValueError:  # e.g. an integer longer than Python converts (sys.int_info)
-            problems.append(Problem(*doc.positions[path], "cannot read value: a number too long"))
-            return None
-
-    doc.data = build(node, ())
-    if problems:
-        raise FileProblems(problems)
-    return doc
-
-
-def _precheck(yaml: Any, loader: Any, text: str, name: str) -> None:
-    """Refuse aliases and deep nesting from the event stream, before building."""
-    depth = 0
-    for event in yaml.parse(text, Loader=loader):
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            m = event.start_mark
-            raise FileProblems(
-                [Problem(name, m.line + 1, m.column + 1, "anchors and aliases are not allowed")]
-            )
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            depth += 1
-            if depth > MAX_DEPTH:
-                m = event.start_mark
-                raise FileProblems(
-                    [Problem(name, m.line + 1, m.column + 1, f"nested deeper than {MAX_DEPTH}")]
+            next_()  # the stream's start
+            if isinstance(next_(), yaml.StreamEndEvent):
+                raise FileProblems([Problem(self.name, 1, 1, "empty file")])
+            root = next_()
+            data = self.value(root, ())
+            next_()  # the document's end
+            extra = next_()
+            if not isinstance(extra, yaml.StreamEndEvent):
+                depth = 0  # the rest is still checked first, as reading it all did
+                while not isinstance(e := self.checked(depth), yaml.StreamEndEvent):
+                    if isinstance(e, (self.mapping, self.sequence)):
+                        depth += 1
+                    elif isinstance(e, self.ends):
+                        depth -= 1
+                raise ComposerError(
+                    "expected a single document in the stream",
+                    root.start_mark,
+                    "but found another document",
+                    extra.start_mark,
                 )
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            depth -= 1
+        finally:
+            self.parser.dispose()
+        if self.problems:
+            raise FileProblems(self.problems)
+        return Doc(data, self.positions)
+
+    def refuse(self, event: Any, message: str) -> FileProblems:
+        m = event.start_mark
+        return FileProblems([Problem(self.name, m.line + 1, m.column + 1, message)])
+
+    def checked(self, depth: int = 0) -> Any:
+        """The next event, with the checks ``value`` makes (for what is skipped)."""
+        event = self.next()
+        if isinstance(event, self.alias) or getattr(event, "anchor", None):
+            raise self.refuse(event, "anchors and aliases are not allowed")
+        if isinstance(event, (self.mapping, self.sequence)) and depth + 1 > MAX_DEPTH:
+            raise self.refuse(event, f"nested deeper than {MAX_DEPTH}")
+        return event
+
+    def skip(self, event: Any, depth: int) -> None:
+        """Pass over the value that starts with ``event`` (at nesting ``depth``)."""
+        if isinstance(event, (self.mapping, self.sequence)):
+            inside = depth
+            while inside >= depth:
+                e = self.checked(inside)
+                if isinstance(e, (self.mapping, self.sequence)):
+                    inside += 1
+                elif isinstance(e, self.ends):
+                    inside -= 1
+
+    def tag(self, event: Any) -> str:
+        """A scalar's tag: its own, or the one its plain text resolves to."""
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.resolver.resolve(self.yaml.ScalarNode, event.value, event.implicit)
+        return str(tag)
+
+    def plain_key(self, key: Any) -> bool:
+        """A key that is text: a scalar that is not ``<<`` (a merge key)."""
+        text = key.value
+        if key.tag is None and (
+            not key.implicit[0]
+            or (self.claimed is not None and text and text[0] not in self.claimed)
+        ):
+            return True
+        return not self.tag(key).endswith(":merge")
+
+    def value(self, event: Any, path: Path_) -> Any:
+        m = event.start_mark
+        where = self.positions[path] = (self.name, m.line + 1, m.column + 1)
+        if isinstance(event, self.alias) or event.anchor:
+            raise self.refuse(event, "anchors and aliases are not allowed")
+        if isinstance(event, self.scalar):
+            text = event.value
+            if event.tag is None and (
+                not event.implicit[0]  # quoted or a block: text
+                or (self.claimed is not None and text and text[0] not in self.claimed)
+            ):
+                return text
+            return self.construct(event, where)
+        depth = len(path) + 1
+        if depth > MAX_DEPTH:
+            raise self.refuse(event, f"nested deeper than {MAX_DEPTH}")
+        yaml = self.yaml
+        sequence = isinstance(event, self.sequence)
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG if sequence else _MAP_TAG
+        if tag not in _COLLECTION_TAGS:
+            # e.g. !!python/object/apply on a list: refuse it, as for a scalar
+            self.problems.append(Problem(*where, f"cannot read value: tag {tag!r}"))
+            self.skip(event, depth)
+            return None
+        next_, ends, value = self.next, self.ends, self.value
+        if sequence:
+            items: list[Any] = []
+            while not isinstance(e := next_(), ends):
+                items.append(value(e, (*path, len(items))))
+            return items
+        out: dict[str, Any] = {}
+        scalar = self.scalar
+        while not isinstance(key := next_(), ends):
+            if not isinstance(key, scalar) or key.anchor or not self.plain_key(key):
+                if isinstance(key, self.alias) or key.anchor:
+                    raise self.refuse(key, "anchors and aliases are not allowed")
+                self.skip_pair(key, depth, "keys must be plain text")
+                continue
+            name = key.value
+            if name in out:
+                self.skip_pair(key, depth, f"duplicate key {name!r}")
+                continue
+            out[name] = value(next_(), (*path, name))
+        return out
+
+    def skip_pair(self, key: Any, depth: int, message: str) -> None:
+        m = key.start_mark
+        self.problems.append(Problem(self.name, m.line + 1, m.column + 1, message))
+        if isinstance(key, (self.mapping, self.sequence)) and depth + 1 > MAX_DEPTH:
+            raise self.refuse(key, f"nested deeper than {MAX_DEPTH}")
+        self.skip(key, depth + 1)
+        value = self.checked(depth)
+        self.skip(value, depth + 1)
+
+    def construct(self, event: Any, where: tuple[str, int, int]) -> Any:
+        from yaml.constructor import ConstructorError
+
+        node = self.yaml.ScalarNode(
+            self.tag(event), event.value, event.start_mark, event.end_mark, event.style
+        )
+        try:
+            return self.constructor.construct_object(node)
+        except ConstructorError as exc:
+            self.problems.append(Problem(*where, f"cannot read value: {exc.problem}"))
+        except ValueError:  # e.g. an integer longer than Python converts (sys.int_info)
+            self.problems.append(Problem(*where, "cannot read value: a number too long"))
+        return None
+
+
+_MAP_TAG = "tag:yaml.org,2002:map"
