@@ -12,7 +12,11 @@ from typing import Any, Literal
 from .kb.models import Evidence, Reference
 
 Tone = Literal["info", "warning", "critical"]
-Shape = Literal["items", "strings", "string"]
+# What a section holds, which each renderer shows its own way: ``list``
+# (entries with details), ``sentences`` / ``sentence`` (plain statements),
+# ``records`` (rows of the same fields, e.g. diary scores) and ``index``
+# (entries looked up by id: check --list, topics, search).
+Kind = Literal["list", "sentences", "sentence", "records", "index"]
 
 JSON_SCHEMA_VERSION = 1
 
@@ -23,12 +27,17 @@ JSON_SCHEMA_VERSION = 1
 
 
 class Field:
-    """A labelled line of an item ("How", "When"); ``key`` names it in JSON."""
+    """A labelled line of an item ("How", "When"); ``key`` names it in JSON.
 
-    def __init__(self, key: str, label: str, text: str):
+    ``value`` is content a renderer formats its own way (a ``datetime``);
+    ``text`` is shown as it is.
+    """
+
+    def __init__(self, key: str, label: str, text: str = "", value: Any = None):
         self.key = key
         self.label = label
         self.text = text
+        self.value = value
 
 
 class Item:
@@ -41,13 +50,10 @@ class Item:
         summary: str = "",
         evidence: Evidence | None = None,
         fields: list[Field] | None = None,
-        bullets: list[str] | None = None,
+        checklist: list[str] | None = None,
         warnings: list[str] | None = None,
         cautions: list[str] | None = None,
         data: dict[str, Any] | None = None,
-        bullets_key: str = "bullets",
-        line: str = "",
-        cells: list[str] | None = None,
         cites: list[str] | None = None,
     ):
         self.title = title
@@ -55,24 +61,19 @@ class Item:
         self.summary = summary
         self.evidence = evidence
         self.fields = fields if fields is not None else []
-        self.bullets = bullets if bullets is not None else []
+        self.checklist = checklist if checklist is not None else []
         self.warnings = warnings if warnings is not None else []  # for this person
         self.cautions = cautions if cautions is not None else []  # for everyone
         self.data = data if data is not None else {}
-        self.bullets_key = bullets_key  # the name of ``bullets`` in JSON
-        self.line = line  # the item as one line, for listings in plain text
-        self.cells = cells if cells is not None else []  # its row when the section has columns
         self.cites = cites if cites is not None else []  # references behind its other lines
 
 
 class Section:
-    """A titled list. ``key`` is its name in JSON; sections with one key join up.
-
-    ``shape`` says how JSON shows it: ``items`` (objects), ``strings`` (a list
-    of the item titles) or ``string`` (the first title alone). On a terminal
-    (rich) only, ``columns`` draws the items as a table (one row of
-    ``Item.cells`` each) and ``chart`` (the scale's thresholds) charts their
-    ``data["score"]`` against ``data["hours_since_massage"]``.
+    """A titled group of items. ``key`` is its name in JSON; sections with one key
+    join up. ``kind`` says what it holds (see ``Kind``); ``ids`` that its ids are
+    something the reader types; ``scale`` that its items' ``data["score"]`` are
+    scores on a scale (top, severe score, a mark in hours, bands) to chart
+    against ``data["hours_since_massage"]``.
     """
 
     def __init__(
@@ -81,21 +82,19 @@ class Section:
         title: str,
         items: list[Item] | None = None,
         tone: Tone = "info",
-        shape: Shape = "items",
+        kind: Kind = "list",
         note: str = "",
-        columns: list[str] | None = None,
-        chart: dict[str, Any] | None = None,
+        scale: dict[str, Any] | None = None,
         ids: bool = False,
     ):
         self.key = key
         self.title = title
         self.items = items if items is not None else []
         self.tone: Tone = tone
-        self.shape: Shape = shape
+        self.kind: Kind = kind
         self.note = note
-        self.columns = columns if columns is not None else []
-        self.chart = chart  # how to chart the items' scores: thresholds, marks
-        self.ids = ids  # the item ids are something the reader types: show them
+        self.scale = scale
+        self.ids = ids
 
 
 class Report:
@@ -111,7 +110,6 @@ class Report:
         tone: Tone = "info",
         intro: str = "",
         show_disclaimer: bool = True,
-        listing: bool = False,
         full_references: bool = False,
     ):
         self.command = command
@@ -122,12 +120,16 @@ class Report:
         self.tone: Tone = tone
         self.intro = intro
         self.show_disclaimer = show_disclaimer
-        self.listing = listing  # plain text: one line per item, nothing else
         # The references are what was asked for (``sources``), not a footer.
         self.full_references = full_references
         self.sections: list[Section] = []
         self.references: list[Reference] = []
         self.meta: dict[str, Any] = {}  # extra top-level JSON keys
+
+    @property
+    def is_index(self) -> bool:
+        """Only entries to look up by id: plain text is one line per entry, nothing else."""
+        return bool(self.sections) and all(s.kind == "index" for s in self.sections)
 
     def add(self, section: Section) -> Section:
         self.sections.append(section)

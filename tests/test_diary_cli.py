@@ -142,7 +142,7 @@ def test_history_shows_times_in_local_time(cli, india_time):
     [entry] = history_json(cli, "--days", "36500")["entries"]
     assert entry["at"] == "2000-01-05T15:30:00+05:30"
     plain = ok(cli("history", "--days", "36500", "--format", "plain")).out
-    assert plain_section(plain, "SCORES")[0].startswith("2000-01-05 15:30 | 4/10")
+    assert plain_section(plain, "SCORES")[1].startswith("2000-01-05 15:30 | 4/10")
 
 
 def test_history_plain_reads_the_trend_then_one_line_per_score(cli, sore, topic):
@@ -157,10 +157,11 @@ def test_history_plain_reads_the_trend_then_one_line_per_score(cli, sore, topic)
     titles = plain_titles(out)
     assert titles.index("TREND: IMPROVING") < titles.index("SCORES")
     assert plain_section(out, "TREND: IMPROVING") == [f"- {topic.diary.messages['improving']}"]
-    scores = plain_section(out, "SCORES")
+    labels, *scores = plain_section(out, "SCORES")
+    assert labels == "When | Score | After the massage | Where | Note"
     assert [line.split(" | ")[1] for line in scores] == ["3/10", "6/10", "4/10"]
     first = scores[0].split(" | ")
-    assert first[2].endswith(" after the massage") and first[3] == "calves"
+    assert first[2].endswith(" h") and first[3] == "calves"
     assert scores[1].endswith(" | - | stairs | hurt")
     assert plain_blocks(out)[-1] == [topic.disclaimer]  # no sources cited: it ends the page
 
@@ -170,10 +171,10 @@ def test_history_piped_by_default_is_plain(sh, private_home):
     result = sh("history")
     assert result.code == 0, result.err
     assert ANSI not in result.out
-    assert plain_section(result.out, "SCORES")[0].split(" | ")[1] == "4/10"
+    assert plain_section(result.out, "SCORES")[1].split(" | ")[1] == "4/10"
 
 
-def test_history_markdown_has_headings_and_one_bullet_per_entry(cli, sore):
+def test_history_markdown_has_headings_and_one_table_row_per_entry(cli, sore):
     out = ok(cli("history", "--format", "markdown")).out
     lines = out.splitlines()
     assert lines[0] == "# Soreness diary"
@@ -181,9 +182,12 @@ def test_history_markdown_has_headings_and_one_bullet_per_entry(cli, sore):
     assert lines.index("## Trend: improving") < lines.index("## Scores")
     after = lines[lines.index("## Scores") + 1 :]
     end = next(n for n, line in enumerate(after) if line.startswith(("## ", "> ")))
-    bullets = [line for line in after[:end] if line.startswith("- **")]
-    assert [b.rsplit(": ", 1)[1] for b in bullets] == ["3/10", "6/10", "4/10"]
-    assert "  - Note: stairs \\| hurt" in lines  # a pipe in a note cannot break the structure
+    rows = [line for line in after[:end] if line.startswith("| ") and "---" not in line]
+    assert rows[0] == "| When | Score | After the massage | Where | Note |"
+    assert after[after.index(rows[0]) + 1] == "|" + " --- |" * 5
+    assert [r.split(" | ")[1] for r in rows[1:]] == ["3/10", "6/10", "4/10"]
+    # a pipe in a note cannot break the table
+    assert rows[2].endswith(" | stairs \\| hurt |")
 
 
 def test_history_rich_draws_a_chart_then_a_table(cli, sore):
@@ -197,7 +201,7 @@ def test_history_rich_draws_a_chart_then_a_table(cli, sore):
     title = next(n for n, line in enumerate(lines) if "hours since the massage" in line)
     header = next(n for n, line in enumerate(lines) if line.startswith("When"))
     assert axis[0] < axis[1] < title < header
-    assert "After massage" in lines[header] and "Score" in lines[header]
+    assert "After the massage" in lines[header] and "Score" in lines[header]
     rows = lines[header + 2 : header + 5]
     assert [re.findall(r"\b\d+/10\b", r) for r in rows] == [["3/10"], ["6/10"], ["4/10"]]
     assert "█" not in out and "…" not in out
@@ -214,7 +218,7 @@ def test_history_rich_never_cuts_a_cell_too_wide_for_the_terminal(cli, monkeypat
     assert "…" not in out
     assert max(len(line) for line in out.splitlines()) <= 50
     flat = " ".join(out.split())
-    assert f"Score: 5/10; Where: left calf; Note: {note}" in flat
+    assert f"Score: 5/10; After the massage: 3 h; Where: left calf; Note: {note}" in flat
     assert not any(line.startswith("When ") for line in out.splitlines())  # no table header
 
 
@@ -336,7 +340,7 @@ def test_history_shows_the_latest_scores_and_says_how_many_are_hidden(cli, tmp_p
     assert doc["trend"] == "improving"  # the hidden 6 is the peak it eases from
     assert len(history_json(cli, "--data-dir", str(tmp_path), "--limit", "0")["entries"]) == 60
     plain = ok(cli("history", "--data-dir", str(tmp_path), "-f", "plain", "-n", "5")).out
-    assert len(plain_section(plain, "SCORES")) == 5
+    assert len(plain_section(plain, "SCORES")) == 1 + 5  # the labels, then the scores
     (hidden,) = plain_section(plain, "EARLIER SCORES")
     assert hidden.startswith("- 55 earlier scores are not shown")
     titles = plain_titles(plain)

@@ -140,7 +140,7 @@ def test_a_user_file_can_change_a_warning_sign_level(cli, shipped):
     doc = json.loads(cli("check", "--symptom", "fever", "--format", "json").out)
     assert doc["level"] == "urgent"
     # the other signs are still there
-    listed = cli("check", "--list").out.split()
+    listed = cli("check", "--list").out.splitlines()
     assert len(listed) == len(shipped["triage"]["signs"])
 
 

@@ -94,7 +94,7 @@ def sample(text: str = "") -> Report:
                     summary=f"Item summary {text}",
                     evidence=evidence,
                     fields=[Field("how", "How", f"Field text {text}")],
-                    bullets=[f"Bullet {text}"],
+                    checklist=[f"Bullet {text}"],
                     warnings=[f"Warning {text}"],
                     cautions=[f"Caution text {text}"],
                 ),
@@ -106,7 +106,7 @@ def sample(text: str = "") -> Report:
         Section(
             "lines",
             f"Strings section {text}",
-            shape="strings",
+            kind="sentences",
             tone="critical",
             items=[Item(title=f"A line {text}")],
         )
@@ -131,7 +131,7 @@ def texts(report: Report) -> list[str]:
         if section.note:
             out.append(section.note)
         for item in section.items:
-            out += [item.title, *item.warnings, *item.cautions, *item.bullets]
+            out += [item.title, *item.warnings, *item.cautions, *item.checklist]
             out += [t for t in (item.summary,) if t]
             out += [f.text for f in item.fields]
             if item.evidence:
@@ -258,7 +258,7 @@ def test_json_carries_the_same_items_as_the_report(topic, name):
     for section in report.sections:
         value = doc[section.key]
         for item in section.items:
-            if section.shape == "items":
+            if section.kind in ("list", "index", "records"):
                 found = [v for v in value if v["id"] == item.id and v["title"] == item.title]
                 assert found, (section.key, item.title)
                 assert found[0]["summary"] == item.summary
@@ -266,7 +266,7 @@ def test_json_carries_the_same_items_as_the_report(topic, name):
                     assert found[0]["evidence"]["summary"] == item.evidence.summary
                 for f in item.fields:
                     assert found[0][f.key] == f.text
-            elif section.shape == "strings":
+            elif section.kind == "sentences":
                 assert item.title in value
             else:
                 assert value == section.items[0].title
@@ -310,7 +310,7 @@ def test_plain_keeps_each_paragraph_on_one_line_however_long(topic):
 def test_plain_listing_is_one_line_per_item_and_nothing_else(topic):
     report = triage.list_report(topic)
     out = rendered(report, "plain")
-    assert out.splitlines() == [s.id for s in triage.questions(topic.triage)]
+    assert out.splitlines() == [f"{s.id}\t{s.text}" for s in triage.questions(topic.triage)]
 
 
 def test_plain_search_listing_is_one_result_per_line(topic):

@@ -380,10 +380,14 @@ def test_region_comes_from_the_saved_profile(cli):
     assert doc["emergency_number"] == SPEC_NUMBERS["nz"]
 
 
-def test_check_list_prints_one_sign_id_per_line_when_piped(cli):
+def test_check_list_prints_one_sign_per_line_when_piped_id_first(cli, topic):
+    """Like topics and search: the id, a tab, the sign (``cut -f1`` gives the ids)."""
     result = cli("check", "--list")
     assert result.code == 0
-    assert sorted(result.out.split("\n")[:-1]) == sorted(SPEC_SIGNS)
+    rows = [line.split("\t") for line in result.out.split("\n")[:-1]]
+    assert sorted(r[0] for r in rows) == sorted(SPEC_SIGNS)
+    texts = {s.id: s.text for s in topic.triage.signs}
+    assert all(len(r) == 2 and r[1] == texts[r[0]] for r in rows)
     assert result.out.endswith("\n")
 
 

@@ -180,7 +180,7 @@ def cope(topic: Topic, severity: Severity, profile: Profile) -> Report:
                 "see_professional",
                 "See a doctor or pharmacist if",
                 [Item(title=line) for line in topic.timeline.see_professional],
-                shape="strings",
+                kind="sentences",
             )
         )
     return finish(report, topic)

@@ -72,8 +72,7 @@ def tip_item(tip: Tip) -> Item:
         summary=tip.summary,
         evidence=tip.evidence,
         fields=fields,
-        bullets=tip.checklist,
-        bullets_key="checklist",
+        checklist=tip.checklist,
     )
 
 
@@ -121,11 +120,9 @@ def topics(kb_topics: Sequence[TopicEntry], broken: dict[str, str]) -> Report:
         disclaimer=first.disclaimer if first else "",
         show_disclaimer=first is not None,
     )
-    items = [Item(id=t.id, title=t.title, line=f"{t.id}\t{t.title}") for t in kb_topics]
-    items += [
-        Item(id=i, title=f"(cannot load: {why})", line=f"{i}\t(cannot load: {why})")
-        for i, why in broken.items()
-    ]
-    report.listing = True
-    report.add(Section("topics", "Topics", sorted(items, key=lambda i: i.id or ""), ids=True))
+    items = [Item(id=t.id, title=t.title) for t in kb_topics]
+    items += [Item(id=i, title=f"(cannot load: {why})") for i, why in broken.items()]
+    report.add(
+        Section("topics", "Topics", sorted(items, key=lambda i: i.id or ""), kind="index", ids=True)
+    )
     return report

@@ -127,7 +127,7 @@ def _timeline(report: Report, topic: Topic) -> None:
             "see_professional",
             "See a doctor or pharmacist if",
             [Item(title=line) for line in timeline.see_professional],
-            shape="strings",
+            kind="sentences",
         )
     )
 

@@ -62,14 +62,14 @@ def plan(topic: Topic, hours: float, profile: Profile) -> Report:
         (now if fit.advised else left_out).append(item)
         excluded += [x for x in ruled_out(fit) if x not in excluded]
     report.meta["ruled_out"] = excluded
-    report.add(Section("now", "What to do now", now, shape="strings"))
+    report.add(Section("now", "What to do now", now, kind="sentences"))
     if left_out:
         report.add(Section("left_out", "Left out for you", left_out, tone="warning"))
-    report.add(Section("next", "What to expect next", [Item(title=phase.next)], shape="string"))
+    report.add(Section("next", "What to expect next", [Item(title=phase.next)], kind="sentence"))
     help_items = [Item(title=t) for t in phase.get_help_if]
     if topic.triage is not None:
         region = region_of(topic.triage, profile.region)
         help_items.append(Item(title=emergency_reminder(topic.triage, region)))
-    report.add(Section("get_help_if", "Get help if", help_items, tone="warning", shape="strings"))
+    report.add(Section("get_help_if", "Get help if", help_items, tone="warning", kind="sentences"))
     report.cite(topic.references, phase.references)
     return finish(report, topic)

@@ -85,7 +85,6 @@ def _entries(topic: Topic) -> Iterator[Entry]:
                 title=sign.text,
                 warnings=[pointer],
                 data={"kind": "sign", "level": sign.level, "references": sign.references},
-                line=f"{sign.id}\tsign\t{sign.text}\t{pointer}",
             )
             body = [triage.clot_warning] if sign.clot else []
             yield Entry(
@@ -129,9 +128,7 @@ def _entries(topic: Topic) -> Iterator[Entry]:
         ("medication", 5, topic.medications),
     ):
         for n in named:
-            item = Item(
-                id=n.id, title=n.name, data={"kind": kind}, line=f"{n.id}\t{kind}\t{n.name}"
-            )
+            item = Item(id=n.id, title=n.name, data={"kind": kind})
             yield Entry(kind, order, item, {NAME: [n.id, n.name]})
 
 
@@ -142,7 +139,6 @@ def _graded(entry, kind: str) -> Item:  # type: ignore[no-untyped-def]
         summary=entry.summary,
         evidence=entry.evidence,
         data={"kind": kind},
-        line=f"{entry.id}\t{kind}\t{entry.title}",
     )
 
 
@@ -164,6 +160,7 @@ def search(topic: Topic, words: list[str]):  # type: ignore[no-untyped-def]
     if not ranked:
         raise NotFound(f"nothing in {topic.id!r} matches {shown!r}")
     report = new_report(topic, "search", f"{topic.title}: search for {shown}")
-    report.listing = True
-    report.add(Section("results", "Results", [item for *_, item in sorted(ranked)]))
+    report.add(
+        Section("results", "Results", [item for *_, item in sorted(ranked)], kind="index", ids=True)
+    )
     return finish(report, topic)

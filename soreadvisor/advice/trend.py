@@ -221,27 +221,22 @@ def massage_dict(massage: Massage | None, now: datetime) -> dict | None:
     }
 
 
-def _short_when(at: datetime, now: datetime) -> str:
-    """``Mon 23 Nov 18:00``; with the year when it is not this year's."""
-    there = local(at)
-    return there.strftime("%a %d %b %H:%M" if there.year == local(now).year else "%d %b %Y %H:%M")
+def _after(hours: float | None) -> str:
+    return "" if hours is None else span_text(hours)
 
 
-def _entry(score: Score, hours: float | None, now: datetime) -> Item:
-    fields = []
-    if hours is not None:
-        fields.append(Field("hours_since_massage", "After the massage", span_text(hours)))
-    if score.where:
-        fields.append(Field("where", "Where", score.where))
-    if score.note:
-        fields.append(Field("note", "Note", score.note))
-    after = "no massage" if hours is None else f"{span_text(hours)} after the massage"
-    when = local(score.at).strftime("%Y-%m-%d %H:%M")
-    line = " | ".join([when, f"{score.score}/10", after, score.where or "-", score.note or "-"])
+def _entry(score: Score, hours: float | None) -> Item:
+    """One score as a record: the same fields for every score, so they line up."""
     return Item(
-        title=when_text(score.at),
-        summary=f"{score.score}/10",
-        fields=fields,
+        id=None,
+        title="",
+        fields=[
+            Field("at", "When", value=score.at),
+            Field("score", "Score", f"{score.score}/{SCORE_MAX}"),
+            Field("hours_since_massage", "After the massage", _after(hours)),
+            Field("where", "Where", score.where or ""),
+            Field("note", "Note", score.note or ""),
+        ],
         data={
             "id": score.id,
             "at": iso_local(score.at),
@@ -250,14 +245,6 @@ def _entry(score: Score, hours: float | None, now: datetime) -> Item:
             "where": score.where,
             "note": score.note,
         },
-        line=line,
-        cells=[
-            _short_when(score.at, now),
-            "–" if hours is None else span_text(hours),
-            f"{score.score:>2}/10",
-            score.where or "",
-            score.note or "",
-        ],
     )
 
 
@@ -327,30 +314,26 @@ def history_report(
     else:
         message = "Not enough scores for a trend yet: it needs two."
         title = "Trend"
-    report.add(Section("trend_message", title, [Item(title=message)], shape="string"))
+    report.add(Section("trend_message", title, [Item(title=message)], kind="sentence"))
 
     starts = [m.at for m in massages]
     items = []
     for score in entries:
         i = bisect_right(starts, score.at)
         hours = hours_after(massages[i - 1].at, score.at) if i else None
-        items.append(_entry(score, hours, now))
+        items.append(_entry(score, hours))
     hidden = total - len(entries)
     if hidden > 0:
         note = (
             f"{hidden} earlier {'score is' if hidden == 1 else 'scores are'} not shown: "
             "use --limit 0 to see all, or `soreadvisor diary export`"
         )
-        report.add(Section("not_shown", "Earlier scores", [Item(title=note)], shape="string"))
-    section = report.add(
-        Section(
-            "entries", "Scores", items, columns=["When", "After massage", "Score", "Where", "Note"]
-        )
-    )
+        report.add(Section("not_shown", "Earlier scores", [Item(title=note)], kind="sentence"))
+    section = report.add(Section("entries", "Scores", items, kind="records"))
     if not entries:
         section.note = "No scores yet: log one with `soreadvisor log SCORE` (0 to 10)."
     elif rules is not None:
-        section.chart = {
+        section.scale = {
             "top": SCORE_MAX,
             "severe": rules.high_score,
             "mark_hours": rules.lasting_after_hours,

@@ -171,7 +171,7 @@ def pointer_section(topic: Topic, profile: Profile) -> Section | None:
         "Warning signs",
         [Item(title=line)],
         tone="critical",
-        shape="string",
+        kind="sentence",
     )
 
 
@@ -241,7 +241,7 @@ def check_report(
                 "result",
                 "If you do not have it",
                 [Item(title=titles[level.id])],
-                shape="string",
+                kind="sentence",
             )
         )
     if result.clot:
@@ -251,7 +251,7 @@ def check_report(
                 "Possible clot",
                 [Item(title=triage.clot_warning)],
                 tone="critical",
-                shape="string",
+                kind="sentence",
             )
         )
     actions = [fill(level.action, triage, region), fill(level.if_worse, triage, region)]
@@ -261,7 +261,7 @@ def check_report(
             "What to do",
             [Item(title=a) for a in actions],
             tone=report.tone,
-            shape="strings",
+            kind="sentences",
         )
     )
     report.add(
@@ -293,7 +293,6 @@ def list_report(topic: Topic) -> Report:
     """The warning-sign ids (for ``check --list``), most serious first."""
     triage = triage_of(topic)
     report = new_report(topic, "check", f"{topic.title}: warning signs")
-    report.listing = True
     report.add(
         Section(
             "signs",
@@ -302,11 +301,11 @@ def list_report(topic: Topic) -> Report:
                 Item(
                     id=s.id,
                     title=s.text,
-                    line=s.id,
                     data={"question": s.question, "level": s.level},
                 )
                 for s in questions(triage)
             ],
+            kind="index",
             ids=True,
         )
     )

@@ -41,18 +41,16 @@ def check_report(count: int, problems: list[Problem]) -> Report:
         headline=check_summary(count, len(problems)),
         tone="critical" if problems else "info",
         show_disclaimer=False,
-        listing=True,
     )
     report.meta.update(topics_checked=count, valid=not problems)
     items = [
         Item(
             title=str(p),
-            line=str(p),
             data={"file": p.file, "line": p.line, "column": p.column, "message": p.message},
         )
         for p in problems
     ]
-    report.add(Section("problems", "Problems", items, tone="critical"))
+    report.add(Section("problems", "Problems", items, tone="critical", kind="index"))
     return report
 
 

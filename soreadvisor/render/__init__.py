@@ -13,7 +13,7 @@ import re
 import sys
 from typing import TextIO
 
-from ..report import Report
+from ..report import Field, Report
 
 # The one rule for what may reach a terminal (stdout, stderr and the
 # interactive prompts alike): C0 controls, DEL, C1 controls, the Unicode line
@@ -91,6 +91,23 @@ def encodable(text: str, stream: TextIO) -> str:
 def one_line(text: str) -> str:
     """Safe text on one line (paragraphs are never hard-wrapped or split)."""
     return " ".join(safe(text).split())
+
+
+# How each format writes a moment: a terminal and Markdown for reading, plain
+# text sortable (it is grepped and pasted into notes); JSON uses ISO 8601.
+TIME_FORMATS = {
+    "terminal": "%d %b %Y %H:%M",
+    "markdown": "%a %d %b %Y %H:%M",
+    "plain": "%Y-%m-%d %H:%M",
+}
+
+
+def field_text(field: Field, style: str) -> str:
+    """A field as ``style`` (a key of TIME_FORMATS) writes it: a moment in local time."""
+    value = field.value
+    if value is not None and hasattr(value, "astimezone"):
+        return value.astimezone().strftime(TIME_FORMATS[style])
+    return field.text
 
 
 def say(text: str, end: str = "\n", stream: TextIO | None = None) -> None:

@@ -19,9 +19,9 @@ def _item(item: Item) -> dict[str, Any]:
     if item.evidence is not None:
         out["evidence"] = _fields(item.evidence)
     for f in item.fields:
-        out[f.key] = f.text
-    if item.bullets:
-        out[item.bullets_key] = item.bullets
+        out[f.key] = f.value.isoformat() if hasattr(f.value, "isoformat") else f.text
+    if item.checklist:
+        out["checklist"] = item.checklist
     if item.warnings:
         out["warnings"] = item.warnings
     if item.cautions:
@@ -46,9 +46,9 @@ def to_dict(report: Report) -> dict[str, Any]:
     for section in report.sections:
         if section.note:  # sections that share a key share its first note
             doc.setdefault("notes", {}).setdefault(section.key, section.note)
-        if section.shape == "string":
+        if section.kind == "sentence":
             doc[section.key] = section.items[0].title if section.items else None
-        elif section.shape == "strings":
+        elif section.kind == "sentences":
             doc.setdefault(section.key, []).extend(i.title for i in section.items)
         else:
             doc.setdefault(section.key, []).extend(_item(i) for i in section.items)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ..report import Report
-from . import one_line
+from . import field_text, one_line
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|!~])")
 # A code span: one backtick, text without one, one backtick.
@@ -33,6 +33,14 @@ def to_markdown(report: Report) -> str:
         out += [f"## {md(section.title)}", ""]
         if section.note:
             out += [md(section.note), ""]
+        if section.kind == "records" and section.items:  # a table, one row per record
+            heads = [md(f.label) for f in section.items[0].fields]
+            out += ["| " + " | ".join(heads) + " |", "|" + " --- |" * len(heads)]
+            for item in section.items:
+                cells = [md(field_text(f, "markdown")) for f in item.fields]
+                out.append("| " + " | ".join(cells) + " |")
+            out.append("")
+            continue
         for item in section.items:
             head = f"**{md(item.title)}**"
             if section.ids and item.id:
@@ -46,8 +54,8 @@ def to_markdown(report: Report) -> str:
                 out.append(f"  - ⚠ **Caution:** {md(caution)}")
             for f in item.fields:
                 out.append(f"  - {md(f.label)}: {md(f.text)}")
-            for bullet in item.bullets:
-                out.append(f"  - {md(bullet)}")
+            for entry in item.checklist:
+                out.append(f"  - {md(entry)}")
             if item.evidence:
                 ev = item.evidence
                 refs = ", ".join(md(r) for r in ev.references)

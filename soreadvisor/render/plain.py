@@ -7,7 +7,7 @@ entry can be picked out with grep.
 from __future__ import annotations
 
 from ..report import Item, Report
-from . import one_line
+from . import field_text, one_line
 
 
 def evidence_line(item: Item) -> str:
@@ -20,11 +20,19 @@ def evidence_line(item: Item) -> str:
     return f"Evidence{on}: {ev.verdict}. {one_line(ev.summary)} [{refs}]"
 
 
+def index_line(item: Item) -> str:
+    parts = [item.id or "", item.data.get("kind") or "", item.title, *item.warnings]
+    return "\t".join(one_line(p) for p in parts if p)
+
+
+def record_line(item: Item) -> str:
+    return " | ".join(one_line(field_text(f, "plain")) or "-" for f in item.fields)
+
+
 def to_plain(report: Report) -> str:
-    if report.listing:
+    if report.is_index:  # one tab-separated line per entry: id, kind, title, what to do
         items = [i for section in report.sections for i in section.items]
-        rows = (i.line or i.id or i.title for i in items)  # tab-separated columns
-        return "".join("\t".join(map(one_line, row.split("\t"))) + "\n" for row in rows)
+        return "".join(index_line(i) + "\n" for i in items)
     lines: list[str] = [one_line(report.title)]
     if report.headline:
         lines.append(one_line(report.headline))
@@ -34,8 +42,10 @@ def to_plain(report: Report) -> str:
         lines += ["", one_line(section.title).upper()]
         if section.note:
             lines.append(one_line(section.note))
-        if section.columns:  # records: one line each
-            lines += [one_line(i.line or i.title) for i in section.items]
+        if section.kind == "records":  # the labels, then one line each, fields in place
+            if section.items:
+                lines.append(" | ".join(one_line(f.label) for f in section.items[0].fields))
+            lines += [record_line(i) for i in section.items]
             continue
         for item in section.items:
             head = one_line(item.title)
@@ -50,8 +60,8 @@ def to_plain(report: Report) -> str:
                 lines.append(f"  ! Caution: {one_line(caution)}")
             for f in item.fields:
                 lines.append(f"  {one_line(f.label)}: {one_line(f.text)}")
-            for bullet in item.bullets:
-                lines.append(f"  * {one_line(bullet)}")
+            for entry in item.checklist:
+                lines.append(f"  * {one_line(entry)}")
             if item.evidence:
                 lines.append(f"  {evidence_line(item)}")
     if report.show_disclaimer:

@@ -23,7 +23,7 @@ from rich.segment import Segment, Segments
 from rich.text import Text
 
 from ..report import Item, Report, Section
-from . import encodable, one_line
+from . import encodable, field_text, one_line
 
 VERDICT_STYLE = {
     "supported": "bold white on green",
@@ -131,8 +131,8 @@ def _item(page: _Page, item: Item, tone: str, ids: bool) -> None:
         )
     for f in item.fields:
         page.add(Text.assemble((page.t(f.label) + ": ", "bold"), page.t(f.text)), indent=2)
-    for bullet in item.bullets:
-        page.add(bullet, indent=4, marker="  " + page.t("–"))
+    for entry in item.checklist:
+        page.add(entry, indent=4, marker="  " + page.t("–"))
     if item.evidence:
         ev = item.evidence
         on = f" on “{page.t(ev.claim)}”" if ev.claim else ""
@@ -149,23 +149,12 @@ def _item(page: _Page, item: Item, tone: str, ids: bool) -> None:
         )
 
 
-# Chart characters, for a stream that cannot carry block elements.
-_PLAIN_BLOCKS = str.maketrans("▁▂▃▄▅▆▇█·─", "_.,-=+*#.-")
-
-
-def _chart(page: _Page, text: str) -> str:
-    """A table cell or chart line, with ASCII blocks where the stream needs them."""
-    if encodable("█▁", page.stream) != "█▁":
-        text = text.translate(_PLAIN_BLOCKS)
-    return page.t(text)
-
-
 def _table(page: _Page, section: Section) -> None:
-    """The items as rows of ``cells`` under ``columns``; on a terminal too narrow
-    for every cell whole, one wrapped "column: cell" line per row (nothing is
-    ever cut)."""
-    heads = [page.t(h) for h in section.columns]
-    rows = [[_chart(page, c) for c in item.cells] for item in section.items]
+    """Records as a table, one row of fields each under their labels; on a
+    terminal too narrow for every cell whole, one wrapped "label: cell" line per
+    row (nothing is ever cut)."""
+    heads = [page.t(f.label) for f in section.items[0].fields]
+    rows = [[page.t(field_text(f, "terminal")) for f in item.fields] for item in section.items]
     widths = [
         max(cell_len(r[n]) if n < len(r) else 0 for r in [heads, *rows]) for n in range(len(heads))
     ]
@@ -189,7 +178,8 @@ def _table(page: _Page, section: Section) -> None:
 
     page.lines.append(line(heads, "bold"))
     rule = min(sum(widths) + gap * (len(widths) - 1), page.width)
-    page.lines.append(Text(_chart(page, "─" * rule), style="dim"))
+    dash = "─" if encodable("─", page.stream) == "─" else "-"
+    page.lines.append(Text(dash * rule, style="dim"))
     page.lines.extend(line(r) for r in rows)
 
 
@@ -197,7 +187,7 @@ def _draw_chart(page: _Page, section: Section) -> None:
     """The scores against real time since the massage (render.chart)."""
     from .chart import draw
 
-    scale = section.chart or {}
+    scale = section.scale or {}
     points = [
         (i.data["hours_since_massage"], i.data["score"])
         for i in section.items
@@ -281,9 +271,9 @@ def print_rich(
         page.add(section.title, style=f"{TONE_STYLE[section.tone]} underline")
         if section.note:  # what to do about a critical list is as loud as the list
             page.add(section.note, style="bold" if section.tone == "critical" else "italic")
-        if section.chart and section.items:
+        if section.scale and section.items:
             _draw_chart(page, section)
-        if section.columns and section.items:
+        if section.kind == "records" and section.items:
             _table(page, section)
         else:
             for item in section.items:
