@@ -125,6 +125,9 @@ class Report:
         self.sections: list[Section] = []
         self.references: list[Reference] = []
         self.meta: dict[str, Any] = {}  # extra top-level JSON keys
+        # The labels a renderer puts around the knowledge ("Caution", "Sources"):
+        # the topic's wording, keys "render.*".
+        self.words: dict[str, str] = {}
 
     @property
     def is_index(self) -> bool:

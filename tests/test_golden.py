@@ -53,7 +53,7 @@ COMMANDS = {
     "check-emergency-uk": ["check", "--symptom", "breathless", "--region", "uk"],
     "check-urgent-clot": ["check", "--symptom", "one-leg-swelling"],
     "check-list": ["check", "--list"],
-    "plan-30h-raynauds": ["plan", "--since", "30h", "--condition", "raynauds", "--region", "us"],
+    "plan-30h-raynauds": ["plan", "--at", "30h", "--condition", "raynauds", "--region", "us"],
     "topics": ["topics"],
     "sources": ["sources"],
 }

@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
+import re
+
 from ..errors import did_you_mean
 from ..kb.models import Topic
 from ..report import Report
 
 
-def new_report(topic: Topic, command: str, title: str) -> Report:
-    return Report(command=command, topic=topic.id, title=title, disclaimer=topic.disclaimer)
+def phrase(topic: Topic, key: str, /, **values: object) -> str:
+    """The topic's wording for ``key`` (data/wording.yaml), placeholders filled in."""
+    # one pass: a value that contains "{text}" is not filled in again
+    return re.sub(
+        r"\{(\w+)\}",
+        lambda m: str(values[m[1]]) if m[1] in values else m[0],
+        topic.wording[key],
+    )
+
+
+def new_report(topic: Topic, command: str, key: str, **values: object) -> Report:
+    """A report titled by the wording ``key``; it carries the topic's labels."""
+    report = Report(
+        command=command,
+        topic=topic.id,
+        title=phrase(topic, key, topic=topic.title, **values),
+        disclaimer=topic.disclaimer,
+    )
+    report.words = topic.wording
+    return report
 
 
 def finish(report: Report, topic: Topic) -> Report:

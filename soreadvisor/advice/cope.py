@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..kb.models import Caution, Option, Remedy, Severity, Topic
 from ..report import Field, Item, Report, Section
-from .common import finish, new_report
+from .common import finish, new_report, phrase
 from .profile import Profile, is_general, matched_by
 from .triage import pointer_section, warning_sign_sections
 
@@ -34,11 +34,12 @@ def fit(cautions: list[Caution], profile: Profile, topic: Topic) -> Fit:
         if not why:
             continue
         result.cites += caution.references
+        because = phrase(topic, "fit.and").join(why)
         if caution.level == "avoid":
             result.advised = False
-            result.reasons.append(f"Not advised because of {' and '.join(why)}: {caution.text}")
+            result.reasons.append(phrase(topic, "fit.avoid", why=because, text=caution.text))
         else:
-            result.warnings.append(f"Take care because of {' and '.join(why)}: {caution.text}")
+            result.warnings.append(phrase(topic, "fit.warn", why=because, text=caution.text))
     return result
 
 
@@ -99,7 +100,7 @@ def cites_of(rf: RemedyFit) -> list[str]:
     return list(rf.fit.cites) + [c for _, f in rf.options for c in f.cites]
 
 
-def _remedy_item(rf: RemedyFit) -> Item:
+def remedy_item(rf: RemedyFit, topic: Topic) -> Item:
     r = rf.remedy
     if not rf.advised:  # that it is left out and why, and no instruction for it
         reasons = personal_lines(rf)
@@ -118,7 +119,10 @@ def _remedy_item(rf: RemedyFit) -> Item:
         title=r.title,
         summary=r.summary,
         evidence=r.evidence,
-        fields=[Field("how", "How", r.how), Field("when", "When", r.when)],
+        fields=[
+            Field("how", phrase(topic, "field.how"), r.how),
+            Field("when", phrase(topic, "field.when"), r.when),
+        ],
         cautions=list(rf.fit.general),
         warnings=personal_lines(rf),
         cites=cites_of(rf),
@@ -147,7 +151,7 @@ def _options(rf: RemedyFit) -> list[dict[str, object]]:
 def cope(topic: Topic, severity: Severity, profile: Profile) -> Report:
     """What to do now. What can be dangerous comes first: the warning signs
     (or, at low severity, one line that names them), then the remedies."""
-    report = new_report(topic, "cope", f"{topic.title}: what to do now ({severity})")
+    report = new_report(topic, "cope", "cope.title", severity=severity)
     report.meta["severity"] = severity
     report.meta["profile_applied"] = not profile.is_empty()
     if severity == "low":
@@ -158,15 +162,16 @@ def cope(topic: Topic, severity: Severity, profile: Profile) -> Report:
         for section in warning_sign_sections(topic, profile):
             report.add(section)
     fits = assess_remedies(topic, severity, profile)
-    report.add(Section("remedies", "What to do", [_remedy_item(f) for f in fits if f.advised]))
-    ruled_out = [_remedy_item(f) for f in fits if not f.advised]
+    advised = [remedy_item(f, topic) for f in fits if f.advised]
+    report.add(Section("remedies", phrase(topic, "cope.remedies"), advised))
+    ruled_out = [remedy_item(f, topic) for f in fits if not f.advised]
     if ruled_out:
-        report.add(Section("remedies", "Not advised for you", ruled_out, tone="warning"))
+        report.add(Section("remedies", phrase(topic, "cope.ruled_out"), ruled_out, tone="warning"))
     if topic.donts:
         report.add(
             Section(
                 "donts",
-                "What not to do",
+                phrase(topic, "cope.donts"),
                 [
                     Item(id=d.id, title=d.text, data={"references": d.references})
                     for d in topic.donts
@@ -178,7 +183,7 @@ def cope(topic: Topic, severity: Severity, profile: Profile) -> Report:
         report.add(
             Section(
                 "see_professional",
-                "See a doctor or pharmacist if",
+                phrase(topic, "cope.see_professional"),
                 [Item(title=line) for line in topic.timeline.see_professional],
                 kind="sentences",
             )

@@ -8,16 +8,16 @@ from typing import TYPE_CHECKING
 
 from ..kb.models import VERDICTS, Cause, Remedy, Tip, Topic
 from ..report import Field, Item, Report, Section
-from .common import find, finish, new_report
+from .common import find, finish, new_report, phrase
 
 if TYPE_CHECKING:
     from ..kb.store import TopicEntry
 
 
-def cause_item(cause: Cause, full: bool) -> Item:
-    fields = [Field("article_claim", "The article claims", cause.article_claim)]
+def cause_item(cause: Cause, full: bool, topic: Topic) -> Item:
+    fields = [Field("article_claim", phrase(topic, "field.article_claim"), cause.article_claim)]
     if cause.instead:
-        fields.append(Field("instead", "What is known instead", cause.instead))
+        fields.append(Field("instead", phrase(topic, "field.instead"), cause.instead))
     return Item(
         id=cause.id,
         title=cause.title,
@@ -36,11 +36,12 @@ def explain(topic: Topic, cause_id: str | None = None) -> Report:
     """What is known about why it happens first, then the article's claims."""
     if cause_id:
         cause = find(topic.causes, cause_id, "cause")
-        report = new_report(topic, "explain", f"{topic.title}: {cause.title}")
+        report = new_report(topic, "explain", "explain.cause_title", cause=cause.title)
         report.intro = _article_note(topic)
-        report.add(Section("causes", "Cause", [cause_item(cause, full=True)], ids=True))
+        items = [cause_item(cause, True, topic)]
+        report.add(Section("causes", phrase(topic, "explain.cause"), items, ids=True))
         return finish(report, topic)
-    report = new_report(topic, "explain", f"{topic.title}: why it happens")
+    report = new_report(topic, "explain", "explain.title")
     if topic.known:
         report.intro = topic.known.text
         report.meta["known"] = {"text": topic.known.text, "references": topic.known.references}
@@ -49,8 +50,8 @@ def explain(topic: Topic, cause_id: str | None = None) -> Report:
     report.add(
         Section(
             "causes",
-            "The explanations on offer" if topic.article else "Causes",
-            [cause_item(c, full=False) for c in topic.causes],
+            phrase(topic, "explain.causes_in_article" if topic.article else "explain.causes"),
+            [cause_item(c, False, topic) for c in topic.causes],
             note=" ".join(t for t in (_article_note(topic), topic.evidence_note) if t),
             ids=True,
         )
@@ -60,12 +61,9 @@ def explain(topic: Topic, cause_id: str | None = None) -> Report:
     return finish(report, topic)
 
 
-def tip_item(tip: Tip) -> Item:
-    fields = (
-        [Field("article_claim", "The article claims", tip.article_claim)]
-        if tip.article_claim
-        else []
-    )
+def tip_item(tip: Tip, topic: Topic) -> Item:
+    label = phrase(topic, "field.article_claim")
+    fields = [Field("article_claim", label, tip.article_claim)] if tip.article_claim else []
     return Item(
         id=tip.id,
         title=tip.title,
@@ -77,13 +75,13 @@ def tip_item(tip: Tip) -> Item:
 
 
 def prevent(topic: Topic) -> Report:
-    report = new_report(topic, "prevent", f"{topic.title}: avoiding it next time")
+    report = new_report(topic, "prevent", "prevent.title")
     claims = any(t.article_claim for t in topic.tips)
     report.add(
         Section(
             "tips",
-            "Next time",
-            [tip_item(t) for t in topic.tips],
+            phrase(topic, "prevent.tips"),
+            [tip_item(t, topic) for t in topic.tips],
             note=_article_note(topic) if claims else "",
         )
     )
@@ -92,7 +90,7 @@ def prevent(topic: Topic) -> Report:
 
 def sources(topic: Topic) -> Report:
     """Every reference, numbered, and how the topic's claims are graded."""
-    report = new_report(topic, "sources", f"{topic.title}: sources")
+    report = new_report(topic, "sources", "sources.title")
     graded: list[Cause | Remedy | Tip] = [*topic.causes, *topic.remedies, *topic.tips]
     counts = {v: 0 for v in VERDICTS}
     counts.update(Counter(item.evidence.verdict for item in graded))
@@ -100,7 +98,7 @@ def sources(topic: Topic) -> Report:
     report.add(
         Section(
             "verdicts",
-            "Verdicts",
+            phrase(topic, "sources.verdicts"),
             [Item(id=v, title=f"{v}: {n}", data={"count": n}) for v, n in counts.items()],
         )
     )

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from ..kb.models import Cause, Remedy, Severity, Topic
 from ..report import Item, Report, Section
-from .common import new_report
-from .cope import RemedyFit, _remedy_item, assess_remedies
+from .common import new_report, phrase
+from .cope import RemedyFit, assess_remedies, remedy_item
 from .profile import Profile
 from .triage import emergency_reminder, fill, region_of, warning_sign_sections
 
@@ -31,7 +31,7 @@ class Appointment:
 def handout(
     topic: Topic, severity: Severity, profile: Profile, appointment: Appointment, intensity: str
 ) -> Report:
-    report = new_report(topic, "handout", f"{topic.title}: aftercare")
+    report = new_report(topic, "handout", "handout.title")
     report.meta.update(
         client=appointment.client,
         therapist=appointment.therapist,
@@ -41,24 +41,25 @@ def handout(
         severity=severity,
         profile_applied=not profile.is_empty(),
     )
-    report.intro = _appointment_line(appointment, intensity)
+    report.intro = _appointment_line(topic, appointment, intensity)
     _warning_signs(report, topic, profile)
     _timeline(report, topic)
     fits = assess_remedies(topic, severity, profile)
-    advised = [_sheet_item(f) for f in fits if f.advised]
+    advised = [_sheet_item(f, topic) for f in fits if f.advised]
     if advised:
-        report.add(Section("remedies", "What to do", advised))
-    ruled_out = [_sheet_item(f) for f in fits if not f.advised]
+        report.add(Section("remedies", phrase(topic, "cope.remedies"), advised))
+    ruled_out = [_sheet_item(f, topic) for f in fits if not f.advised]
     if ruled_out:
-        report.add(Section("not_advised", "Not advised for you", ruled_out, tone="warning"))
+        title = phrase(topic, "cope.ruled_out")
+        report.add(Section("not_advised", title, ruled_out, tone="warning"))
     if topic.donts:
         donts = [
             Item(id=d.id, title=d.text, data={"references": d.references}) for d in topic.donts
         ]
-        report.add(Section("donts", "What not to do", donts, tone="warning"))
+        report.add(Section("donts", phrase(topic, "cope.donts"), donts, tone="warning"))
     myths = _myths(topic)
     if myths:
-        report.add(Section("myths", "Myths corrected", myths))
+        report.add(Section("myths", phrase(topic, "handout.myths"), myths))
     # A short list (a sheet has one page): the evidence behind what to do, the
     # sources of why something is not advised for this client, and of the
     # myths' corrections. Every other source is in ``sources``.
@@ -71,25 +72,25 @@ def handout(
     return report
 
 
-def _sheet_item(rf: RemedyFit) -> Item:
+def _sheet_item(rf: RemedyFit, topic: Topic) -> Item:
     """A remedy as ``cope`` gives it (its verdict, how, when, the cautions, or
     why it is not advised), without the paragraph on its evidence: one page
     has room for what to do; ``cope`` and ``explain`` say why."""
-    item = _remedy_item(rf)
+    item = remedy_item(rf, topic)
     item.summary = ""
     return item
 
 
-def _appointment_line(appointment: Appointment, intensity: str) -> str:
+def _appointment_line(topic: Topic, appointment: Appointment, intensity: str) -> str:
     parts = []
     if appointment.client:
-        parts.append(f"For {appointment.client}")
+        parts.append(phrase(topic, "handout.for", client=appointment.client))
     if appointment.date:
         parts.append(appointment.date)
-    parts.append(f"{intensity.capitalize()} massage")
+    parts.append(phrase(topic, "handout.massage", intensity=intensity.capitalize()))
     if appointment.therapist or appointment.contact:
         who = " ".join(p for p in (appointment.therapist, appointment.contact) if p)
-        parts.append(f"Therapist: {who}")
+        parts.append(phrase(topic, "handout.therapist", who=who))
     return ". ".join(parts) + "."
 
 
@@ -121,11 +122,12 @@ def _timeline(report: Report, topic: Topic) -> None:
         Item(id=p.id, title=p.title, summary=p.summary, cites=list(p.references))
         for p in timeline.phases
     ]
-    report.add(Section("timeline", "What to expect", phases, note=timeline.summary))
+    title = phrase(topic, "handout.timeline")
+    report.add(Section("timeline", title, phases, note=timeline.summary))
     report.add(
         Section(
             "see_professional",
-            "See a doctor or pharmacist if",
+            phrase(topic, "cope.see_professional"),
             [Item(title=line) for line in timeline.see_professional],
             kind="sentences",
         )
@@ -140,7 +142,7 @@ def _myths(topic: Topic) -> list[Item]:
         ev = thing.evidence
         if ev.verdict != "myth":
             continue
-        claim = thing.article_claim or thing.title
+        claim = ev.claim or thing.article_claim or thing.title
         out.append(
             Item(
                 id=thing.id,

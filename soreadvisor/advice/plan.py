@@ -8,7 +8,7 @@ from ..errors import UserError
 from ..kb.models import Phase, Timeline, Topic
 from ..report import Item, Report, Section
 from ..timeparse import span_text
-from .common import finish, new_report
+from .common import finish, new_report, phrase
 from .cope import assess_remedies, cites_of, personal_lines, ruled_out
 from .profile import Profile
 from .triage import emergency_reminder, region_of, warning_sign_sections
@@ -32,7 +32,7 @@ def phase_at(timeline: Timeline, hours: float) -> Phase:
 def plan(topic: Topic, hours: float, profile: Profile) -> Report:
     timeline = timeline_of(topic)
     phase = phase_at(timeline, hours)
-    report = new_report(topic, "plan", f"{topic.title}: {span_text(hours)} after the massage")
+    report = new_report(topic, "plan", "plan.title", span=span_text(hours))
     report.headline = f"{phase.title}: {phase.summary}"
     report.intro = timeline.summary
     report.tone = "warning" if phase is timeline.phases[-1] and len(timeline.phases) > 1 else "info"
@@ -62,14 +62,17 @@ def plan(topic: Topic, hours: float, profile: Profile) -> Report:
         (now if fit.advised else left_out).append(item)
         excluded += [x for x in ruled_out(fit) if x not in excluded]
     report.meta["ruled_out"] = excluded
-    report.add(Section("now", "What to do now", now, kind="sentences"))
+    report.add(Section("now", phrase(topic, "plan.now"), now, kind="sentences"))
     if left_out:
-        report.add(Section("left_out", "Left out for you", left_out, tone="warning"))
-    report.add(Section("next", "What to expect next", [Item(title=phase.next)], kind="sentence"))
+        title = phrase(topic, "plan.left_out")
+        report.add(Section("left_out", title, left_out, tone="warning"))
+    nxt = [Item(title=phase.next)]
+    report.add(Section("next", phrase(topic, "plan.next"), nxt, kind="sentence"))
     help_items = [Item(title=t) for t in phase.get_help_if]
     if topic.triage is not None:
         region = region_of(topic.triage, profile.region)
         help_items.append(Item(title=emergency_reminder(topic.triage, region)))
-    report.add(Section("get_help_if", "Get help if", help_items, tone="warning", kind="sentences"))
+    title = phrase(topic, "plan.get_help_if")
+    report.add(Section("get_help_if", title, help_items, tone="warning", kind="sentences"))
     report.cite(topic.references, phase.references)
     return finish(report, topic)

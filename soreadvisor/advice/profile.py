@@ -166,16 +166,13 @@ def matched_by(caution: Caution, profile: Profile, topic: Topic) -> list[str]:
 
 def profile_report(topic: Topic, profile: Profile, where: str) -> Report:
     """The saved profile in plain words (ids alongside, for scripts)."""
-    from ..report import Item, Report, Section
+    from ..report import Item, Section
 
     names = {n.id: n.name for n in topic.conditions + topic.medications}
-    report = Report(
-        command="profile",
-        topic=topic.id,
-        title="Your profile",
-        disclaimer=topic.disclaimer,
-        intro=f"Stored in {where}",
-    )
+    from .common import new_report, phrase
+
+    report = new_report(topic, "profile", "profile.title")
+    report.intro = phrase(topic, "profile.stored", where=where)
     report.meta.update(
         conditions=profile.conditions,
         medications=profile.medications,
@@ -190,22 +187,24 @@ def profile_report(topic: Topic, profile: Profile, where: str) -> Report:
         Item(id=m, title=names.get(m, m), data={"kind": "medication"}) for m in profile.medications
     ]
     if profile.age is not None:
-        facts.append(Item(id="age", title=f"Age {profile.age}", data={"kind": "age"}))
+        age = phrase(topic, "profile.age", age=profile.age)
+        facts.append(Item(id="age", title=age, data={"kind": "age"}))
     if profile.pregnant_weeks:
         facts.append(
             Item(
                 id="pregnant",
-                title=f"Pregnant, {profile.pregnant_weeks} weeks",
+                title=phrase(topic, "profile.pregnant", weeks=profile.pregnant_weeks),
                 data={"kind": "pregnancy"},
             )
         )
     if profile.region:
-        facts.append(Item(id="region", title=f"Region {profile.region}", data={"kind": "region"}))
+        region = phrase(topic, "profile.region", region=profile.region)
+        facts.append(Item(id="region", title=region, data={"kind": "region"}))
     report.add(
         Section(
             "facts",
-            "Saved facts",
-            facts or [Item(title="Nothing saved yet: see `soreadvisor profile set --help`.")],
+            phrase(topic, "profile.facts"),
+            facts or [Item(title=phrase(topic, "profile.empty"))],
         )
     )
     return report

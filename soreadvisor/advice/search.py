@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from ..errors import NotFound, UsageProblem
 from ..kb.models import Topic
 from ..report import Item, Section
-from .common import finish, new_report
+from .common import finish, new_report, phrase
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -159,8 +159,14 @@ def search(topic: Topic, words: list[str]):  # type: ignore[no-untyped-def]
     shown = " ".join(words)
     if not ranked:
         raise NotFound(f"nothing in {topic.id!r} matches {shown!r}")
-    report = new_report(topic, "search", f"{topic.title}: search for {shown}")
+    report = new_report(topic, "search", "search.title", words=shown)
     report.add(
-        Section("results", "Results", [item for *_, item in sorted(ranked)], kind="index", ids=True)
+        Section(
+            "results",
+            phrase(topic, "search.results"),
+            [item for *_, item in sorted(ranked)],
+            kind="index",
+            ids=True,
+        )
     )
     return finish(report, topic)

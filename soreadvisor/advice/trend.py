@@ -44,14 +44,14 @@ from ..diary.models import SCORE_MAX, SCORE_MIN, Massage, Score
 from ..kb.models import DiaryRules, Topic
 from ..report import Field, Item, Report, Section
 from ..timeparse import span_text
-from .common import finish, new_report
+from .common import finish, new_report, phrase
 
 TRENDS = ("improving", "flat", "worse")
 ESCALATIONS = ("high_score", "lasting", "rising")  # most urgent first
 
 
 @dataclass(frozen=True)
-class Assessment:
+class DiaryVerdict:
     trend: str | None  # improving, flat, worse; None with fewer than two scores
     escalations: list[tuple[str, str]] = field(default_factory=list)  # (rule id, message)
 
@@ -130,7 +130,7 @@ def assess(
     rules: DiaryRules,
     massage_at: datetime | None,
     now: datetime,
-) -> Assessment:
+) -> DiaryVerdict:
     """The trend and escalations of an episode: the one place these rules live.
 
     ``scores`` are the episode's scores (a list, in any order: scores before the
@@ -140,7 +140,7 @@ def assess(
     episode = Listed(scores, massage_at, now) if isinstance(scores, Sequence) else scores
     last = episode.latest(2)
     if not last:
-        return Assessment(None)
+        return DiaryVerdict(None)
     latest, band = last[-1], rules.flat_band
     trend = None
     if len(last) == 2:
@@ -166,7 +166,7 @@ def assess(
         if start and latest.score - min(s.score for s in start) > band:
             escalations.add("rising")
     said = [(e, diary_message(rules, e)) for e in ESCALATIONS if e in escalations]
-    return Assessment(trend, said)
+    return DiaryVerdict(trend, said)
 
 
 def thresholds(rules: DiaryRules) -> dict[str, str]:
@@ -225,17 +225,21 @@ def _after(hours: float | None) -> str:
     return "" if hours is None else span_text(hours)
 
 
-def _entry(score: Score, hours: float | None) -> Item:
+def _entry(score: Score, hours: float | None, topic: Topic) -> Item:
     """One score as a record: the same fields for every score, so they line up."""
+
+    def label(key: str) -> str:
+        return phrase(topic, f"field.{key}")
+
     return Item(
         id=None,
         title="",
         fields=[
-            Field("at", "When", value=score.at),
-            Field("score", "Score", f"{score.score}/{SCORE_MAX}"),
-            Field("hours_since_massage", "After the massage", _after(hours)),
-            Field("where", "Where", score.where or ""),
-            Field("note", "Note", score.note or ""),
+            Field("at", label("at"), value=score.at),
+            Field("score", label("score"), f"{score.score}/{SCORE_MAX}"),
+            Field("hours_since_massage", label("hours_since_massage"), _after(hours)),
+            Field("where", label("where"), score.where or ""),
+            Field("note", label("note"), score.note or ""),
         ],
         data={
             "id": score.id,
@@ -256,7 +260,7 @@ def history_report(
     massage: Massage | None,
     massages: Sequence[Massage],
     days: float | None,
-    assessment: Assessment,
+    assessment: DiaryVerdict,
     now: datetime,
 ) -> Report:
     """The diary window as a Report: when to get checked first, then the trend,
@@ -264,19 +268,19 @@ def history_report(
 
     Each entry's hours count from the latest of ``massages`` at or before it.
     """
-    report = new_report(topic, "history", "Soreness diary")
+    report = new_report(topic, "history", "history.title")
     if massage is not None:
         ago = span_text(hours_after(massage.at, now) or 0.0)
-        how = f", {massage.intensity}" if massage.intensity else ""
-        last = f"Last massage {when_text(massage.at)}{how}: {ago} ago."
+        key = "history.last_massage_how" if massage.intensity else "history.last_massage"
+        last = phrase(topic, key, when=when_text(massage.at), intensity=massage.intensity, ago=ago)
     else:
-        last = "No massage recorded: add one with `soreadvisor massage --at WHEN`."
+        last = phrase(topic, "history.no_massage")
     if days is not None:
-        scope = f"Scores of the last {_span(days * 24)}."
+        scope = phrase(topic, "history.scope_days", span=_span(days * 24))
     elif massage is not None:
-        scope = "Scores since the last massage."
+        scope = phrase(topic, "history.scope_massage")
     else:
-        scope = "Scores of the last week."
+        scope = phrase(topic, "history.scope_week")
     report.meta.update(
         trend=assessment.trend,
         massage=massage_dict(massage, now),
@@ -291,7 +295,7 @@ def history_report(
         report.add(
             Section(
                 "escalations",
-                "Get checked",
+                phrase(topic, "history.escalations"),
                 [
                     Item(id=rule, title=text, data={"message": text})
                     for rule, text in assessment.escalations
@@ -305,15 +309,14 @@ def history_report(
         report.headline = last
         report.intro = scope
         report.meta["escalations"] = []  # the key is always there; nothing to show
+    title = phrase(topic, "history.trend")
     if rules is None:
-        message = f"The topic {topic.id!r} has no diary rules, so there is no trend."
-        title = "Trend"
+        message = phrase(topic, "history.no_rules")
     elif assessment.trend is not None:
         message = diary_message(rules, assessment.trend)
-        title = f"Trend: {assessment.trend}"
+        title = phrase(topic, "history.trend_named", trend=assessment.trend)
     else:
-        message = "Not enough scores for a trend yet: it needs two."
-        title = "Trend"
+        message = phrase(topic, "history.too_few")
     report.add(Section("trend_message", title, [Item(title=message)], kind="sentence"))
 
     starts = [m.at for m in massages]
@@ -321,17 +324,16 @@ def history_report(
     for score in entries:
         i = bisect_right(starts, score.at)
         hours = hours_after(massages[i - 1].at, score.at) if i else None
-        items.append(_entry(score, hours))
+        items.append(_entry(score, hours, topic))
     hidden = total - len(entries)
     if hidden > 0:
-        note = (
-            f"{hidden} earlier {'score is' if hidden == 1 else 'scores are'} not shown: "
-            "use --limit 0 to see all, or `soreadvisor diary export`"
-        )
-        report.add(Section("not_shown", "Earlier scores", [Item(title=note)], kind="sentence"))
-    section = report.add(Section("entries", "Scores", items, kind="records"))
+        key = "history.hidden_one" if hidden == 1 else "history.hidden_many"
+        note = phrase(topic, key, n=hidden)
+        title = phrase(topic, "history.hidden_title")
+        report.add(Section("not_shown", title, [Item(title=note)], kind="sentence"))
+    section = report.add(Section("entries", phrase(topic, "history.scores"), items, kind="records"))
     if not entries:
-        section.note = "No scores yet: log one with `soreadvisor log SCORE` (0 to 10)."
+        section.note = phrase(topic, "history.no_scores")
     elif rules is not None:
         section.scale = {
             "top": SCORE_MAX,

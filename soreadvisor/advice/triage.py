@@ -13,23 +13,20 @@ from collections.abc import Iterable
 from ..errors import UserError, did_you_mean
 from ..kb.models import Level, Region, Sign, Topic, Triage
 from ..report import Item, Report, Section, Tone
-from .common import finish, new_report
+from .common import finish, new_report, phrase
 from .profile import Profile
 
-ANSWERS = {
-    "y": "yes",
-    "yes": "yes",
-    "n": "no",
-    "no": "no",
-    "?": "unsure",
-    "s": "unsure",
-    "u": "unsure",
-    "unsure": "unsure",
-    "not sure": "unsure",
-    "maybe": "unsure",
-    "dont know": "unsure",
-    "don't know": "unsure",
-}
+ANSWERS = ("yes", "no", "unsure")
+
+
+def answer_of(topic: Topic, typed: str) -> str | None:
+    """``yes``, ``no`` or ``unsure`` for what was typed at a question, by the
+    topic's words for each (``check.answers_*``, comma-separated); None if none."""
+    said = " ".join(typed.strip().lower().split())
+    for answer in ANSWERS:
+        if said in (w.strip() for w in topic.wording[f"check.answers_{answer}"].split(",")):
+            return answer
+    return None
 
 
 def triage_of(topic: Topic) -> Triage:
@@ -168,7 +165,7 @@ def pointer_section(topic: Topic, profile: Profile) -> Section | None:
     line = fill(triage.pointer, triage, region_of(triage, profile.region))
     return Section(
         "warning_signs_pointer",
-        "Warning signs",
+        phrase(topic, "cope.pointer"),
         [Item(title=line)],
         tone="critical",
         kind="sentence",
@@ -200,7 +197,7 @@ def check_report(
     region = region_of(triage, profile.region)
     level = result.level
     rank = {lv.id: i for i, lv in enumerate(triage.levels)}
-    report = new_report(topic, "check", f"{topic.title}: warning-sign check")
+    report = new_report(topic, "check", "check.title")
     report.headline = fill(level.title, triage, region)
     report.tone = level_tone(triage, level)
     if level.disclaimer:
@@ -219,12 +216,12 @@ def check_report(
     if unsure:  # not counted, but never silently dropped
         unsure_section = Section(
             "unsure",
-            "You were not sure about",
+            phrase(topic, "check.unsure"),
             [
                 Item(
                     id=s.id,
                     title=s.text,
-                    summary=f"If you do have it: {_lower(titles[s.level])}.",
+                    summary=phrase(topic, "check.if_you_have_it", level=_lower(titles[s.level])),
                     data={"level": s.level, "references": s.references},
                 )
                 for s in unsure
@@ -239,7 +236,7 @@ def check_report(
         report.add(
             Section(
                 "result",
-                "If you do not have it",
+                phrase(topic, "check.result"),
                 [Item(title=titles[level.id])],
                 kind="sentence",
             )
@@ -248,7 +245,7 @@ def check_report(
         report.add(
             Section(
                 "clot_warning",
-                "Possible clot",
+                phrase(topic, "check.clot"),
                 [Item(title=triage.clot_warning)],
                 tone="critical",
                 kind="sentence",
@@ -258,7 +255,7 @@ def check_report(
     report.add(
         Section(
             "actions",
-            "What to do",
+            phrase(topic, "check.actions"),
             [Item(title=a) for a in actions],
             tone=report.tone,
             kind="sentences",
@@ -267,7 +264,7 @@ def check_report(
     report.add(
         Section(
             "reasons",
-            "Why",
+            phrase(topic, "check.reasons"),
             [
                 Item(
                     id=r.id,
@@ -292,11 +289,11 @@ def _lower(text: str) -> str:
 def list_report(topic: Topic) -> Report:
     """The warning-sign ids (for ``check --list``), most serious first."""
     triage = triage_of(topic)
-    report = new_report(topic, "check", f"{topic.title}: warning signs")
+    report = new_report(topic, "check", "check.list_title")
     report.add(
         Section(
             "signs",
-            "Warning signs",
+            phrase(topic, "check.list"),
             [
                 Item(
                     id=s.id,

@@ -214,7 +214,7 @@ def history(
     """
     from datetime import datetime, timezone
 
-    from ..advice.trend import Assessment, assess, history_report
+    from ..advice.trend import DiaryVerdict, assess, history_report
     from ..diary.store import Diary
 
     if days is not None and not 0 < days <= 36500:
@@ -223,7 +223,7 @@ def history(
         raise UsageProblem(f"--limit must be 0 (all) or more, not {limit}")
     t = load_topic(topic, kb)
     now = datetime.now(timezone.utc)
-    assessment = Assessment(None)
+    assessment = DiaryVerdict(None)
     with Diary.open(data_dir, warn=warning) as diary:
         window = diary.window(now, days, limit)
         if t.diary is not None:

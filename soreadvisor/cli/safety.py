@@ -81,7 +81,7 @@ def check(
     if symptom or none:
         present = triage.validate_signs(tr, symptom or [])
     elif sys.stdin is not None and sys.stdin.isatty():
-        present, doubtful = _interview(tr, who)
+        present, doubtful = _interview(t, who)
     else:
         raise UsageProblem(
             "no terminal to ask questions on: pass --symptom ID (repeatable) or --none; "
@@ -91,22 +91,25 @@ def check(
     emit(triage.check_report(t, result, who, doubtful), format, color, sources)
 
 
-def _interview(tr, who) -> tuple[set[str], list[str]]:  # type: ignore[no-untyped-def]
+def _interview(t, who) -> tuple[set[str], list[str]]:  # type: ignore[no-untyped-def]
     """Ask each warning sign in turn on the terminal; stop at an emergency.
 
     Returns the signs that count as present and those answered "not sure"
     that did not count (they are still named in the result).
     """
     from ..advice import triage
+    from ..advice.common import phrase
     from ..render import one_line, say
 
+    tr = triage.triage_of(t)
     signs = triage.questions(tr)
-    say("Answer y (yes), n (no) or ? (not sure). Ctrl-C to leave.")
+    say(phrase(t, "check.how_to_answer"))
     present: set[str] = set()
     doubtful: list[str] = []
     for n, sign in enumerate(signs, 1):
         while True:  # the question is knowledge text: inert, on one line
-            say(f"[{n}/{len(signs)}] {one_line(sign.question)} [y/n/?] ", end="")
+            question = one_line(sign.question)
+            say(phrase(t, "check.question", n=n, of=len(signs), question=question) + " ", end="")
             try:
                 line = sys.stdin.readline()
             except KeyboardInterrupt:  # end the question's line, then leave (130)
@@ -115,14 +118,14 @@ def _interview(tr, who) -> tuple[set[str], list[str]]:  # type: ignore[no-untype
             if not line:  # end of input: leave as quietly as Ctrl-C
                 say("")
                 raise typer.Exit(130)
-            answer = triage.ANSWERS.get(" ".join(line.strip().lower().split()))
+            answer = triage.answer_of(t, line)
             if answer:
                 break
-            say("Please answer y, n or ? (not sure).")
+            say(phrase(t, "check.answer_again"))
         if triage.counts_as_yes(tr, sign, answer, who):
             present.add(sign.id)
             if triage.is_highest(tr, triage.assess(tr, present, who).level):
-                say("That is an emergency sign: stopping the questions.", end="\n\n")
+                say(phrase(t, "check.stopping"), end="\n\n")
                 break
         elif answer == "unsure":
             doubtful.append(sign.id)

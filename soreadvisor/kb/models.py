@@ -34,6 +34,102 @@ Verdict = Literal["supported", "mixed", "unsupported", "myth"]
 Severity = Literal["low", "moderate", "high"]
 VERDICTS: tuple[Verdict, ...] = ("supported", "mixed", "unsupported", "myth")
 
+# Every key of a topic's ``wording`` and the placeholders its text may use.
+# The words themselves are data (data/wording.yaml); this is their schema.
+WORDING: dict[str, tuple[str, ...]] = {
+    key: tuple(names.split()) if names else ()
+    for key, names in (
+        ("cope.title", "topic severity"),
+        ("cope.remedies", ""),
+        ("cope.ruled_out", ""),
+        ("cope.donts", ""),
+        ("cope.see_professional", ""),
+        ("cope.pointer", ""),
+        ("fit.avoid", "why text"),
+        ("fit.warn", "why text"),
+        ("fit.and", ""),
+        ("field.how", ""),
+        ("field.when", ""),
+        ("explain.title", "topic"),
+        ("explain.cause_title", "topic cause"),
+        ("explain.cause", ""),
+        ("explain.causes", ""),
+        ("explain.causes_in_article", ""),
+        ("field.article_claim", ""),
+        ("field.instead", ""),
+        ("prevent.title", "topic"),
+        ("prevent.tips", ""),
+        ("sources.title", "topic"),
+        ("sources.verdicts", ""),
+        ("search.title", "topic words"),
+        ("search.results", ""),
+        ("plan.title", "topic span"),
+        ("plan.now", ""),
+        ("plan.left_out", ""),
+        ("plan.next", ""),
+        ("plan.get_help_if", ""),
+        ("check.title", "topic"),
+        ("check.list_title", "topic"),
+        ("check.list", ""),
+        ("check.unsure", ""),
+        ("check.if_you_have_it", "level"),
+        ("check.result", ""),
+        ("check.clot", ""),
+        ("check.actions", ""),
+        ("check.reasons", ""),
+        ("check.how_to_answer", ""),
+        ("check.question", "n of question"),
+        ("check.answer_again", ""),
+        ("check.stopping", ""),
+        ("check.answers_yes", ""),
+        ("check.answers_no", ""),
+        ("check.answers_unsure", ""),
+        ("history.title", ""),
+        ("history.last_massage", "when ago"),
+        ("history.last_massage_how", "when intensity ago"),
+        ("history.no_massage", ""),
+        ("history.scope_days", "span"),
+        ("history.scope_massage", ""),
+        ("history.scope_week", ""),
+        ("history.escalations", ""),
+        ("history.trend", ""),
+        ("history.trend_named", "trend"),
+        ("history.no_rules", ""),
+        ("history.too_few", ""),
+        ("history.hidden_title", ""),
+        ("history.hidden_one", ""),
+        ("history.hidden_many", "n"),
+        ("history.scores", ""),
+        ("history.no_scores", ""),
+        ("field.at", ""),
+        ("field.score", ""),
+        ("field.hours_since_massage", ""),
+        ("field.where", ""),
+        ("field.note", ""),
+        ("handout.title", "topic"),
+        ("handout.myths", ""),
+        ("handout.timeline", ""),
+        ("handout.for", "client"),
+        ("handout.massage", "intensity"),
+        ("handout.therapist", "who"),
+        ("profile.title", ""),
+        ("profile.stored", "where"),
+        ("profile.facts", ""),
+        ("profile.age", "age"),
+        ("profile.pregnant", "weeks"),
+        ("profile.region", "region"),
+        ("profile.empty", ""),
+        ("render.caution", ""),
+        ("render.evidence", ""),
+        ("render.evidence_on", "claim"),
+        ("render.sources", ""),
+        ("render.sources_one", ""),
+        ("render.sources_many", "n"),
+        ("render.unverified", ""),
+        ("render.note", ""),
+    )
+}
+
 _T = TypeVar("_T")
 _PENDING: list[type] = []
 # Every knowledge model by class name: what the cache may rebuild (kb.cache).
@@ -394,4 +490,7 @@ class Topic:
     # What is known about why it happens, said before the article's claims.
     known: Known | None = None
     article: Article | None = None
+    # The program's own words around the knowledge (data/wording.yaml, merged
+    # under every topic): the keys of WORDING, each with its placeholders.
+    wording: dict[str, str] = field(default_factory=dict)
     search: Search | None = None

@@ -27,6 +27,8 @@ from .models import ID_RE, SCHEMA_VERSION, Topic
 if TYPE_CHECKING:
     from .yamlfile import Doc, Problem
 
+# The program's own words (headings, labels), merged under every topic.
+WORDING_FILE = "wording.yaml"
 DEFAULT_TOPIC = "foot-massage-leg-soreness"
 SUFFIXES = (".yaml", ".yml")
 
@@ -142,6 +144,15 @@ class KnowledgeBase:
         return sorted({f.stem for f in self._builtin_files() + self._user_files()})
 
     def sources(self, topic_id: str) -> list[Path]:
+        """The files merged into one topic: the program's wording first, then
+        the topic's own (``_topic_sources``); none when the topic has none."""
+        return self._with_wording(self._topic_sources(topic_id))
+
+    def _with_wording(self, files: list[Path]) -> list[Path]:
+        wording = self.builtin_dir.parent / WORDING_FILE
+        return [wording, *files] if files else files
+
+    def _topic_sources(self, topic_id: str) -> list[Path]:
         """The files that make up one topic, built-in first (no directory listing).
 
         A candidate that is there but is not a regular file (a FIFO, a device,
@@ -329,7 +340,7 @@ class KnowledgeBase:
         # Each listed file over the built-in topic of its name, as an override is
         # read; one that cannot be read (not a regular file, a symlink loop, a
         # dangling link) is a problem with its name, and the others are checked.
-        return [(i, self._builtin_sources(i) + by_id[i]) for i in sorted(by_id)]
+        return [(i, self._with_wording(self._builtin_sources(i) + by_id[i])) for i in sorted(by_id)]
 
 
 Progress = Callable[[int, int], None]
@@ -365,7 +376,8 @@ def _check_one(job: tuple[str, list[Path]]) -> list[Problem]:
 
 
 def validate_files(topic_id: str, files: list[Path]) -> tuple[Topic | None, list[Problem]]:
-    """Read, merge (built-in first) and validate the files of one topic."""
+    """Read, merge (the program's wording, then built-in, then the user's) and
+    validate the files of one topic."""
     from .validate import validate
     from .yamlfile import FileProblems, Problem, read_doc
 
@@ -373,8 +385,15 @@ def validate_files(topic_id: str, files: list[Path]) -> tuple[Topic | None, list
         return None, [Problem(f"{topic_id}.yaml", 1, 1, "no file for this topic")]
     try:
         doc = read_doc(files[0])
-        for f in files[1:]:
-            doc = merge(doc, read_doc(f))
+        for i, f in enumerate(files[1:]):
+            top = read_doc(f)
+            doc = merge(doc, top)
+            if i == 0 and files[0].name == WORDING_FILE:
+                # The topic starts in its own first file, not in the wording under
+                # it: a missing field is reported there (or in the last file).
+                doc.positions.pop((), None)
+                if () in top.positions:
+                    doc.positions[()] = top.positions[()]
     except FileProblems as exc:
         return None, exc.problems
     return validate(doc, str(files[-1]), topic_id)

@@ -214,6 +214,7 @@ def _meaning(t: Topic, expected_id: str | None) -> Iterator[tuple[Path_, str]]:
                     yield path, f"unknown remedy {step.remedy!r}"
             if i and phase.from_hours <= tl.phases[i - 1].from_hours:
                 yield ("timeline", "phases", i, "from_hours"), "phases must be in increasing order"
+    yield from _wording(t.wording)
     if t.triage:
         yield from _triage(t, cited, profile_ids)
     if t.diary:
@@ -249,6 +250,24 @@ def _diary_placeholders(messages: dict[str, str]) -> Iterator[tuple[Path_, str]]
         own = _OWN_PLACEHOLDER.get(key)
         if own and own not in text:
             yield ("diary", "messages", key), f"the {key} message must show its threshold: {own}"
+
+
+def _wording(wording: dict[str, str]) -> Iterator[tuple[Path_, str]]:
+    """Every key the program says (data/wording.yaml), each with only its placeholders."""
+    from .models import WORDING
+
+    missing = sorted(set(WORDING) - set(wording))
+    if missing:
+        yield ("wording",), "missing: " + ", ".join(missing)
+    for key, text in wording.items():
+        if key not in WORDING:
+            yield ("wording", key), "not a key soreadvisor uses"
+            continue
+        allowed = {f"{{{n}}}" for n in WORDING[key]}
+        for name in re.findall(r"\{[^{}]*\}", text):
+            if name not in allowed:
+                named = ", ".join(sorted(allowed)) or "none"
+                yield ("wording", key), f"unknown placeholder {name}; this key allows {named}"
 
 
 def _triage(t: Topic, cited: Any, profile_ids: Any) -> Iterator[tuple[Path_, str]]:

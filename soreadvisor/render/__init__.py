@@ -110,6 +110,23 @@ def field_text(field: Field, style: str) -> str:
     return field.text
 
 
+def label(words: dict[str, str], key: str, **values: object) -> str:
+    """A label the topic words (``render.*`` in data/wording.yaml), filled in."""
+    # one pass: a value that contains "{n}" is not filled in again
+    return re.sub(
+        r"\{(\w+)\}",
+        lambda m: str(values[m[1]]) if m[1] in values else m[0],
+        words.get(key, ""),
+    )
+
+
+def evidence_head(words: dict[str, str], claim: str | None) -> str:
+    """``Evidence on “the claim”``, or ``Evidence`` for a verdict with no claim."""
+    if claim:
+        return label(words, "render.evidence_on", claim=one_line(claim))
+    return label(words, "render.evidence")
+
+
 def say(text: str, end: str = "\n", stream: TextIO | None = None) -> None:
     """A line for a person on stderr (a warning, a confirmation, a prompt with
     ``end=""``): inert, and in characters the stream can carry."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ..report import Report
-from . import field_text, one_line
+from . import evidence_head, field_text, label, one_line
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|!~])")
 # A code span: one backtick, text without one, one backtick.
@@ -51,7 +51,7 @@ def to_markdown(report: Report) -> str:
             for warning in item.warnings:
                 out.append(f"  - ⚠ {md(warning)}")
             for caution in item.cautions:
-                out.append(f"  - ⚠ **Caution:** {md(caution)}")
+                out.append(f"  - ⚠ **{md(label(report.words, 'render.caution'))}:** {md(caution)}")
             for f in item.fields:
                 out.append(f"  - {md(f.label)}: {md(f.text)}")
             for entry in item.checklist:
@@ -59,18 +59,20 @@ def to_markdown(report: Report) -> str:
             if item.evidence:
                 ev = item.evidence
                 refs = ", ".join(md(r) for r in ev.references)
-                on = f" on “{md(ev.claim)}”" if ev.claim else ""
-                out.append(f"  - Evidence{on}: **{md(ev.verdict)}**. {md(ev.summary)} ({refs})")
+                head = md(evidence_head(report.words, ev.claim))
+                out.append(f"  - {head}: **{md(ev.verdict)}**. {md(ev.summary)} ({refs})")
         out.append("")
     if report.show_disclaimer:
         out += [f"> {md(report.disclaimer)}", ""]
     if report.references:
-        out += ["## Sources", ""]
+        out += [f"## {md(label(report.words, 'render.sources'))}", ""]
+        unverified = md(label(report.words, "render.unverified"))
+        note_label = md(label(report.words, "render.note"))
         for n, ref in enumerate(report.references, 1):
-            flag = " (unverified)" if not ref.verified else ""
+            flag = f" {unverified}" if not ref.verified else ""
             web = ref.url and ref.url.startswith(("https://", "http://")) and " " not in ref.url
             url = f" <{one_line(ref.url)}>" if web and ref.url else ""
-            note = f" Note: {md(ref.note)}" if ref.note else ""
+            note = f" {note_label} {md(ref.note)}" if ref.note else ""
             out.append(f"{n}. \\[{md(ref.id)}\\] {md(ref.citation)}{flag}{url}{note}")
         out.append("")
     return "\n".join(out)

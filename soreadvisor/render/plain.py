@@ -7,17 +7,16 @@ entry can be picked out with grep.
 from __future__ import annotations
 
 from ..report import Item, Report
-from . import field_text, one_line
+from . import evidence_head, field_text, label, one_line
 
 
-def evidence_line(item: Item) -> str:
-    """``Evidence on "the claim": verdict. What the studies show [R1, R2]``."""
+def evidence_line(item: Item, words: dict[str, str]) -> str:
+    """``Evidence on “the claim”: verdict. What the studies show [R1, R2]``."""
     ev = item.evidence
     if ev is None:
         return ""
     refs = ", ".join(ev.references)
-    on = f' on "{one_line(ev.claim)}"' if ev.claim else ""
-    return f"Evidence{on}: {ev.verdict}. {one_line(ev.summary)} [{refs}]"
+    return f"{evidence_head(words, ev.claim)}: {ev.verdict}. {one_line(ev.summary)} [{refs}]"
 
 
 def index_line(item: Item) -> str:
@@ -33,6 +32,7 @@ def to_plain(report: Report) -> str:
     if report.is_index:  # one tab-separated line per entry: id, kind, title, what to do
         items = [i for section in report.sections for i in section.items]
         return "".join(index_line(i) + "\n" for i in items)
+    caution_label = label(report.words, "render.caution")
     lines: list[str] = [one_line(report.title)]
     if report.headline:
         lines.append(one_line(report.headline))
@@ -57,20 +57,22 @@ def to_plain(report: Report) -> str:
             for warning in item.warnings:
                 lines.append(f"  ! {one_line(warning)}")
             for caution in item.cautions:
-                lines.append(f"  ! Caution: {one_line(caution)}")
+                lines.append(f"  ! {caution_label}: {one_line(caution)}")
             for f in item.fields:
                 lines.append(f"  {one_line(f.label)}: {one_line(f.text)}")
             for entry in item.checklist:
                 lines.append(f"  * {one_line(entry)}")
             if item.evidence:
-                lines.append(f"  {evidence_line(item)}")
+                lines.append(f"  {evidence_line(item, report.words)}")
     if report.show_disclaimer:
         lines += ["", one_line(report.disclaimer)]
     if report.references:
-        lines += ["", "SOURCES"]
+        lines += ["", label(report.words, "render.sources").upper()]
+        unverified = label(report.words, "render.unverified")
+        note_label = label(report.words, "render.note")
         for n, ref in enumerate(report.references, 1):
-            flag = "" if ref.verified else " (unverified)"
+            flag = "" if ref.verified else f" {unverified}"
             url = f" {one_line(ref.url)}" if ref.url else ""
-            note = f" Note: {one_line(ref.note)}" if ref.note else ""
+            note = f" {note_label} {one_line(ref.note)}" if ref.note else ""
             lines.append(f"{n}. [{ref.id}] {one_line(ref.citation)}{flag}{url}{note}")
     return "\n".join(lines) + "\n"

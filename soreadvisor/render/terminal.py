@@ -23,7 +23,7 @@ from rich.segment import Segment, Segments
 from rich.text import Text
 
 from ..report import Item, Report, Section
-from . import encodable, field_text, one_line
+from . import encodable, evidence_head, field_text, label, one_line
 
 VERDICT_STYLE = {
     "supported": "bold white on green",
@@ -44,7 +44,8 @@ class _Console(Console):
 class _Page:
     """Text lines for a console of a given width, wrapped with hanging indents."""
 
-    def __init__(self, console: Console, stream: TextIO, color: bool):
+    def __init__(self, console: Console, stream: TextIO, color: bool, words: dict[str, str]):
+        self.words = words  # the topic's labels (render.*)
         self.console = console
         self.stream = stream
         self.color = color
@@ -124,7 +125,10 @@ def _item(page: _Page, item: Item, tone: str, ids: bool) -> None:
         )
     for caution in item.cautions:
         page.add(
-            Text.assemble(("Caution: ", "bold yellow"), (page.t(caution), "yellow")),
+            Text.assemble(
+                (page.t(label(page.words, "render.caution")) + ": ", "bold yellow"),
+                (page.t(caution), "yellow"),
+            ),
             indent=4,
             marker="  !",
             marker_style="bold yellow",
@@ -135,10 +139,9 @@ def _item(page: _Page, item: Item, tone: str, ids: bool) -> None:
         page.add(entry, indent=4, marker="  " + page.t("–"))
     if item.evidence:
         ev = item.evidence
-        on = f" on “{page.t(ev.claim)}”" if ev.claim else ""
         page.add(
             Text.assemble(
-                (page.t(f"Evidence{on}:") + " ", "bold"),
+                (page.t(evidence_head(page.words, ev.claim) + ":") + " ", "bold"),
                 # A badge in colour; a word with its full stop without (NO_COLOR).
                 (f" {ev.verdict} " if page.color else f"{ev.verdict}.", VERDICT_STYLE[ev.verdict]),
                 " ",
@@ -213,21 +216,17 @@ def _sources(page: _Page, report: Report, full: bool) -> None:
     page.blank()
     if not full:  # a screen holds the answer; the list is one command away
         n = len(report.references)
-        page.add(
-            Text.assemble(
-                (f"{n} source{'s' if n != 1 else ''}: ", "bold cyan"),
-                ("soreadvisor sources", "cyan"),
-                " (or add --sources)",
-            )
-        )
+        key = "render.sources_one" if n == 1 else "render.sources_many"
+        page.add(label(report.words, key, n=n), style="bold cyan")
         return
-    page.add("Sources", style="bold cyan underline")
+    page.add(label(report.words, "render.sources"), style="bold cyan underline")
+    unverified = page.t(label(report.words, "render.unverified"))
     width = len(str(len(report.references))) + 2
     for n, ref in enumerate(report.references, 1):
         line = Text(f"[{ref.id}] ", style="dim")
         line.append(page.t(ref.citation))
         if not ref.verified:
-            line.append(" (unverified)", style="yellow")
+            line.append(f" {unverified}", style="yellow")
         if ref.url:
             line.append(" " + page.t(ref.url), style="underline")
         if ref.note:
@@ -254,7 +253,7 @@ def print_rich(
     )
     if console.width < MIN_WIDTH:  # COLUMNS=0 would print nothing at all
         console.width = MIN_WIDTH
-    page = _Page(console, stream, color)
+    page = _Page(console, stream, color, report.words)
     page.add(report.title, style="bold underline")
     if report.headline:
         page.add(
