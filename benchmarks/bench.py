@@ -6,6 +6,10 @@ Every case runs as a whole process, interleaved with its baselines in each
 round (after a warm-up round), and the script prints medians and the ratios
 the project targets. It measures; it asserts nothing. Peak memory is each
 process's maximum resident set size (from wait4).
+
+The first run after an install is measured on a real one: the wheel is built
+(with its shipped topic cache) and ``pip install``ed into a temporary venv,
+whose cached run, with the shipped cache made untrusted, is the baseline.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 PY = sys.executable
@@ -170,6 +175,45 @@ def make_tldr_page(home: Path, env: dict[str, str]) -> Path:
     return page
 
 
+def install_wheel(base: Path) -> tuple[Path, Path] | None:
+    """The project built as a wheel (with its shipped topic cache) and ``pip install``ed
+    into a fresh venv, with the dependency versions of this one: its command and the
+    folder of its shipped cache."""
+    from importlib import metadata
+
+    repo = SHIPPED.parent.parent.parent
+    pins = base / "constraints.txt"
+    pins.write_text(
+        "".join(
+            f"{d.metadata['Name']}=={d.version}\n"
+            for d in metadata.distributions()
+            if d.metadata["Name"] and d.metadata["Name"] != "soreadvisor"
+        )
+    )
+    venv, dist = base / "installed", base / "dist"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE, "text": True}
+    try:
+        for step in (
+            [PY, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(dist), str(repo)],
+            [PY, "-m", "venv", str(venv)],
+        ):
+            subprocess.run(step, check=True, **quiet)  # type: ignore[call-overload]
+        (wheel,) = dist.glob("soreadvisor-*.whl")
+        install = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
+        subprocess.run(install + ["-c", str(pins), str(wheel)], check=True, **quiet)  # type: ignore[call-overload]
+    except (subprocess.CalledProcessError, ValueError) as exc:
+        print(f"(first-run-after-install cases skipped: cannot build and install the wheel: {exc})")
+        return None
+    site = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import soreadvisor; print(soreadvisor.__file__)"],
+        cwd=base,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    return venv / "bin" / "soreadvisor", Path(site).parent / "data" / "cache"
+
+
 def history_home(base: Path, entries: int) -> Path:
     """A data directory whose diary holds one massage and ``entries`` scores."""
     from datetime import datetime, timedelta, timezone
@@ -204,7 +248,16 @@ def main() -> None:
     # The platform directories, as a user has them (XDG, so nothing of the real
     # home is touched), not one SOREADVISOR_HOME.
     env = dict(os.environ, COLUMNS="80", TERM="xterm-256color")
-    for var in ("NO_COLOR", "FORCE_COLOR", "SOREADVISOR_KB", "SOREADVISOR_HOME"):
+    # PYTHONDONTWRITEBYTECODE: a user's Python keeps the compiled modules (pip
+    # compiles an installed wheel's); without them every run of the source tree
+    # compiles it again, 20 ms more than an installed copy.
+    for var in (
+        "NO_COLOR",
+        "FORCE_COLOR",
+        "SOREADVISOR_KB",
+        "SOREADVISOR_HOME",
+        "PYTHONDONTWRITEBYTECODE",
+    ):
         env.pop(var, None)
     for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
         env[var] = str(base / var.lower())
@@ -229,11 +282,41 @@ def main() -> None:
             "pipe",
             env,
         ),
-        "cope, first run (no cache: reads YAML)": (cope, "pipe", cold),
+        "cope, no cache at all (reads YAML)": (cope, "pipe", cold),
         "explain > file": ([SOREADVISOR, "explain"], "pipe", env),
         "check --none > file": ([SOREADVISOR, "check", "--none"], "pipe", env),
         "plan --since 30h > file": ([SOREADVISOR, "plan", "--since", "30h"], "pipe", env),
     }
+    # Before a case runs: the state it measures (a cache emptied, the wheel's cache on or off).
+    prepare: dict[str, Callable[[], None]] = {
+        "cope, no cache at all (reads YAML)": lambda: shutil.rmtree(cold["XDG_CACHE_HOME"], True),
+    }
+    installed = install_wheel(base) if "install" in args.only or not args.only else None
+    if installed is not None:
+        # The installed command, each case with a user cache of its own; the shipped
+        # cache is made group-writable (so untrusted) for the cases without it.
+        command, shipped_dir = installed
+        shipped = next(shipped_dir.glob("*.cache"))
+
+        def state(trusted: bool, user_cache: str | None) -> Callable[[], None]:
+            def set_up() -> None:
+                shipped.chmod(0o644 if trusted else 0o664)
+                if user_cache is not None:
+                    shutil.rmtree(user_cache, ignore_errors=True)
+
+            return set_up
+
+        icope = [str(command), *cope[1:]]
+        for n, (name, trusted, empty) in enumerate(
+            (
+                ("installed: cope, first run (shipped cache)", True, True),
+                ("installed: cope, cached (no shipped cache)", False, False),
+                ("installed: cope, first run (no shipped cache)", False, True),
+            )
+        ):
+            ienv = dict(env, XDG_CACHE_HOME=str(base / f"installed-cache-{n}"))
+            cases[name] = (icope, "pipe", ienv)
+            prepare[name] = state(trusted, ienv["XDG_CACHE_HOME"] if empty else None)
     if TLDR:
         page = make_tldr_page(base, env)
         cases["tldr --render page > file"] = ([TLDR, "--render", str(page)], "pipe", env)
@@ -247,6 +330,9 @@ def main() -> None:
             topics + ["--kb", str(real_1000)],
             "pipe",
             topics_cold,
+        )
+        prepare["topics, 1,000 real topics (cold)"] = lambda: shutil.rmtree(
+            topics_cold["XDG_CACHE_HOME"], True
         )
     try:
         for n in (10, 10_000, 100_000):
@@ -282,8 +368,8 @@ def main() -> None:
     peak: dict[str, int] = {name: 0 for name in cases}
     for round_ in range(args.runs + 1):  # round 0 warms caches and is not counted
         for name, (argv, mode, case_env) in cases.items():
-            if case_env is cold or case_env is topics_cold:
-                shutil.rmtree(case_env["XDG_CACHE_HOME"], ignore_errors=True)
+            if name in prepare:
+                prepare[name]()
             elapsed, rss = (run_pty if mode == "pty" else run_pipe)(argv, case_env)
             if round_:
                 times[name].append(elapsed)
@@ -292,7 +378,7 @@ def main() -> None:
 
     print(f"{args.runs} interleaved rounds after a warm-up; median wall time, peak RSS\n")
     for name in cases:
-        print(f"  {name:38s} {med[name]:7.1f} ms  {peak[name] / 1024:5.1f} MiB")
+        print(f"  {name:46s} {med[name]:7.1f} ms  {peak[name] / 1024:5.1f} MiB")
 
     def ratio(label: str, case: str, baseline: str, target: float | None, below: bool = False):
         if case not in med or baseline not in med:
@@ -327,10 +413,22 @@ def main() -> None:
         1.3,
     )
     ratio(
-        "first run after install (no cache) / cached, cope --severity high",
-        "cope, first run (no cache: reads YAML)",
-        "cope --severity high > file",
+        "first run after pip install / cached, cope --severity high",
+        "installed: cope, first run (shipped cache)",
+        "installed: cope, cached (no shipped cache)",
         1.5,
+    )
+    ratio(
+        "first run after install, no shipped cache / cached (before)",
+        "installed: cope, first run (no shipped cache)",
+        "installed: cope, cached (no shipped cache)",
+        None,
+    )
+    ratio(
+        "first run after install / cope piped in the dev venv",
+        "installed: cope, first run (shipped cache)",
+        "cope --severity high > file",
+        None,
     )
     ratio(
         "cope with 1,000 user topics / with 1",
