@@ -27,6 +27,7 @@ def installed(tmp_path: Path) -> Path:
     """The topics folder of an installed wheel, with its shipped cache beside it."""
     data = tmp_path / "site" / "soreadvisor" / "data"
     shutil.copytree(REPO / "data" / "topics", data / "topics")
+    shutil.copy(REPO / "data" / store.WORDING_FILE, data)  # merged under every topic
     written = cache.write_shipped(data / "topics", data)
     assert [p.name for p in written] == [f"{DEFAULT_TOPIC}.cache"]
     written[0].parent.chmod(0o755)  # as pip makes it under the usual umask
@@ -90,6 +91,7 @@ def test_a_cache_built_under_something_else_is_ignored(
 ):
     data = tmp_path / "data"
     shutil.copytree(REPO / "data" / "topics", data / "topics")
+    shutil.copy(REPO / "data" / store.WORDING_FILE, data)  # merged under every topic
     with monkeypatch.context() as built_elsewhere:
         built_elsewhere.setattr(where, name, value)
         cache.write_shipped(data / "topics", data)
@@ -161,6 +163,7 @@ def test_a_user_override_of_a_shipped_topic_is_merged_not_shadowed(
 def test_a_shipped_topic_that_does_not_validate_stops_the_build(tmp_path):
     topics = tmp_path / "data" / "topics"
     shutil.copytree(REPO / "data" / "topics", topics)
+    shutil.copy(REPO / "data" / store.WORDING_FILE, topics.parent)
     source = topics / f"{DEFAULT_TOPIC}.yaml"
     source.write_text(
         source.read_text(encoding="utf-8").replace("\ntitle:", "\ntitel:", 1), encoding="utf-8"

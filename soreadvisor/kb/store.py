@@ -222,7 +222,8 @@ class KnowledgeBase:
             raise did_you_mean("topic", topic_id, self.topic_ids())
         from . import cache
 
-        if all(f.parent == self.builtin_dir for f in files):  # no overlay: the wheel's cache
+        # No overlay (files[0] is the program's wording): the wheel's own cache.
+        if all(f.parent == self.builtin_dir for f in files[1:]):
             shipped = cache.read_shipped(self.builtin_dir, topic_id, files)
             if shipped is not None:
                 return shipped
