@@ -199,8 +199,12 @@ class KnowledgeBase:
         topic_id = self._asked(topic_id)
         topic = self._load(topic_id)
         if others and self.explicit:
-            for other in sorted({f.stem for f in self._user_files()} - {topic_id}):
-                self._load(other)
+            # The index vouches for every file unchanged since it validated:
+            # a look at each file, not a load. A broken one is loaded again for
+            # its full error.
+            for entry in self.index():
+                if entry.problem is not None and entry.id != topic_id:
+                    self._load(entry.id)
         return topic
 
     def _asked(self, topic_id: str) -> str:
@@ -306,7 +310,9 @@ class KnowledgeBase:
         if self.user_path is not None:
             folders.append(os.path.realpath(self.user_path))
         name = f"index-{zlib.crc32('|'.join(folders).encode()):08x}.index"
-        return paths.cache_dir() / "topics" / name, "|".join(_base_key())
+        # Whether a topic is valid depends on the wording merged under it too.
+        wording = _stamp([self.builtin_dir.parent / WORDING_FILE])
+        return paths.cache_dir() / "topics" / name, "|".join([*_base_key(), repr(wording)])
 
     def check(
         self, target: Path | None = None, progress: Progress | None = None
