@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..errors import did_you_mean
+from .common import new_report, phrase
 
 if TYPE_CHECKING:  # only for annotations: the CLI's options import this module's bounds
     from ..kb.models import Caution, Topic
@@ -158,9 +159,9 @@ def matched_by(caution: Caution, profile: Profile, topic: Topic) -> list[str]:
         and weeks is not None
         and (weeks >= caution.pregnant_from_weeks)
     ):
-        why.append(f"pregnancy ({weeks} weeks)")
+        why.append(phrase(topic, "fit.pregnancy", weeks=weeks))
     if caution.age_over is not None and profile.age is not None and profile.age > caution.age_over:
-        why.append(f"your age ({profile.age})")
+        why.append(phrase(topic, "fit.age", age=profile.age))
     return why
 
 
@@ -169,7 +170,6 @@ def profile_report(topic: Topic, profile: Profile, where: str) -> Report:
     from ..report import Item, Section
 
     names = {n.id: n.name for n in topic.conditions + topic.medications}
-    from .common import new_report, phrase
 
     report = new_report(topic, "profile", "profile.title")
     report.intro = phrase(topic, "profile.stored", where=where)

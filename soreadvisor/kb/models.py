@@ -48,6 +48,8 @@ WORDING: dict[str, tuple[str, ...]] = {
         ("fit.avoid", "why text"),
         ("fit.warn", "why text"),
         ("fit.and", ""),
+        ("fit.pregnancy", "weeks"),
+        ("fit.age", "age"),
         ("field.how", ""),
         ("field.when", ""),
         ("explain.title", "topic"),
