@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pty
+import re
 import select
 import signal
 import subprocess
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
 from soreadvisor.kb.models import Topic
 from soreadvisor.kb.store import DEFAULT_TOPIC, KnowledgeBase, validate_files
@@ -23,6 +25,14 @@ os.environ["SOREADVISOR_HOME"] = tempfile.mkdtemp(prefix="soreadvisor-tests-")
 
 REPO = Path(__file__).resolve().parent.parent
 ANSI = "\x1b"
+# The program's own words as shipped (data/wording.yaml), read without the loader.
+WORDS: dict[str, str] = yaml.safe_load((REPO / "data" / "wording.yaml").read_bytes())["wording"]
+
+
+def said(words: dict[str, str], key: str, **values: object) -> str:
+    """The wording ``key`` with its placeholders filled in, as a reader of the
+    YAML would fill them (independently of ``advice.common.phrase``)."""
+    return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), words[key])
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,7 @@ from collections import Counter
 
 import pytest
 import typer
-from conftest import run_on_pty, screen_text
+from conftest import run_on_pty, said, screen_text
 from markdown_it import MarkdownIt
 
 import soreadvisor
@@ -225,10 +225,13 @@ def test_explain_lists_causes_with_verdicts_in_plain(cli, topic):
         at = next(n for n, line in enumerate(lines) if line.startswith(f"- {cause.title} "))
         assert lines[at].startswith(f"- {cause.title} ({cause.id}): ")
         assert f"[{cause.evidence.verdict}]" not in lines[at]
-        ev = cause.evidence
-        said = f'  Evidence on "{ev.claim}": {ev.verdict}. ' if ev.claim else "  Evidence: "
-        evidence = next(line for line in lines[at + 1 :] if line.startswith("  Evidence"))
-        assert evidence.startswith(said) and evidence.endswith(f"[{', '.join(ev.references)}]")
+        ev, words = cause.evidence, topic.wording
+        head = said(words, "render.evidence_on", claim=ev.claim) if ev.claim else None
+        expected = f"  {head}: {ev.verdict}. " if head else f"  {words['render.evidence']}: "
+        evidence = next(
+            line for line in lines[at + 1 :] if line.startswith(f"  {words['render.evidence']}")
+        )
+        assert evidence.startswith(expected) and evidence.endswith(f"[{', '.join(ev.references)}]")
 
 
 def test_cope_json_has_severity_warning_signs_and_remedies(cli):
@@ -358,7 +361,7 @@ def test_rich_names_the_sources_in_one_line_and_sources_lists_them(cli, topic):
     doc = run_json(cli, "cope", "--severity", "high")
     cited = [r["citation"] for r in doc["references"]]
     short = " ".join(cli("cope", "--severity", "high", "--format", "rich").out.split())
-    assert f"{len(cited)} sources: soreadvisor sources (or add --sources)" in short
+    assert said(topic.wording, "render.sources_many", n=len(cited)) in short
     assert not [c for c in cited if " ".join(c.split()) in short]
     full = " ".join(cli("cope", "--severity", "high", "--format", "rich", "--sources").out.split())
     assert all(" ".join(c.split()) in full for c in cited)

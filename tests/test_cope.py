@@ -10,7 +10,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import caution_applies, cautions_rule_out, cautions_warn, remedy_ruled_out
+from conftest import (
+    caution_applies,
+    cautions_rule_out,
+    cautions_warn,
+    remedy_ruled_out,
+    said,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -374,17 +380,18 @@ def test_a_caution_is_labelled_and_comes_before_how_and_when(cli, topic):
     at = lines.index(f"- {ice.title}: {' '.join(ice.summary.split())}")
     end = next(n for n in range(at + 1, len(lines)) if not lines[n].startswith("  "))
     block = lines[at:end]
-    caution = block.index(f"  ! Caution: {' '.join(general.split())}")
-    how = next(n for n, line in enumerate(block) if line.startswith("  How: "))
-    when = next(n for n, line in enumerate(block) if line.startswith("  When: "))
+    words = topic.wording
+    caution = block.index(f"  ! {words['render.caution']}: {' '.join(general.split())}")
+    how = next(n for n, line in enumerate(block) if line.startswith(f"  {words['field.how']}: "))
+    when = next(n for n, line in enumerate(block) if line.startswith(f"  {words['field.when']}: "))
     assert caution < how < when
     ev = ice.evidence
     assert block[-1] == (
-        f'  Evidence on "{ev.claim}": {ev.verdict}. {" ".join(ev.summary.split())} '
-        f"[{', '.join(ev.references)}]"
+        f"  {said(words, 'render.evidence_on', claim=ev.claim)}: {ev.verdict}. "
+        f"{' '.join(ev.summary.split())} [{', '.join(ev.references)}]"
     )
     md = cli("cope", "--severity", "high", "--format", "markdown", "--no-profile").out
-    assert f"  - ⚠ **Caution:** {general.split()[0]}" in md
+    assert f"  - ⚠ **{words['render.caution']}:** {general.split()[0]}" in md
 
 
 def test_a_remedy_ruled_out_shows_only_its_title_and_why(cli, topic):

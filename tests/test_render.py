@@ -11,6 +11,7 @@ import json
 import re
 
 import pytest
+from conftest import WORDS, said
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -117,6 +118,7 @@ def sample(text: str = "") -> Report:
         ),
         Reference(id="R2", citation=f"Another citation {text}", verified=True),
     ]
+    report.words = dict(WORDS)  # the labels every format puts around the knowledge
     return report
 
 
@@ -211,10 +213,10 @@ def test_a_terminal_names_the_sources_in_one_line_unless_they_are_asked_for(topi
     n = len(report.references)
     assert n > 1
     short = norm(SGR.sub("", rendered(report, "rich", tty=True)))
-    assert f"{n} sources: soreadvisor sources (or add --sources)" in short
+    assert said(topic.wording, "render.sources_many", n=n) in short
     assert not [r.id for r in report.references if norm(r.citation) in short]
     full = norm(SGR.sub("", rendered(report, "rich", tty=True, sources=True)))
-    assert "soreadvisor sources (or add --sources)" not in full
+    assert said(topic.wording, "render.sources_many", n=n) not in full
     assert all(norm(r.citation) in full for r in report.references)
     for fmt in ("plain", "markdown", "json"):  # a file or a pipe keeps every reference
         out = MD_ESCAPE.sub(r"\1", rendered(report, fmt))
@@ -225,7 +227,9 @@ def test_a_terminal_names_the_sources_in_one_line_unless_they_are_asked_for(topi
 def test_one_source_is_named_in_the_singular():
     report = sample()
     report.references = report.references[:1]
-    assert "1 source: soreadvisor sources" in norm(rendered(report, "rich"))
+    assert WORDS["render.sources_one"] in norm(rendered(report, "rich"))
+    report.words["render.sources_one"] = "Una fuente: soreadvisor sources"
+    assert "Una fuente: soreadvisor sources" in norm(rendered(report, "rich"))
 
 
 def test_the_sources_command_lists_every_reference_on_a_terminal(topic):
@@ -244,7 +248,11 @@ def test_the_disclaimer_is_the_last_thing_before_the_sources(fmt):
     at = out.index(report.disclaimer)
     assert at > out.index("A line x")  # after the last item of the last section
     assert at > out.index(report.headline) and at > out.index(report.intro)
-    sources_at = {"plain": "SOURCES", "markdown": "## Sources", "rich": "2 sources"}[fmt]
+    sources_at = {
+        "plain": WORDS["render.sources"].upper(),
+        "markdown": f"## {WORDS['render.sources']}",
+        "rich": said(WORDS, "render.sources_many", n=2),
+    }[fmt]
     assert at < out.index(sources_at)
     between = out[at + len(report.disclaimer) : out.index(sources_at)]
     assert between.strip() == ""
@@ -583,12 +591,13 @@ def test_an_evidence_line_names_the_claim_before_its_verdict():
     """Never "Drink normally [myth]": the verdict follows the claim it judges."""
     report = sample("x")
     plain = rendered(report, "plain")
-    assert '  Evidence on "the claim judged x": mixed. Evidence summary x [R1]' in plain
+    head = said(WORDS, "render.evidence_on", claim="the claim judged x")
+    assert f"  {head}: mixed. Evidence summary x [R1]" in plain
     assert "[mixed]" not in plain
     markdown = rendered(report, "markdown")
-    assert "  - Evidence on “the claim judged x”: **mixed**. Evidence summary x (R1)" in markdown
+    assert f"  - {head}: **mixed**. Evidence summary x (R1)" in markdown
     without = rendered(report, "rich", color="never")
-    assert "Evidence on “the claim judged x”: mixed. Evidence summary x [R1]" in without
+    assert f"{head}: mixed. Evidence summary x [R1]" in without
     with_colour = rendered(report, "rich", color="always")
     badge = re.search(r"(\x1b\[[0-9;]*m) mixed \x1b\[0m", with_colour)
     assert badge and colour_codes(badge.group(1)), "a coloured badge"
@@ -619,7 +628,7 @@ def test_without_colour_a_terminal_keeps_bold_underline_and_italic(monkeypatch, 
     report = sample()
     out = rendered(report, "rich", color=color, tty=True)
     assert out.splitlines()[0].startswith("\x1b[1;4m")
-    assert "\x1b[1mCaution:" in out
+    assert f"\x1b[1m{WORDS['render.caution']}:" in out
     assert not colour_codes(out)
     assert not missing_texts(report, "rich")
 

@@ -261,13 +261,13 @@ def _wording(wording: dict[str, str]) -> Iterator[tuple[Path_, str]]:
         yield ("wording",), "missing: " + ", ".join(missing)
     for key, text in wording.items():
         if key not in WORDING:
-            yield ("wording", key), "not a key soreadvisor uses"
+            yield ("wording", key), f"{key}: not a key soreadvisor uses"
             continue
         allowed = {f"{{{n}}}" for n in WORDING[key]}
         for name in re.findall(r"\{[^{}]*\}", text):
             if name not in allowed:
-                named = ", ".join(sorted(allowed)) or "none"
-                yield ("wording", key), f"unknown placeholder {name}; this key allows {named}"
+                use = f"use {', '.join(sorted(allowed))}" if allowed else "it takes none"
+                yield ("wording", key), f"{key}: unknown placeholder {name}; {use}"
 
 
 def _triage(t: Topic, cited: Any, profile_ids: Any) -> Iterator[tuple[Path_, str]]:
