@@ -11,11 +11,16 @@ from ..report import Report
 
 def phrase(topic: Topic, key: str, /, **values: object) -> str:
     """The topic's wording for ``key`` (data/wording.yaml), placeholders filled in."""
+    return worded(topic.wording, key, **values)
+
+
+def worded(wording: dict[str, str], key: str, /, **values: object) -> str:
+    """``wording[key]`` with its placeholders filled in."""
     # one pass: a value that contains "{text}" is not filled in again
     return re.sub(
         r"\{(\w+)\}",
         lambda m: str(values[m[1]]) if m[1] in values else m[0],
-        topic.wording[key],
+        wording[key],
     )
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..kb.models import VERDICTS, Cause, Remedy, Tip, Topic
 from ..report import Field, Item, Report, Section
-from .common import find, finish, new_report, phrase
+from .common import find, finish, new_report, phrase, worded
 
 if TYPE_CHECKING:
     from ..kb.store import TopicEntry
@@ -108,19 +108,26 @@ def sources(topic: Topic) -> Report:
     return report
 
 
-def topics(kb_topics: Sequence[TopicEntry], broken: dict[str, str]) -> Report:
-    """The topics available (``broken`` maps ids that failed to load to why)."""
+def topics(
+    kb_topics: Sequence[TopicEntry], broken: dict[str, str], wording: dict[str, str]
+) -> Report:
+    """The topics available (``broken`` maps ids that failed to load to why),
+    in ``wording`` (the program's words, as merged under a topic that loads)."""
     first = kb_topics[0] if kb_topics else None
     report = Report(
         command="topics",
         topic="",
-        title="soreadvisor: topics",
+        title=worded(wording, "topics.title"),
         disclaimer=first.disclaimer if first else "",
         show_disclaimer=first is not None,
     )
+    report.words = wording
     items = [Item(id=t.id, title=t.title) for t in kb_topics]
-    items += [Item(id=i, title=f"(cannot load: {why})") for i, why in broken.items()]
-    report.add(
-        Section("topics", "Topics", sorted(items, key=lambda i: i.id or ""), kind="index", ids=True)
-    )
+    items += [
+        Item(id=i, title=worded(wording, "topics.cannot_load", why=why))
+        for i, why in broken.items()
+    ]
+    items.sort(key=lambda i: i.id or "")
+    heading = worded(wording, "topics.heading")
+    report.add(Section("topics", heading, items, kind="index", ids=True))
     return report

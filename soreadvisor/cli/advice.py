@@ -170,4 +170,5 @@ def topics(
         for message in base.warnings:
             warning(message)
     loaded = [e for e in entries if e.problem is None]
-    emit(build(loaded, {e.id: e.problem for e in entries if e.problem}), format, color)
+    broken = {e.id: e.problem for e in entries if e.problem}
+    emit(build(loaded, broken, base.words), format, color)

@@ -54,6 +54,13 @@ class TopicEntry:
         self.problem = problem
 
 
+_WORDS = "\0wording"  # the index's entry for the program's words (never a topic id)
+
+
+def _is_wording(value: object) -> bool:
+    return type(value) is dict and all(type(k) is str and type(v) is str for k, v in value.items())
+
+
 def _stamp(files: list[Path]) -> tuple | None:
     """Who the files are now (None when one cannot be looked at)."""
     try:
@@ -85,6 +92,7 @@ class KnowledgeBase:
         # What went wrong but did not stop the answer (an unreadable user directory),
         # one line each, for the CLI layer to show: nothing here writes to stderr.
         self.warnings: list[str] = []
+        self.words: dict[str, str] = {}  # the program's words, once index() has run
 
     @classmethod
     def from_env(cls, kb: Path | None = None) -> KnowledgeBase:
@@ -207,6 +215,17 @@ class KnowledgeBase:
                     self._load(entry.id)
         return topic
 
+    def _shipped_wording(self) -> dict[str, str]:
+        """The program's words as shipped, for when no topic loads."""
+        from .yamlfile import FileProblems, read_doc
+
+        try:
+            doc = read_doc(self.builtin_dir.parent / WORDING_FILE).data
+        except FileProblems as exc:
+            raise KnowledgeError(exc.problems) from None
+        words = doc.get("wording") if isinstance(doc, dict) else None
+        return {str(k): str(v) for k, v in words.items()} if isinstance(words, dict) else {}
+
     def _asked(self, topic_id: str) -> str:
         """With ``--kb FILE``, the default topic is the file's own."""
         user, asked_default = self.user_path, topic_id == DEFAULT_TOPIC and self.explicit
@@ -257,7 +276,12 @@ class KnowledgeBase:
         stored = cache.read_data(index_file, key)
         if type(stored) is not dict:
             stored = {}
-        entries, fresh = [], {}
+        entries: list[TopicEntry] = []
+        fresh: dict[str, object] = {}
+        # The program's words, for the listing itself: kept with the index (it
+        # is keyed on the wording file), taken from a topic loaded once.
+        words = stored.get(_WORDS)
+        words = words if _is_wording(words) else None
         for topic_id, files in listed:
             stamp = _stamp(files)
             entry = _entry(topic_id, stored.get(topic_id), stamp)
@@ -265,11 +289,18 @@ class KnowledgeBase:
                 try:
                     topic = self._load(topic_id)
                     entry = TopicEntry(topic_id, topic.title, topic.disclaimer)
+                    words = words or topic.wording
                 except KnowledgeError as exc:
                     entry = TopicEntry(topic_id, problem=str(exc.problems[0]))
             entries.append(entry)
             if stamp is not None and entry.problem is None:  # a broken one is read again
                 fresh[topic_id] = (stamp, entry.title, entry.disclaimer)
+        if words is None:
+            valid = next((e for e in entries if e.problem is None), None)
+            words = self._load(valid.id).wording if valid else self._shipped_wording()
+        self.words = words
+        if fresh and words:
+            fresh[_WORDS] = words
         if fresh != stored:
             cache.write_data(index_file, key, fresh)
         return entries
