@@ -146,7 +146,7 @@ def _myths(topic: Topic) -> list[Item]:
         out.append(
             Item(
                 id=thing.id,
-                title=f"{ev.verdict.capitalize()}: {' '.join(claim.split()).rstrip('.')}",
+                title=phrase(topic, "handout.myth", claim=" ".join(claim.split()).rstrip(".")),
                 summary=ev.summary,
                 cites=list(ev.references),
                 data={"verdict": ev.verdict},

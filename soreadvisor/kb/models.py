@@ -113,6 +113,7 @@ WORDING: dict[str, tuple[str, ...]] = {
         ("topics.cannot_load", "why"),
         ("handout.title", "topic"),
         ("handout.myths", ""),
+        ("handout.myth", "claim"),
         ("handout.timeline", ""),
         ("handout.for", "client"),
         ("handout.massage", "intensity"),
