@@ -379,3 +379,18 @@ def test_screenshots_of_the_printed_sheet_and_on_a_phone(cli, tmp_path):
     if os.environ.get(SAVE_SCREENSHOT):
         (REPO / "docs").mkdir(exist_ok=True)
         shutil.copyfile(tmp_path / "printed.png", REPO / "docs" / "handout.png")
+
+
+def test_every_caution_of_an_advised_remedy_is_on_the_sheet_labelled(sheet, topic):
+    """What everyone must know about a remedy (never bare ice on skin) is printed
+    with it, labelled as a caution, before how to do it."""
+    page = sheet(*SAM, "--intensity", "deep")
+    what_to_do = sections(parse(page))[topic.wording["cope.remedies"]]
+    label = topic.wording["render.caution"]
+    ice = next(r for r in topic.remedies if r.id == "ice")
+    general = [c.text for c in ice.cautions if not (c.conditions or c.medications)]
+    assert general, "the shipped ice remedy has a caution for everyone"
+    for caution in general:
+        said = f"{label}: {' '.join(caution.split())}"
+        assert said in what_to_do
+        assert what_to_do.index(said) < what_to_do.index(" ".join(ice.how.split()))
