@@ -724,3 +724,23 @@ def test_another_name_for_a_region_suggests_its_id_from_the_data(cli, topic, giv
     assert result.code != 0 and result.out == ""
     assert f"did you mean {meant!r}?" in result.err
     assert len(result.err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("check", "--list"), ("topics",), ("explain",), ("search", "clot")],
+    ids=["check-list", "topics", "explain", "search"],
+)
+def test_the_ids_you_type_are_shown_on_a_real_terminal(args, topic):
+    """An id the help tells you to use is on the screen, not only in a pipe."""
+    code, shown = run_on_pty(*args, env={"COLUMNS": "100"})
+    assert code == 0
+    screen = screen_text(shown)
+    wanted = {
+        "check": [s.id for s in topic.triage.signs],
+        "topics": [topic.id],
+        "explain": [c.id for c in topic.causes],
+        "search": ["one-leg-swelling"],
+    }[args[0]]
+    for an_id in wanted:
+        assert an_id in screen, (an_id, screen)
