@@ -219,6 +219,19 @@ def remedy_ruled_out(remedy, profile) -> bool:
     )
 
 
+# Runs the CLI as the entry point does, and writes sys.modules out at exit
+# (to MODULES_OUT): which modules a run imports (test_startup, test_wheel).
+PROBE = """
+import atexit, os, sys
+def dump():
+    with open(os.environ["MODULES_OUT"], "w") as fh:
+        fh.write("\\n".join(sys.modules))
+atexit.register(dump)
+from soreadvisor.cli import main
+main()
+"""
+
+
 # -- golden files ----------------------------------------------------------------
 # Checked-in renderings under tests/golden/, read as a reader sees them, so a
 # wording change shows up in review as a diff of the screen. Regenerate them all

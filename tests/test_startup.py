@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import PROBE
 
 # Each costs milliseconds to import and is never needed for a cached, piped answer.
 HEAVY = (
@@ -25,17 +26,6 @@ HEAVY = (
     "pickle",
     "dataclasses",
 )
-
-# Runs the CLI as the entry point does, and writes sys.modules out at exit.
-PROBE = """
-import atexit, os, sys
-def dump():
-    with open(os.environ["MODULES_OUT"], "w") as fh:
-        fh.write("\\n".join(sys.modules))
-atexit.register(dump)
-from soreadvisor.cli import main
-main()
-"""
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
+from conftest import PROBE
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -149,18 +150,6 @@ def test_the_wheel_installs_into_a_fresh_venv_and_runs_from_another_directory(tm
     assert version.stdout.split()[0] == "soreadvisor"
 
     first_run_after_install_uses_the_shipped_cache(tmp_path, bindir, env, topic, where)
-
-
-# Runs the CLI as the entry point does; writes sys.modules out at exit.
-PROBE = """
-import atexit, os, sys
-def dump():
-    with open(os.environ["MODULES_OUT"], "w") as fh:
-        fh.write("\\n".join(sys.modules))
-atexit.register(dump)
-from soreadvisor.cli import main
-main()
-"""
 
 
 def first_run_after_install_uses_the_shipped_cache(tmp_path, bindir, env, topic, installed):
