@@ -106,29 +106,32 @@ def _interview(t, who) -> tuple[set[str], list[str]]:  # type: ignore[no-untyped
     say(phrase(t, "check.how_to_answer"))
     present: set[str] = set()
     doubtful: list[str] = []
-    for n, sign in enumerate(signs, 1):
-        while True:  # the question is knowledge text: inert, on one line
-            question = one_line(sign.question)
-            say(phrase(t, "check.question", n=n, of=len(signs), question=question) + " ", end="")
-            try:
+    try:
+        for n, sign in enumerate(signs, 1):
+            while True:  # the question is knowledge text: inert, on one line
+                question = one_line(sign.question)
+                asked = phrase(t, "check.question", n=n, of=len(signs), question=question)
+                say(asked + " ", end="")
                 line = sys.stdin.readline()
-            except KeyboardInterrupt:  # end the question's line, then leave (130)
-                say("")
-                raise
-            if not line:  # end of input: leave as quietly as Ctrl-C
-                say("")
-                raise typer.Exit(130)
-            answer = triage.answer_of(t, line)
-            if answer:
-                break
-            say(phrase(t, "check.answer_again"))
-        if triage.counts_as_yes(tr, sign, answer, who):
-            present.add(sign.id)
-            if triage.is_highest(tr, triage.assess(tr, present, who).level):
-                say(phrase(t, "check.stopping"), end="\n\n")
-                break
-        elif answer == "unsure":
-            doubtful.append(sign.id)
+                if not line:  # end of input: leave as quietly as Ctrl-C
+                    say("")
+                    raise typer.Exit(130)
+                answer = triage.answer_of(t, line)
+                if answer:
+                    break
+                say(phrase(t, "check.answer_again"))
+            if triage.counts_as_yes(tr, sign, answer, who):
+                present.add(sign.id)
+                if triage.is_highest(tr, triage.assess(tr, present, who).level):
+                    say(phrase(t, "check.stopping"), end="\n\n")
+                    break
+            elif answer == "unsure":
+                doubtful.append(sign.id)
+    except KeyboardInterrupt:
+        # Wherever Ctrl-C lands (in the read, or just before it while the
+        # question is already on the screen), end the line, then leave (130).
+        say("")
+        raise
     return present, doubtful
 
 
