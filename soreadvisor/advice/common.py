@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from ..errors import did_you_mean
-from ..kb.models import Topic
+from ..kb.models import Topic, fill_in
 from ..report import Report
 
 
@@ -16,12 +14,7 @@ def phrase(topic: Topic, key: str, /, **values: object) -> str:
 
 def worded(wording: dict[str, str], key: str, /, **values: object) -> str:
     """``wording[key]`` with its placeholders filled in."""
-    # one pass: a value that contains "{text}" is not filled in again
-    return re.sub(
-        r"\{(\w+)\}",
-        lambda m: str(values[m[1]]) if m[1] in values else m[0],
-        wording[key],
-    )
+    return fill_in(wording[key], values)
 
 
 def new_report(topic: Topic, command: str, key: str, **values: object) -> Report:

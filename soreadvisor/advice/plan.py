@@ -54,11 +54,9 @@ def plan(topic: Topic, hours: float, profile: Profile) -> Report:
         if fit is None:
             now.append(Item(title=step.text))
             continue
-        if fit.advised:
-            item = Item(id=step.remedy, title=step.text, warnings=personal_lines(fit))
-        else:
-            item = Item(id=step.remedy, title=fit.remedy.title, warnings=personal_lines(fit))
-        item.cites = cites_of(fit)
+        # Left out: the remedy by name, never the step's instruction.
+        title = step.text if fit.advised else fit.remedy.title
+        item = Item(id=step.remedy, title=title, warnings=personal_lines(fit), cites=cites_of(fit))
         (now if fit.advised else left_out).append(item)
         excluded += [x for x in ruled_out(fit) if x not in excluded]
     report.meta["ruled_out"] = excluded

@@ -41,7 +41,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from ..diary.models import SCORE_MAX, SCORE_MIN, Massage, Score
-from ..kb.models import DiaryRules, Topic
+from ..kb.models import DiaryRules, Topic, fill_in
 from ..report import Field, Item, Report, Section
 from ..timeparse import span_text
 from .common import finish, new_report, phrase
@@ -172,18 +172,15 @@ def assess(
 def thresholds(rules: DiaryRules) -> dict[str, str]:
     """The placeholders a diary message may use, as the words that fill them."""
     return {
-        "{lasting_after}": _span(rules.lasting_after_hours),
-        "{rising_after}": _span(rules.rising_after_hours),
-        "{high_score}": str(rules.high_score),
+        "lasting_after": _span(rules.lasting_after_hours),
+        "rising_after": _span(rules.rising_after_hours),
+        "high_score": str(rules.high_score),
     }
 
 
 def diary_message(rules: DiaryRules, key: str) -> str:
     """A diary message (a trend or an escalation) with its thresholds filled in."""
-    text = rules.messages[key]
-    for placeholder, value in thresholds(rules).items():
-        text = text.replace(placeholder, value)
-    return text
+    return fill_in(rules.messages[key], thresholds(rules))
 
 
 def _span(hours: float) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..errors import UserError, did_you_mean
-from ..kb.models import Level, Region, Sign, Topic, Triage
+from ..kb.models import Level, Region, Sign, Topic, Triage, fill_in
 from ..report import Item, Report, Section, Tone
 from .common import finish, new_report, phrase
 from .profile import Profile
@@ -110,7 +110,7 @@ def fill(text: str, triage: Triage, region: Region | None) -> str:
     """A triage text with ``{number}`` and ``{service}`` filled in for the region."""
     number = region.emergency_number if region else triage.generic_number
     service = region.urgent_service if region else triage.generic_service
-    return text.replace("{number}", number).replace("{service}", service)
+    return fill_in(text, {"number": number, "service": service})
 
 
 def level_tone(triage: Triage, level: Level) -> Tone:
@@ -230,7 +230,7 @@ def check_report(
         )
     if leading and unsure_section is not None:
         worst = max(leading, key=lambda s: rank[s.level])
-        report.headline = triage.unsure_lead.replace("{level}", _lower(titles[worst.level]))
+        report.headline = fill_in(triage.unsure_lead, {"level": _lower(titles[worst.level])})
         report.tone = "warning" if report.tone == "info" else report.tone
         report.add(unsure_section)
         report.add(

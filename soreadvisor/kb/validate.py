@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from .models import ID_RE, SCHEMA_VERSION, Caution, Topic, materialize
+from .models import ID_RE, PLACEHOLDER, SCHEMA_VERSION, Caution, Topic, materialize
 from .yamlfile import Doc, Path_, Problem
 
 if TYPE_CHECKING:
@@ -227,29 +227,38 @@ def _meaning(t: Topic, expected_id: str | None) -> Iterator[tuple[Path_, str]]:
 
 
 # Each warning must show the number it is about, from its own field, so the
-# words can never disagree with the rule: e.g. "{lasting_after}" for lasting.
+# words can never disagree with the rule: e.g. {lasting_after} for lasting.
 _OWN_PLACEHOLDER = {
-    "lasting": "{lasting_after}",
-    "rising": "{rising_after}",
-    "high_score": "{high_score}",
+    "lasting": "lasting_after",
+    "rising": "rising_after",
+    "high_score": "high_score",
 }
+
+
+def _unknown_placeholders(text: str, allowed: Iterable[str], where: str = "") -> Iterator[str]:
+    """A problem for each ``{name}`` in ``text`` that is not one of ``allowed``."""
+    names = sorted(allowed)
+    use = "use " + ", ".join(f"{{{n}}}" for n in names) if names else "it takes none"
+    for name in PLACEHOLDER.findall(text):
+        if name not in names:
+            yield f"{where}unknown placeholder {{{name}}}; {use}"
 
 
 def _diary_placeholders(messages: dict[str, str]) -> Iterator[tuple[Path_, str]]:
     known = set(_OWN_PLACEHOLDER.values())
-    allowed = ", ".join(sorted(known))
+    allowed = ", ".join(f"{{{n}}}" for n in sorted(known))
     for key, text in messages.items():
-        for name in re.findall(r"\{[^{}]*\}", text):
-            if name not in known:
-                yield ("diary", "messages", key), f"unknown placeholder {name}; use {allowed}"
-        if re.search(r"[{}]", re.sub(r"\{[^{}]*\}", "", text)):
+        for problem in _unknown_placeholders(text, known):
+            yield ("diary", "messages", key), problem
+        if re.search(r"[{}]", PLACEHOLDER.sub("", text)):
             yield (
                 ("diary", "messages", key),
                 f"a {{ or }} with no partner; a placeholder is one of {allowed}",
             )
         own = _OWN_PLACEHOLDER.get(key)
-        if own and own not in text:
-            yield ("diary", "messages", key), f"the {key} message must show its threshold: {own}"
+        if own and f"{{{own}}}" not in text:
+            message = f"the {key} message must show its threshold: {{{own}}}"
+            yield ("diary", "messages", key), message
 
 
 def _wording(wording: dict[str, str]) -> Iterator[tuple[Path_, str]]:
@@ -263,11 +272,8 @@ def _wording(wording: dict[str, str]) -> Iterator[tuple[Path_, str]]:
         if key not in WORDING:
             yield ("wording", key), f"{key}: not a key soreadvisor uses"
             continue
-        allowed = {f"{{{n}}}" for n in WORDING[key]}
-        for name in re.findall(r"\{[^{}]*\}", text):
-            if name not in allowed:
-                use = f"use {', '.join(sorted(allowed))}" if allowed else "it takes none"
-                yield ("wording", key), f"{key}: unknown placeholder {name}; {use}"
+        for problem in _unknown_placeholders(text, WORDING[key], f"{key}: "):
+            yield ("wording", key), problem
 
 
 def _triage(t: Topic, cited: Any, profile_ids: Any) -> Iterator[tuple[Path_, str]]:
@@ -321,8 +327,7 @@ def _triage(t: Topic, cited: Any, profile_ids: Any) -> Iterator[tuple[Path_, str
             if text:
                 texts.append((("triage", "levels", i, key), text))
     for path, text in texts:
-        for name in re.findall(r"\{[^{}]*\}", text):
-            if name not in ("{number}", "{service}"):
-                yield path, f"unknown placeholder {name}; use {{number}} or {{service}}"
+        for problem in _unknown_placeholders(text, ("number", "service")):
+            yield path, problem
     if "{level}" not in tr.unsure_lead:
         yield ("triage", "unsure_lead"), "the lead must say what the sign means: {level}"

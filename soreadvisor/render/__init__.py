@@ -13,6 +13,7 @@ import re
 import sys
 from typing import TextIO
 
+from ..kb.models import fill_in
 from ..report import Field, Report
 
 # The one rule for what may reach a terminal (stdout, stderr and the
@@ -112,12 +113,7 @@ def field_text(field: Field, style: str) -> str:
 
 def label(words: dict[str, str], key: str, **values: object) -> str:
     """A label the topic words (``render.*`` in data/wording.yaml), filled in."""
-    # one pass: a value that contains "{n}" is not filled in again
-    return re.sub(
-        r"\{(\w+)\}",
-        lambda m: str(values[m[1]]) if m[1] in values else m[0],
-        words.get(key, ""),
-    )
+    return fill_in(words.get(key, ""), values)
 
 
 def evidence_head(words: dict[str, str], claim: str | None) -> str:

@@ -187,28 +187,19 @@ def _table(page: _Page, section: Section) -> None:
 
 
 def _draw_chart(page: _Page, section: Section) -> None:
-    """The scores against real time since the massage (render.chart)."""
+    """The scores against real time since the massage (render.chart); the
+    section's scale names the chart's own parameters (top, severe, mark, bands)."""
     from .chart import draw
 
-    scale = section.scale or {}
     points = [
         (i.data["hours_since_massage"], i.data["score"])
         for i in section.items
         if i.data.get("hours_since_massage") is not None
     ]
-    if len(points) < 1:
+    if not points:
         return
-    lines = draw(
-        points,
-        width=page.width,
-        top=scale.get("top", 10),
-        severe=scale.get("severe"),
-        mark_hours=scale.get("mark_hours"),
-        mark_label=scale.get("mark_label", ""),
-        bands=scale.get("bands", ()),
-        unicode=encodable("█▁┊─", page.stream) == "█▁┊─",
-    )
-    page.lines.extend(lines)
+    unicode = encodable("█▁┊─", page.stream) == "█▁┊─"
+    page.lines.extend(draw(points, width=page.width, unicode=unicode, **(section.scale or {})))
     page.blank()
 
 
