@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import pty
 import re
@@ -217,6 +219,106 @@ def remedy_ruled_out(remedy, profile) -> bool:
     return cautions_rule_out(remedy.cautions, profile) or (
         bool(remedy.options) and all(cautions_rule_out(o.cautions, profile) for o in remedy.options)
     )
+
+
+class PtySession:
+    """soreadvisor with a pty for stdin/stderr and a pipe for stdout."""
+
+    def __init__(self, *args: str, separate_stdout: bool = True):
+        env = dict(os.environ, TERM="xterm-256color", COLUMNS="100")
+        read_end, write_end = os.pipe() if separate_stdout else (None, None)
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # the child
+            try:
+                # Started from a shell without job control, SIGINT arrives
+                # ignored; Ctrl-C must reach soreadvisor as it would for a user.
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
+                if write_end is not None:
+                    os.dup2(write_end, 1)
+                    os.close(write_end)
+                    os.close(read_end)
+                os.execve(sys.executable, [sys.executable, "-m", "soreadvisor", *args], env)
+            finally:
+                os._exit(127)
+        if write_end is not None:
+            os.close(write_end)
+        self.out_fd = read_end
+        self.screen = ""  # everything the terminal showed
+        self.pos = 0  # how far expect() has read
+        self.stdout = b""
+        self.closed = False
+        self.status: int | None = None
+
+    def _pump(self, timeout: float) -> None:
+        fds = [fd for fd in (self.fd, self.out_fd) if fd is not None]
+        if self.closed:
+            fds = [fd for fd in fds if fd != self.fd]
+        if not fds:
+            time.sleep(min(timeout, 0.05))
+            return
+        ready, _, _ = select.select(fds, [], [], timeout)
+        for fd in ready:
+            try:
+                data = os.read(fd, 65536)
+            except OSError:  # EIO: the child is gone
+                data = b""
+            if fd == self.fd:
+                if data:
+                    self.screen += data.decode("utf-8", "replace").replace("\r\n", "\n")
+                else:
+                    self.closed = True
+            elif data:
+                self.stdout += data
+            else:
+                os.close(self.out_fd)
+                self.out_fd = None
+
+    def expect(self, pattern: str, timeout: float = 15) -> re.Match:
+        regex = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        while True:
+            match = regex.search(self.screen, self.pos)
+            if match:
+                self.pos = match.end()
+                return match
+            if self.closed or time.monotonic() > deadline:
+                raise AssertionError(f"never saw {pattern!r}; the terminal showed:\n{self.screen}")
+            self._pump(min(0.2, max(0.0, deadline - time.monotonic())))
+
+    def send(self, text: str) -> None:
+        os.write(self.fd, text.encode())
+
+    def wait(self, timeout: float = 15) -> int:
+        deadline = time.monotonic() + timeout
+        while self.status is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.status = os.waitstatus_to_exitcode(status)
+                break
+            if time.monotonic() > deadline:
+                raise AssertionError(f"still running; the terminal showed:\n{self.screen}")
+            self._pump(0.05)
+        while self.out_fd is not None or not self.closed:  # drain what is left
+            before = (len(self.screen), len(self.stdout))
+            self._pump(0.1)
+            if (len(self.screen), len(self.stdout)) == before:
+                break
+        return self.status
+
+    def result(self) -> dict:
+        return json.loads(self.stdout.decode())
+
+    def close(self) -> None:
+        if self.status is None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+        for fd in (self.fd, self.out_fd):
+            if fd is not None:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
 
 
 # Runs the CLI as the entry point does, and writes sys.modules out at exit

@@ -18,17 +18,14 @@ from __future__ import annotations
 
 import json
 import os
-import pty
 import re
-import select
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from conftest import become_soreadvisor, reap, run_on_pty, screen_text, with_changes
+from conftest import PtySession, run_on_pty, screen_text, with_changes
 from rich.cells import cell_len
 
 import soreadvisor.advice.cope
@@ -296,38 +293,17 @@ def test_a_nonsense_columns_value_still_shows_everything(cli, columns):
 
 def interrupt_at_the_prompt(prompt: str, how: str, *args: str) -> tuple[int, str]:
     """Start soreadvisor on a pty, wait for ``prompt``, then Ctrl-C it (typed or sent)."""
-    env = dict(os.environ, TERM="xterm-256color", COLUMNS="100")
-    pid, fd = pty.fork()
-    if pid == 0:
-        become_soreadvisor(list(args), env)
-    screen, deadline = b"", time.monotonic() + 20
+    s = PtySession(*args, separate_stdout=False)
     try:
-        while prompt.encode() not in screen:
-            ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
-            if not ready:
-                pytest.fail(f"never saw {prompt!r}; the terminal showed {screen!r}")
-            screen += os.read(fd, 65536)
+        s.expect(re.escape(prompt), timeout=20)
         if how == "typed":
-            os.write(fd, b"\x03")
+            s.send("\x03")
         else:
-            os.kill(pid, signal.SIGINT)
-        while True:
-            ready, _, _ = select.select([fd], [], [], 10)
-            if not ready:
-                pytest.fail(f"still running after Ctrl-C; the terminal showed {screen!r}")
-            try:
-                data = os.read(fd, 65536)
-            except OSError:
-                break
-            if not data:
-                break
-            screen += data
+            os.kill(s.pid, signal.SIGINT)
+        code = s.wait(timeout=10)
     finally:
-        try:
-            code = reap(pid)
-        finally:
-            os.close(fd)
-    return code, text(screen)
+        s.close()
+    return code, s.screen
 
 
 @pytest.mark.parametrize("how", ["typed", "sent"])

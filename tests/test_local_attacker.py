@@ -28,9 +28,7 @@ from __future__ import annotations
 
 import json
 import os
-import pty
 import re
-import select
 import shutil
 import sqlite3
 import stat
@@ -43,7 +41,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import become_soreadvisor, reap, with_changes
+from conftest import PtySession, become_soreadvisor, with_changes
 
 from soreadvisor.kb.store import DEFAULT_TOPIC
 
@@ -354,34 +352,17 @@ def test_log_warnings_from_knowledge_text_cannot_drive_the_terminal(private_home
 
 
 def test_interactive_check_questions_cannot_drive_the_terminal(private_home, hostile_kb):
-    pid, fd = pty.fork()
-    if pid == 0:
-        become_soreadvisor(["check", "--kb", str(hostile_kb), "--no-profile"], dict(os.environ))
-    chunks, deadline = [], time.monotonic() + 30
+    s = PtySession("check", "--kb", str(hostile_kb), "--no-profile", separate_stdout=False)
     try:
-        answered = 0
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([fd], [], [], 1)
-            if not ready:
-                continue
-            try:
-                data = os.read(fd, 65536)
-            except OSError:
-                break
-            if not data:
-                break
-            chunks.append(data)
-            seen = b"".join(chunks)
-            if seen.count(b"[y/n/?]") > answered and answered < 2:
-                answered += 1
-                os.write(fd, b"n\n")
-            elif answered >= 2 and seen.count(b"[y/n/?]") > answered:
-                os.write(fd, b"\x04")  # end of input: leave
-                answered += 1
+        for _ in range(2):
+            s.expect(r"\[y/n/\?\]", timeout=30)
+            s.send("n\n")
+        s.expect(r"\[y/n/\?\]", timeout=30)
+        s.send("\x04")  # end of input: leave
+        code = s.wait()
     finally:
-        code = reap(pid)
-        os.close(fd)
-    screen = b"".join(chunks).decode("utf-8", "replace")
+        s.close()
+    screen = s.screen
     assert code == 130, screen
     assert screen.count("[y/n/?]") >= 3
     assert_inert(screen)
