@@ -12,7 +12,7 @@ import io
 import re
 
 import pytest
-from conftest import assert_golden
+from conftest import WORDS, assert_golden
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
@@ -30,7 +30,13 @@ POINTS = "●▲oX"
 
 
 def chart(points, width=60, **kw) -> list[Text]:
-    args = {"severe": SEVERE, "mark_hours": MARK, "mark_label": "3 days", "bands": BANDS}
+    args = {
+        "severe": SEVERE,
+        "mark_hours": MARK,
+        "mark_label": "3 days",
+        "bands": BANDS,
+        "words": WORDS,
+    }
     return draw(points, width=width, **{**args, **kw})
 
 
@@ -164,7 +170,8 @@ def title(lines: list[Text]) -> str:
 def test_the_x_axis_is_in_hours_for_two_days_then_in_days():
     assert title(chart([(2, 3), (47, 3)])) == "hours since the massage"
     assert title(chart([(2, 3), (49, 3)])) == "days since the massage"
-    assert title(chart([(1, 3)], origin="first score")) == "hours since the first score"
+    since_first = {**WORDS, "chart.hours": "hours since the first score"}
+    assert title(chart([(1, 3)], words=since_first)) == "hours since the first score"
 
 
 def test_the_severe_line_is_drawn_and_labelled_and_severe_points_differ_without_colour():
@@ -253,6 +260,7 @@ def charts(draw_, same_hours: bool = False):
         mark_label=draw_(st.sampled_from(["", "3 days", "a rather long label for a mark"])),
         bands=sorted(draw_(st.sets(st.integers(min_value=0, max_value=top), max_size=4))),
         unicode=draw_(st.booleans()),
+        words=WORDS,
     )
     return pts, top, kwargs
 

@@ -16,9 +16,11 @@ Pure: points in, lines out; no Console, no I/O, no environment. Only
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from rich.text import Text
+
+from ..kb.models import fill_in
 
 MIN_SPAN_HOURS = 6.0  # a first score just after the massage still gets an axis
 HOURS_UP_TO = 48.0  # the x axis is in hours up to two days, in days beyond
@@ -74,7 +76,7 @@ def draw(
     mark_hours: float | None,
     mark_label: str = "",
     bands: Sequence[int] = (),
-    origin: str = "massage",
+    words: Mapping[str, str],
     unicode: bool = True,
 ) -> list[Text]:
     """Scores against real time as text lines, ready to print.
@@ -94,7 +96,8 @@ def draw(
     line_severe = severe if severe is not None and 0 <= severe <= top else None
     severe_label = ""
     if line_severe is not None:
-        severe_label = f"severe {line_severe}+" if line_severe < top else f"severe {line_severe}"
+        key = "chart.severe" if line_severe < top else "chart.severe_top"
+        severe_label = fill_in(words[key], {"score": line_severe})
     plot = width - prefix
     beside = bool(severe_label) and plot - len(severe_label) - 1 >= MIN_PLOT_BESIDE_LABEL
     if beside:
@@ -165,7 +168,7 @@ def draw(
     lines.append(_line(axis))
     labels = _tick_labels(tick_cols, width - prefix + 1)
     lines.append(_line([(" " * (prefix - 1), ""), (labels, AXIS_STYLE)]))
-    title = f"{'days' if in_days else 'hours'} since the {origin}"
+    title = words["chart.days" if in_days else "chart.hours"]
     for part in _wrap(title, width - prefix):
         lines.append(_line([(" " * prefix + part.center(plot).rstrip(), TITLE_STYLE)]))
     if severe_label and not beside:

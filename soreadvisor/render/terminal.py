@@ -199,7 +199,8 @@ def _draw_chart(page: _Page, section: Section) -> None:
     if not points:
         return
     unicode = encodable("█▁┊─", page.stream) == "█▁┊─"
-    page.lines.extend(draw(points, width=page.width, unicode=unicode, **(section.scale or {})))
+    scale = section.scale or {}
+    page.lines.extend(draw(points, width=page.width, unicode=unicode, words=page.words, **scale))
     page.blank()
 
 
