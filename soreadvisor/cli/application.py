@@ -56,6 +56,7 @@ COMMANDS = {
     "diary": ("massage", "log", "history", "diary"),
     "kbcmd": ("kb",),
     "handout": ("handout",),
+    "remind": ("remind",),
 }
 
 

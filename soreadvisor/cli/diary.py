@@ -5,7 +5,6 @@ Confirmations go to stderr, so stdout holds only what was asked for.
 
 import sys
 from enum import Enum
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -16,6 +15,7 @@ from .application import app
 from .options import (
     Color,
     ColorOpt,
+    DataDirOpt,
     Format,
     FormatOpt,
     KbOpt,
@@ -26,23 +26,6 @@ from .options import (
     warning,
 )
 
-
-def _data_dir(value: str) -> Path:
-    """An empty --data-dir (an unset shell variable) is an error, not the current directory."""
-    if not value:
-        raise typer.BadParameter("is empty; give the folder the diary lives in")
-    return Path(value)
-
-
-DataDirOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--data-dir",
-        parser=_data_dir,
-        metavar="FOLDER",
-        help="Where the diary lives (default: SOREADVISOR_HOME, else your data directory).",
-    ),
-]
 WhenOpt = Annotated[
     str,
     typer.Option(

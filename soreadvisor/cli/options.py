@@ -129,6 +129,25 @@ KbOpt = Annotated[
     ),
 ]
 
+
+def _data_dir(value: str) -> Path:
+    """An empty --data-dir (an unset shell variable) is an error, not the current directory."""
+    if not value:
+        raise typer.BadParameter("is empty; give the folder the diary lives in")
+    return Path(value)
+
+
+DataDirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        parser=_data_dir,
+        metavar="FOLDER",
+        help="Where the diary lives (default: SOREADVISOR_HOME, else your data directory).",
+    ),
+]
+
+
 # Profile facts, accepted once by cope, check and plan: they override the
 # saved profile for this run only.
 ConditionOpt = Annotated[

@@ -138,6 +138,14 @@ WORDING: dict[str, tuple[str, ...]] = {
         ("chart.severe_top", "score"),
         ("chart.hours", ""),
         ("chart.days", ""),
+        ("remind.title", "topic"),
+        ("remind.massage", "when"),
+        ("remind.save", ""),
+        ("remind.checkins", ""),
+        ("remind.checkin", ""),
+        ("remind.passed_one", ""),
+        ("remind.passed_many", "n"),
+        ("remind.log", ""),
         ("render.caution", ""),
         ("render.evidence", ""),
         ("render.evidence_on", "claim"),
@@ -476,6 +484,33 @@ class DiaryRules:
 
 
 @model
+class Checkin:
+    """A moment to look at the soreness again, ``after_hours`` after the massage;
+    with ``clock`` (local ``HH:MM``) the first such time of day from then on
+    (the next morning). ``title`` and ``look_for`` may say ``{after}``: the hours
+    as words ("2 days"), so the text cannot disagree with the number."""
+
+    __pydantic_config__ = _STRICT
+    id: str
+    after_hours: float
+    title: str
+    look_for: str
+    references: list[str]
+    clock: str | None = None
+
+
+@model
+class Reminders:
+    """The check-ins `soreadvisor remind` puts in the person's calendar."""
+
+    __pydantic_config__ = _STRICT
+    checkins: list[Checkin]
+    # How long the calendar shows each check-in.
+    minutes: int
+    references: list[str] = field(default_factory=list)
+
+
+@model
 class Search:
     """What ``search`` knows beyond the entries' own words."""
 
@@ -513,3 +548,4 @@ class Topic:
     # under every topic): the keys of WORDING, each with its placeholders.
     wording: dict[str, str] = field(default_factory=dict)
     search: Search | None = None
+    reminders: Reminders | None = None

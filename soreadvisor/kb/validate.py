@@ -224,6 +224,33 @@ def _meaning(t: Topic, expected_id: str | None) -> Iterator[tuple[Path_, str]]:
         if missing:
             yield ("diary", "messages"), "missing messages: " + ", ".join(sorted(missing))
         yield from _diary_placeholders(t.diary.messages)
+    if t.reminders:
+        yield from _reminders(t, cited)
+
+
+# A check-in's local time of day: 24-hour HH:MM.
+_CLOCK = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+
+
+def _reminders(t: Topic, cited: Any) -> Iterator[tuple[Path_, str]]:
+    rem = t.reminders
+    assert rem is not None
+    yield from cited(rem.references, ("reminders", "references"))
+    if not rem.checkins:
+        yield ("reminders", "checkins"), "list at least one check-in"
+    if not 0 < rem.minutes <= 24 * 60:
+        yield ("reminders", "minutes"), "must be from 1 to 1440 (a day)"
+    yield from _dupes(rem.checkins, ("reminders", "checkins"), "check-in")
+    for i, checkin in enumerate(rem.checkins):
+        path: Path_ = ("reminders", "checkins", i)
+        if not 0 <= checkin.after_hours <= 24 * 366:
+            yield (*path, "after_hours"), "must be from 0 to 8784 (a year)"
+        if checkin.clock is not None and not _CLOCK.match(checkin.clock):
+            yield (*path, "clock"), f"{checkin.clock!r} is not a 24-hour time like 09:00"
+        for key in ("title", "look_for"):
+            for problem in _unknown_placeholders(getattr(checkin, key), ("after",)):
+                yield (*path, key), problem
+        yield from cited(checkin.references, (*path, "references"), True)
 
 
 # Each warning must show the number it is about, from its own field, so the

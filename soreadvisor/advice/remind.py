@@ -1,0 +1,161 @@
+"""``remind``: the check-ins after a massage, as moments in the person's own time.
+
+Pure: the topic's ``reminders:`` (when, and what to look for), the massage
+time and the profile in; the moments and their words out. The calendar file
+itself is ``soreadvisor.render.ical``.
+
+A check-in is ``after_hours`` after the massage; one with a ``clock`` moves on
+to the first such time of day in the local zone (the zone the diary shows
+times in), so "the next morning" is 09:00 on this computer's clock, whatever
+the zone and its daylight saving. The massage counts to the minute: its
+seconds are dropped, so ``--at 'yesterday 18:00'`` and the diary's record of
+the same massage give the same check-ins, and the same UIDs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta, timezone
+
+from ..kb.models import Checkin, Reminders, Topic, fill_in
+from ..report import Field, Item, Report, Section
+from ..timeparse import span_text
+from .common import finish, new_report, phrase
+from .profile import Profile
+from .trend import _span, iso_local, when_text
+from .triage import pointer_section, warning_sign_sections
+
+
+class Planned:
+    """One check-in at its moment (aware UTC), with what the calendar shows."""
+
+    def __init__(self, checkin: Checkin, at: datetime, title: str, uid: str, description: str):
+        self.checkin = checkin
+        self.at = at
+        self.title = title
+        self.uid = uid
+        self.description = description
+
+
+def reminders_of(topic: Topic) -> Reminders:
+    from ..errors import UserError
+
+    if topic.reminders is None or not topic.reminders.checkins:
+        raise UserError(f"topic {topic.id!r} has no check-ins to remind of")
+    return topic.reminders
+
+
+def counted_from(massage_at: datetime) -> datetime:
+    """The massage to the minute, in UTC: what every check-in and UID counts from."""
+    return massage_at.astimezone(timezone.utc).replace(second=0, microsecond=0)
+
+
+def moment(checkin: Checkin, massage_at: datetime) -> datetime:
+    """When ``checkin`` falls after a massage at ``massage_at`` (aware UTC)."""
+    start = counted_from(massage_at) + timedelta(hours=checkin.after_hours)
+    if checkin.clock is None:
+        return start
+    hour, minute = (int(part) for part in checkin.clock.split(":"))
+    day = start.astimezone().date()
+    for _ in range(3):  # today's clock time, else tomorrow's (a skipped hour: the day after)
+        # A naive time is local time to astimezone: this zone's offset on that day.
+        at = datetime(day.year, day.month, day.day, hour, minute).astimezone()
+        if at >= start:
+            return at.astimezone(timezone.utc)
+        day += timedelta(days=1)
+    return start  # unreachable with a valid clock; the unmoved moment is still right
+
+
+def uid(topic: Topic, checkin: Checkin, massage_at: datetime) -> str:
+    """The same for the same topic, check-in and massage (to the minute), so a
+    calendar that imports the file twice updates each event instead of adding
+    it again. A digest: the UID does not show when the massage was."""
+    key = f"{topic.id}\n{counted_from(massage_at):%Y%m%dT%H%MZ}\n{checkin.id}"
+    return hashlib.sha256(key.encode()).hexdigest()[:32] + "@soreadvisor"
+
+
+def worded(checkin: Checkin, text: str) -> str:
+    """A check-in's text with ``{after}`` as words: ``2 days``, ``8 h``."""
+    return fill_in(text, {"after": _span(checkin.after_hours)})
+
+
+def description(topic: Topic, checkin: Checkin, profile: Profile) -> str:
+    """What a check-in's calendar entry says: what to look for, then the warning
+    signs that mean not waiting (each level headed by what to do, with the
+    person's emergency number, or the generic one once), then how to log it."""
+    lines = [worded(checkin, checkin.look_for)]
+    triage = topic.triage
+    emergency = {lv.id for lv in triage.levels if lv.role == "emergency"} if triage else set()
+    for section in warning_sign_sections(topic, profile):
+        lines += ["", f"{section.title}:", *(f"- {i.title}" for i in section.items)]
+        # The emergency heading already says "call {number} now": its action
+        # would say the number again (and, with no region, the long generic line).
+        if section.note and not {i.data.get("level") for i in section.items} & emergency:
+            lines.append(section.note)
+    lines += ["", phrase(topic, "remind.log"), "", topic.disclaimer]
+    return "\n".join(lines)
+
+
+def plan_checkins(
+    topic: Topic, massage_at: datetime, profile: Profile, now: datetime
+) -> tuple[list[Planned], int]:
+    """The check-ins still to come after ``massage_at``, in time order, and how
+    many have already passed (a reminder of the past reminds of nothing)."""
+    planned = []
+    for checkin in reminders_of(topic).checkins:
+        at = moment(checkin, massage_at)
+        text = description(topic, checkin, profile)
+        planned.append(
+            Planned(
+                checkin, at, worded(checkin, checkin.title), uid(topic, checkin, massage_at), text
+            )
+        )
+    planned.sort(key=lambda p: p.at)
+    coming = [p for p in planned if p.at > now]
+    return coming, len(planned) - len(coming)
+
+
+def listing(
+    topic: Topic, massage_at: datetime, planned: list[Planned], passed: int, profile: Profile
+) -> Report:
+    """The check-ins as a short list: the warning-sign line first, then each time."""
+    report = new_report(topic, "remind", "remind.title")
+    massage = counted_from(massage_at)
+    report.headline = phrase(topic, "remind.massage", when=when_text(massage))
+    report.intro = phrase(topic, "remind.save")
+    report.meta["massage"] = {"at": iso_local(massage)}
+    pointer = pointer_section(topic, profile)
+    if pointer is not None:
+        report.add(pointer)
+
+    def label(key: str) -> str:
+        return phrase(topic, key)
+
+    items = []
+    for p in planned:
+        hours = (p.at - massage).total_seconds() / 3600
+        items.append(
+            Item(
+                title="",
+                id=p.checkin.id,
+                fields=[
+                    Field("at", label("field.at"), value=p.at),
+                    Field(
+                        "hours_since_massage", label("field.hours_since_massage"), span_text(hours)
+                    ),
+                    Field("checkin", label("remind.checkin"), p.title),
+                ],
+                data={
+                    "at": iso_local(p.at),
+                    "hours_since_massage": round(hours, 1),
+                    "look_for": worded(p.checkin, p.checkin.look_for),
+                    "uid": p.uid,
+                },
+                cites=p.checkin.references,
+            )
+        )
+    report.add(Section("checkins", label("remind.checkins"), items, kind="records"))
+    if passed:
+        key = "remind.passed_one" if passed == 1 else "remind.passed_many"
+        report.sections[-1].note = phrase(topic, key, n=passed)
+    return finish(report, topic)

@@ -1,0 +1,182 @@
+"""remind: check-ins after a massage, as an iCalendar file for the person's calendar.
+
+The calendar goes to ``-o FILE``, or to stdout in a pipe; on a terminal,
+where raw iCalendar would only scroll past, the check-ins are listed instead
+(and --format lists them in any format).
+"""
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..errors import UsageProblem, UserError
+from ..kb.store import DEFAULT_TOPIC
+from .application import app
+from .options import (
+    AgeOpt,
+    Color,
+    ColorOpt,
+    ConditionOpt,
+    DataDirOpt,
+    Format,
+    KbOpt,
+    MedicationOpt,
+    NoProfileOpt,
+    PregnantOpt,
+    RegionOpt,
+    TopicOpt,
+    emit,
+    load_topic,
+    person,
+    quiet_stdout,
+    warning,
+)
+
+
+class ListFormat(str, Enum):
+    auto = "auto"
+    rich = "rich"
+    plain = "plain"
+    markdown = "markdown"
+    json = "json"
+
+
+@app.command()
+def remind(
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at",
+            metavar="WHEN",
+            help="When the massage was: '2h ago', 'yesterday 18:00', 18:00, 6pm or an ISO "
+            "date-time. Default: the last massage in your diary.",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write the calendar (.ics) here."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")] = (
+        False
+    ),
+    condition: ConditionOpt = None,
+    medication: MedicationOpt = None,
+    age: AgeOpt = None,
+    pregnant_weeks: PregnantOpt = None,
+    region: RegionOpt = None,
+    no_profile: NoProfileOpt = False,
+    data_dir: DataDirOpt = None,
+    topic: TopicOpt = DEFAULT_TOPIC,
+    kb: KbOpt = None,
+    format: Annotated[
+        ListFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="auto = the calendar (.ics) in a pipe, the list of check-ins on a terminal; "
+            "rich, plain, markdown or json: the list.",
+            case_sensitive=False,
+        ),
+    ] = ListFormat.auto,
+    color: ColorOpt = Color.auto,
+) -> None:
+    """Check-ins for your calendar after a massage: when to look again, what to look for.
+
+    Writes an iCalendar file (.ics) that calendar apps import, with a reminder
+    the next morning, at 2 days and at 3 days, each with the warning signs that
+    mean not to wait. Importing it again for the same massage adds nothing twice.
+
+    \b
+    Example:
+      soreadvisor remind --at 'yesterday 18:00' --region uk -o soreness.ics
+    """
+    from datetime import datetime, timezone
+
+    from ..advice.remind import listing, plan_checkins, reminders_of
+
+    t = load_topic(topic, kb)
+    reminders = reminders_of(t)
+    who = person(t, condition, medication, age, pregnant_weeks, region, no_profile)
+    now = datetime.now(timezone.utc)
+    massage_at = _massage(at, data_dir, now)
+    planned, passed = plan_checkins(t, massage_at, who, now)
+    if output is not None and format is not ListFormat.auto:
+        raise UsageProblem("-o writes the calendar file; --format is for the list: give one")
+    if output is None and (format is not ListFormat.auto or _on_terminal()):
+        fmt = Format.auto if format is ListFormat.auto else Format(format.value)
+        emit(listing(t, massage_at, planned, passed, who), fmt, color)
+        return
+    from ..advice.trend import when_text
+
+    if not planned:
+        raise UserError(
+            f"all {passed} check-ins after the massage of {when_text(massage_at)} have passed; "
+            "nothing to put in a calendar"
+        )
+    from ..render.ical import to_ics
+
+    data = to_ics(planned, reminders.minutes, now)
+    if output is None:
+        _to_stdout(data)
+        return
+    _write(output, data, force)
+    _say(
+        f"Wrote {len(planned)} check-in{'s' if len(planned) != 1 else ''} to {str(output)!r} "
+        f"({'; '.join(when_text(p.at) for p in planned)}): open it with your calendar app."
+    )
+
+
+def _massage(at: str | None, data_dir: Path | None, now):  # type: ignore[no-untyped-def]
+    """When the massage was: --at, else the current episode's in the diary."""
+    if at is not None:
+        from ..timeparse import parse_when
+
+        return min(parse_when(at, now), now)  # input allows a minute ahead: that is now
+    from ..diary.store import Diary
+
+    with Diary.open(data_dir, warn=warning) as diary:
+        massage, _ = diary.current(now)
+    if massage is None:
+        raise UsageProblem(
+            "no massage in your diary: pass --at (e.g. --at 'yesterday 18:00') "
+            "or record one with `soreadvisor massage`"
+        )
+    return massage.at
+
+
+def _on_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _write(path: Path, data: bytes, force: bool) -> None:
+    """The calendar to ``path``: new and private, or replacing it with ``force``.
+    The one call to swap for the shared safe writer."""
+    from .handout import _to_file
+
+    _to_file(path, data.decode("utf-8"), force)
+
+
+def _to_stdout(data: bytes) -> None:
+    """The .ics bytes as they are (UTF-8, CRLF), whatever the locale: a file for another program."""
+    try:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        quiet_stdout()
+        raise typer.Exit(141) from None
+    except OSError as exc:
+        quiet_stdout()
+        raise UserError(f"cannot write the calendar: {exc.strerror or exc}") from None
+
+
+def _say(text: str) -> None:
+    from ..render import say
+
+    say(text)
