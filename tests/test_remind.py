@@ -7,7 +7,6 @@ topic's YAML with zoneinfo (not with the program's own arithmetic).
 
 from __future__ import annotations
 
-import os
 import stat
 import time
 from datetime import datetime, timedelta, timezone
@@ -318,24 +317,6 @@ def test_golden_remind_list(topic, monkeypatch, fmt):
         monkeypatch.undo()
         time.tzset()
     assert_golden(f"remind-list.{fmt}.txt", out.getvalue())
-
-
-def test_the_command_imports_icalendar_only_when_it_writes_one():
-    """Start-up: icalendar is not imported by other commands, nor by the list."""
-    import subprocess
-    import sys
-
-    probe = (
-        "import sys; from soreadvisor.cli import main\n"
-        "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
-        "print('icalendar' in sys.modules, file=sys.stderr)"
-    )
-    env = dict(os.environ)
-    for args, loaded in ((["plan", "--at", "2h"], "False"), (["remind", "--at", "2h"], "True")):
-        proc = subprocess.run(
-            [sys.executable, "-c", probe, *args], capture_output=True, text=True, env=env
-        )
-        assert proc.stderr.strip().splitlines()[-1] == loaded, proc.stderr
 
 
 def _offered(sh, line: str) -> list[str]:

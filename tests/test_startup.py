@@ -69,13 +69,31 @@ def test_a_cached_piped_answer_imports_no_heavy_module(modules_of, args):
 
 @pytest.mark.parametrize(
     ("command", "module"),
-    [("cope", "advice"), ("check", "safety"), ("history", "diary"), ("kb", "kbcmd")],
+    [
+        ("cope", "advice"),
+        ("check", "safety"),
+        ("history", "diary"),
+        ("kb", "kbcmd"),
+        ("remind", "remind"),
+    ],
 )
 def test_a_run_imports_the_module_of_its_command_and_no_other(modules_of, command, module):
     modules = modules_of(command, "--help")
     shared = {"soreadvisor.cli.application", "soreadvisor.cli.options"}
     commands = {m for m in modules if m.startswith("soreadvisor.cli.")} - shared
     assert commands == {f"soreadvisor.cli.{module}"}
+
+
+@pytest.mark.parametrize(
+    ("args", "imported"),
+    [
+        (("plan", "--at", "2h"), False),
+        (("remind", "--at", "2h", "--format", "plain"), False),
+        (("remind", "--at", "2h"), True),  # piped: the calendar itself
+    ],
+)
+def test_icalendar_is_imported_only_to_write_a_calendar(modules_of, args, imported):
+    assert ("icalendar" in modules_of(*args)) is imported
 
 
 def test_help_and_unknown_commands_see_every_command(modules_of):

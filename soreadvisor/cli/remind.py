@@ -85,9 +85,10 @@ def remind(
 ) -> None:
     """Check-ins for your calendar after a massage: when to look again, what to look for.
 
-    Writes an iCalendar file (.ics) that calendar apps import, with a reminder
-    the next morning, at 2 days and at 3 days, each with the warning signs that
-    mean not to wait. Importing it again for the same massage adds nothing twice.
+    Writes an iCalendar file (.ics) for your calendar app: a check-in at each
+    time the topic gives (the built-in one: the next morning, 2 days and 3 days
+    after), each with the warning signs that mean not to wait. Importing it
+    again for the same massage adds nothing twice.
 
     \b
     Example:
