@@ -148,6 +148,9 @@ def test_each_check_in_says_what_to_look_for_how_to_log_and_the_warning_signs(sh
         for sign in emergency:
             assert sign in text
         assert f"Call {uk['emergency_number']} now" in text
+        # what to do while waiting for help
+        action = next(lv for lv in TRIAGE["levels"] if lv.get("role") == "emergency")["action"]
+        assert action.replace("{number}", uk["emergency_number"]) in text
         assert TRIAGE["generic_number"] not in text
         # what to look for comes first; the warning signs before how to log
         assert text.index(emergency[0]) < text.index("soreadvisor log")
@@ -339,3 +342,24 @@ def test_completion_offers_the_options_of_remind(sh):
 def test_completion_offers_the_regions_for_remind(sh):
     offered = _offered(sh, "soreadvisor remind --region u")
     assert {"uk", "us"} <= set(offered)
+
+
+def test_the_saved_region_gives_its_number(sh, tmp_path):
+    assert sh("profile", "set", "--region", "uk").code == 0
+    out = tmp_path / "s.ics"
+    assert sh("remind", "--at", "2h", "-o", str(out)).code == 0
+    uk = next(r for r in TRIAGE["regions"] if r["id"] == "uk")
+    for event in events(out.read_text(encoding="utf-8")):
+        assert f"Call {uk['emergency_number']} now" in _description(event)
+
+
+def test_a_topic_without_check_ins_is_one_clear_line(sh, tmp_path):
+    text = SHIPPED.read_text(encoding="utf-8")
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    # a topic of its own (a file named like the built-in one would add to it)
+    mine = text[: text.index("\nreminders:")].replace(f"id: {DATA['id']}\n", "id: mine\n", 1)
+    (kb / "mine.yaml").write_text(mine + "\n", encoding="utf-8")
+    result = sh("remind", "--at", "2h", "--kb", str(kb), "--topic", "mine")
+    assert result.code == 1 and result.out == ""
+    assert len(result.err.splitlines()) == 1 and "check-ins" in result.err

@@ -23,7 +23,7 @@ from ..timeparse import span_text
 from .common import finish, new_report, phrase
 from .profile import Profile
 from .trend import _span, iso_local, when_text
-from .triage import pointer_section, warning_sign_sections
+from .triage import pointer_section, region_of, warning_sign_sections
 
 
 class Planned:
@@ -85,12 +85,15 @@ def description(topic: Topic, checkin: Checkin, profile: Profile) -> str:
     person's emergency number, or the generic one once), then how to log it."""
     lines = [worded(checkin, checkin.look_for)]
     triage = topic.triage
-    emergency = {lv.id for lv in triage.levels if lv.role == "emergency"} if triage else set()
+    # The emergency heading already says "call {number} now". Its action says
+    # it again, then what to do while waiting: kept with the region's short
+    # number, left out with no region, where it would repeat the long generic line.
+    repeats = set()
+    if triage is not None and region_of(triage, profile.region) is None:
+        repeats = {lv.id for lv in triage.levels if lv.role == "emergency"}
     for section in warning_sign_sections(topic, profile):
         lines += ["", f"{section.title}:", *(f"- {i.title}" for i in section.items)]
-        # The emergency heading already says "call {number} now": its action
-        # would say the number again (and, with no region, the long generic line).
-        if section.note and not {i.data.get("level") for i in section.items} & emergency:
+        if section.note and not {i.data.get("level") for i in section.items} & repeats:
             lines.append(section.note)
     lines += ["", phrase(topic, "remind.log"), "", topic.disclaimer]
     return "\n".join(lines)
