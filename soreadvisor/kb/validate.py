@@ -241,6 +241,11 @@ def _reminders(t: Topic, cited: Any) -> Iterator[tuple[Path_, str]]:
     if not 0 < rem.minutes <= 24 * 60:
         yield ("reminders", "minutes"), "must be from 1 to 1440 (a day)"
     yield from _dupes(rem.checkins, ("reminders", "checkins"), "check-in")
+    if rem.night is not None:
+        for key in ("starts", "ends"):
+            clock = getattr(rem.night, key)
+            if not _CLOCK.match(clock):
+                yield ("reminders", "night", key), f"{clock!r} is not a 24-hour time like 08:00"
     for i, checkin in enumerate(rem.checkins):
         path: Path_ = ("reminders", "checkins", i)
         if not 0 <= checkin.after_hours <= 24 * 366:
