@@ -208,8 +208,8 @@ def test_on_a_terminal_the_check_ins_are_listed_not_dumped_as_icalendar():
     text = screen_text(shown)
     assert code == 0, text
     assert "BEGIN:" not in text and "VCALENDAR" not in text
-    assert "remind -o" in text  # how to write the file
     flat = " ".join(text.split())
+    assert "-o soreness.ics" in flat  # how to write the file
     for c in CHECKINS:
         assert c["title"].split("{")[0].strip() in flat
 
@@ -303,8 +303,15 @@ def _topic():
         ("{after} after the massage", "{afte} after the massage", ["{afte}", "{after}"]),
         ("references: [R33]\n", "references: [R999]\n", ["R999"]),
         ("after_hours: 48", "after_hours: -48", ["from 0 to"]),
+        ('starts: "22:00"', 'starts: "10pm"', ["10pm", "08:00"]),
     ],
-    ids=["clock-not-hh-mm", "misspelt-placeholder", "unknown-reference", "negative-hours"],
+    ids=[
+        "clock-not-hh-mm",
+        "misspelt-placeholder",
+        "unknown-reference",
+        "negative-hours",
+        "night-not-hh-mm",
+    ],
 )
 def test_kb_check_names_a_mistake_in_the_reminders(cli, tmp_path, old, new, words):
     text = SHIPPED.read_text(encoding="utf-8")
