@@ -503,9 +503,9 @@ def test_a_placeholder_the_check_allows_is_one_the_diary_fills(topic):
     """The check's list and the words that fill them cannot drift apart: a
     placeholder allowed here but not filled would reach the user as braces."""
     from soreadvisor.advice.trend import thresholds
-    from soreadvisor.kb.validate import _OWN_PLACEHOLDER
+    from soreadvisor.kb.validate import _DIARY_PLACEHOLDERS, _OWN_PLACEHOLDER
 
-    assert set(_OWN_PLACEHOLDER.values()) == set(thresholds(topic.diary))
+    assert _DIARY_PLACEHOLDERS == set(thresholds(topic.diary))
     assert set(_OWN_PLACEHOLDER) <= set(topic.diary.messages)
 
 
