@@ -303,10 +303,14 @@ def test_cope_opens_with_the_emergency_signs_then_the_same_day_ones(cli, topic, 
     emergency, urgent = emergency_level(topic), same_day_level(topic)
     assert first[0] == fill(emergency.heading, tr, None).upper()
     assert first[1] == fill(emergency.action, tr, None)
-    assert [line[2:] for line in first[2:]] == [shown(s, tr) for s in tr.signs if s.level == "emergency"]
+    assert [line[2:] for line in first[2:]] == [
+        shown(s, tr) for s in tr.signs if s.level == "emergency"
+    ]
     assert second[0] == fill(urgent.heading, tr, None).upper()
     assert second[1] == fill(urgent.action, tr, None)
-    assert [line[2:] for line in second[2:]] == [shown(s, tr) for s in tr.signs if s.level == "urgent"]
+    assert [line[2:] for line in second[2:]] == [
+        shown(s, tr) for s in tr.signs if s.level == "urgent"
+    ]
     doc = json.loads(cli("cope", "--severity", severity, "--format", "json").out)
     assert "headline" not in doc
     sections = [k for k in doc if k in ("warning_signs", "remedies", "donts")]

@@ -505,7 +505,7 @@ def test_a_placeholder_the_check_allows_is_one_the_diary_fills(topic):
     from soreadvisor.advice.trend import thresholds
     from soreadvisor.kb.validate import _DIARY_PLACEHOLDERS, _OWN_PLACEHOLDER
 
-    assert _DIARY_PLACEHOLDERS == set(thresholds(topic.diary))
+    assert set(thresholds(topic.diary)) == _DIARY_PLACEHOLDERS
     assert set(_OWN_PLACEHOLDER) <= set(topic.diary.messages)
 
 

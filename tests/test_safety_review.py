@@ -25,9 +25,7 @@ RANK = spec.RANK
 
 
 @pytest.mark.parametrize("sign_id,level", sorted(spec.SIGNS.items()))
-def test_every_sign_of_the_spec_is_in_the_data_at_its_level_with_its_sources(
-    topic, sign_id, level
-):
+def test_every_sign_of_the_spec_is_in_the_data_at_its_level_with_its_sources(topic, sign_id, level):
     signs = {s.id: s for s in topic.triage.signs}
     assert sign_id in signs, f"docs/safety.md names {sign_id!r}; the knowledge base does not"
     assert signs[sign_id].level == level

@@ -126,7 +126,11 @@ def test_the_new_emergency_signs_are_found_with_the_number(cli, words, sign_id):
 
 @pytest.mark.parametrize(
     "words,sign_id",
-    [(["hives"], "allergy-rash"), (["achilles"], "injury-signs"), (["pregnant"], "preeclampsia-signs")],
+    [
+        (["hives"], "allergy-rash"),
+        (["achilles"], "injury-signs"),
+        (["pregnant"], "preeclampsia-signs"),
+    ],
 )
 def test_the_new_urgent_signs_are_found_with_their_own_action(cli, topic, words, sign_id):
     hit = next(h for h in results(cli, *words) if h["id"] == sign_id)

@@ -27,7 +27,15 @@ def profile_of(v: dict) -> Profile:
 def test_the_vignettes_are_well_formed_and_cover_every_sign_and_rule():
     assert len(set(IDS)) == len(IDS), "each vignette has its own name"
     for v in VIGNETTES:
-        assert set(v) <= {"name", "signs", "medications", "conditions", "pregnant_weeks", "level", "rule"}
+        assert set(v) <= {
+            "name",
+            "signs",
+            "medications",
+            "conditions",
+            "pregnant_weeks",
+            "level",
+            "rule",
+        }
         assert v["level"] in spec.LEVELS and set(v["signs"]) <= set(spec.SIGNS), v["name"]
     alone = {v["signs"][0] for v in VIGNETTES if len(v["signs"]) == 1 and len(v) == 3}
     assert alone == set(spec.SIGNS), "every sign alone, with no profile"

@@ -216,10 +216,16 @@ def check_report(
     level = result.level
     rank = {lv.id: i for i, lv in enumerate(triage.levels)}
     report = new_report(topic, "check", "check.title")
-    decides = [
-        s for s in triage.signs if s.id in result.present and s.level == level.id and s.headline
-    ]
-    report.headline = fill(decides[0].headline if decides else level.title, triage, region)
+    # A sign at the result's level with its own headline ("now") sets it.
+    headline = next(
+        (
+            s.headline
+            for s in triage.signs
+            if s.id in result.present and s.level == level.id and s.headline
+        ),
+        level.title,
+    )
+    report.headline = fill(headline, triage, region)
     report.tone = level_tone(triage, level)
     if level.disclaimer:
         report.disclaimer = level.disclaimer

@@ -126,6 +126,7 @@ WORDING: dict[str, tuple[str, ...]] = {
         ("topics.cannot_load", "why"),
         ("handout.title", "topic"),
         ("handout.myths", ""),
+        ("handout.next_time", ""),
         ("handout.myth", "claim"),
         ("handout.timeline", ""),
         ("handout.for", "client"),
