@@ -296,6 +296,6 @@ def person(
         region = aliases.get(region.strip().casefold(), region)
     profile = saved.with_run_options(condition, medication, age, pregnant_weeks, region)
     if profile.region and profile.region not in [r.id for r in regions]:
-        raise did_you_mean("region", profile.region, [r.id for r in regions], aliases)
+        raise did_you_mean("region", profile.region, [r.id for r in regions])
     check_ids(profile, topic)
     return profile
