@@ -240,6 +240,27 @@ CASES = [
         ["panic"],
     ),
     (
+        "unknown-medicine-in-a-pair",
+        edit("        conditions: [first-condition]", "        all_medications: [martian-pill]"),
+        ("martian-pill", 1),
+        ["martian-pill"],
+    ),
+    (
+        "unknown-placeholder-in-a-signs-action",
+        edit(
+            "      level: help\n      references: [R1]\n  rules:",
+            "      level: help\n      references: [R1]\n      action: Call {nummer}.\n  rules:",
+        ),
+        ("action: Call {nummer}.", 1),
+        ["{nummer}"],
+    ),
+    (
+        "unknown-placeholder-in-a-help-line",
+        edit("get_help_if: [Worse.]", 'get_help_if: ["Worse: call {numbr}."]'),
+        ("{numbr}", 1),
+        ["{numbr}"],
+    ),
+    (
         "phases-out-of-order",
         edit("from_hours: 48", "from_hours: 0"),
         ("from_hours: 0", 2),

@@ -391,3 +391,32 @@ def test_a_score_of_9_soon_after_a_massage_is_not_the_worst(cli, private_home):
     doc = json.loads(ok(cli("history", "--format", "json")).out)
     assert [e["id"] for e in doc["escalations"]] == ["high_score"]
     assert "within a few days" in doc["headline"]
+
+
+def test_the_diarys_worst_score_rule_is_the_one_the_doc_states(topic):
+    doc = flat(spec.DOC.read_text("utf-8"))
+    rules = topic.diary
+    assert f"a pain score of {rules.worst_score}" in doc
+    assert (
+        f"within {rules.worst_within_hours:g} hours of a massage counts as `severe-weakness`" in doc
+    )
+
+
+def test_a_10_within_the_window_counts_however_the_episode_goes_on(topic):
+    """Pure: a 10 at 5 h, then easing; a 10 only after the window does not count."""
+    from datetime import datetime, timedelta, timezone
+
+    from soreadvisor.advice.trend import assess
+    from soreadvisor.diary.models import Score
+
+    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+    def at(hours: float) -> datetime:
+        return start + timedelta(hours=hours)
+
+    early = [Score(1, at(5), 10), Score(2, at(30), 6), Score(3, at(60), 3)]
+    now = at(70)
+    assert [e for e, _ in assess(early, topic.diary, start, now).escalations][0] == "worst"
+    late = [Score(1, at(5), 5), Score(2, at(80), 10)]
+    ids = [e for e, _ in assess(late, topic.diary, start, at(81)).escalations]
+    assert "worst" not in ids and "high_score" in ids
