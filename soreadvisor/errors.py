@@ -21,20 +21,15 @@ class NotFound(UserError):
     exit_code = 1
 
 
-def did_you_mean(
-    kind: str, wanted: str, known: list[str], aliases: dict[str, str] | None = None
-) -> NotFound:
+def did_you_mean(kind: str, wanted: str, known: list[str]) -> NotFound:
     """An error for an unknown id, with close matches or the valid ids.
 
-    ``aliases`` maps other names people use (from the knowledge base: ``gb``)
-    to the id they mean (``uk``); a name found there is the one suggestion.
     Every id is quoted with repr(): an id can be a user's file name, and repr
     shows its control characters (an escape sequence, a newline) as inert text.
     """
     import difflib
 
-    meant = (aliases or {}).get(wanted.strip().casefold())
-    close = [meant] if meant else difflib.get_close_matches(wanted, known, n=3, cutoff=0.5)
+    close = difflib.get_close_matches(wanted, known, n=3, cutoff=0.5)
     if close:
         hint = "did you mean " + " or ".join(repr(c) for c in close) + "?"
     else:

@@ -189,13 +189,15 @@ def screen_text(data: bytes) -> str:
 
 # An independent reading of the Caution schema (models.Caution), shared by the
 # tests of cope and of the safety review: a caution with selectors applies when
-# the profile has one of its conditions or medications, is at least that many
-# weeks pregnant, or is older than age_over.
+# the profile has one of its conditions or medications, or all of its
+# all_medications, is at least that many weeks pregnant, or is older than
+# age_over. A no_profile caution has no selector: it never "applies" here.
 def caution_applies(caution, profile) -> bool:
     weeks, age = profile.pregnant_weeks, profile.age
     return bool(
         set(caution.conditions) & set(profile.conditions)
         or set(caution.medications) & set(profile.medications)
+        or (caution.all_medications and set(caution.all_medications) <= set(profile.medications))
         or (
             caution.pregnant_from_weeks is not None
             and weeks is not None

@@ -272,3 +272,37 @@ def test_without_a_terminal_or_flags_it_exits_at_once_and_says_how(topic):
     assert "--symptom" in err and "--none" in err
     assert "Traceback" not in err
     assert out == ""
+
+
+@pytest.mark.parametrize(
+    "sign_id",
+    [
+        "cold-pale-limb",
+        "allergy-serious",
+        "stroke-signs",
+        "allergy-rash",
+        "injury-signs",
+        "preeclampsia-signs",
+    ],
+)
+def test_each_new_sign_gives_its_level_through_the_interview(session, topic, sign_id):
+    """Issue 19: the five pictures (and the rash) that fell through every question."""
+    s, asked = interview(session, topic, lambda sign: "y" if sign.id == sign_id else "n")
+    assert s.wait() == 0
+    level = next(x.level for x in topic.triage.signs if x.id == sign_id)
+    doc = s.result()
+    assert doc["level"] == level and sign_id in [r["id"] for r in doc["reasons"]]
+    if level == "emergency":
+        assert asked[-1] == sign_id, "the questions stop at an emergency"
+        level_of = {x.id: x.level for x in topic.triage.signs}
+        assert {level_of[i] for i in asked} == {"emergency"}
+
+
+def test_a_not_sure_counted_as_yes_is_shown_as_not_sure(session, topic):
+    """Never restated as a symptom the person has."""
+    s, asked = interview(session, topic, lambda sign: "?" if sign.id == "stroke-signs" else "n")
+    assert s.wait() == 0
+    doc = s.result()
+    (reason,) = [r for r in doc["reasons"] if r["id"] == "stroke-signs"]
+    assert reason["answer"] == "unsure"
+    assert reason["title"].endswith("not sure (counted as yes, to be safe)")

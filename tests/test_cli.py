@@ -716,13 +716,25 @@ def test_no_option_is_suggested_for_a_word_that_is_no_choice(cli):
     assert result.code == 2 and "did you mean" not in result.err
 
 
-@pytest.mark.parametrize(("given", "meant"), [("gb", "uk"), ("England", "uk"), ("usa", "us")])
-def test_another_name_for_a_region_suggests_its_id_from_the_data(cli, topic, given, meant):
+@pytest.mark.parametrize(
+    ("given", "meant"), [("gb", "uk"), ("England", "uk"), ("usa", "us"), ("ie", "eu")]
+)
+def test_another_name_for_a_region_in_the_data_is_that_region(cli, topic, given, meant):
     region = next(r for r in topic.triage.regions if r.id == meant)
     assert given.casefold() in region.aliases  # the names are knowledge, not code
-    result = cli("cope", "--region", given)
+    result = cli("cope", "--region", given, "--format", "json")
+    assert result.code == 0, result.err
+    assert result.out == cli("cope", "--region", meant, "--format", "json").out
+    ok = cli("profile", "set", "--region", given)
+    assert ok.code == 0, ok.err
+    saved = json.loads(cli("profile", "show", "--format", "json").out)
+    assert saved["region"] == meant  # the id is saved, not the other name
+
+
+def test_an_unknown_region_suggests_a_close_id(cli):
+    result = cli("cope", "--region", "ukk")
     assert result.code != 0 and result.out == ""
-    assert f"did you mean {meant!r}?" in result.err
+    assert "did you mean 'uk'?" in result.err
     assert len(result.err.strip().splitlines()) == 1
 
 

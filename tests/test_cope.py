@@ -72,6 +72,11 @@ CONDITIONS = [
 MEDICATIONS = [
     "anticoagulant",
     "aspirin",
+    "antiplatelet",
+    "ssri",
+    "steroid",
+    "diuretic",
+    "ace-inhibitor-or-arb",
     "nsaid-allergy",
     "paracetamol-products",
     "epilepsy-or-tb-medicines",
@@ -184,11 +189,15 @@ def test_pregnancy_from_20_weeks_rules_out_ibuprofen_but_not_paracetamol(cli):
     assert pain["advised"] is True
 
 
-def test_pregnancy_before_20_weeks_keeps_ibuprofen_with_a_warning(cli):
-    pain = remedies_json(cli, "--pregnant-weeks", "19")["pain-relief"]
+@pytest.mark.parametrize("weeks", ["4", "19", "20", "30"])
+def test_ibuprofen_is_never_suggested_in_pregnancy_and_paracetamol_is(cli, weeks):
+    """EVIDENCE §4: not usually recommended in pregnancy, paracetamol first; from
+    20 weeks only if a doctor prescribed it."""
+    pain = remedies_json(cli, "--pregnant-weeks", weeks)["pain-relief"]
     options = {o["id"]: o for o in pain["options"]}
-    assert options["ibuprofen"]["advised"] is True
-    assert any("ibuprofen" in w.lower() for w in pain.get("warnings", []))
+    assert options["ibuprofen"]["advised"] is False
+    assert "unless a doctor prescribed it" in " ".join(options["ibuprofen"]["reasons"])
+    assert options["paracetamol"]["advised"] is True
 
 
 def test_over_65_warns_about_ibuprofen_and_65_does_not(cli, topic):
@@ -275,6 +284,13 @@ def same_day_level(topic):
     return next(lv for lv in topic.triage.levels if lv.role == "same-day")
 
 
+def shown(sign, tr) -> str:
+    """A warning sign as a list shows it: with its own action ("go now"), if it has one."""
+    from soreadvisor.advice.triage import fill
+
+    return f"{sign.text}: {fill(sign.action, tr, None)}" if sign.action else sign.text
+
+
 @pytest.mark.parametrize("severity", ["moderate", "high"])
 def test_cope_opens_with_the_emergency_signs_then_the_same_day_ones(cli, topic, severity):
     """What can be dangerous comes first: "call <number> now" with its signs,
@@ -287,10 +303,14 @@ def test_cope_opens_with_the_emergency_signs_then_the_same_day_ones(cli, topic, 
     emergency, urgent = emergency_level(topic), same_day_level(topic)
     assert first[0] == fill(emergency.heading, tr, None).upper()
     assert first[1] == fill(emergency.action, tr, None)
-    assert [line[2:] for line in first[2:]] == [s.text for s in tr.signs if s.level == "emergency"]
+    assert [line[2:] for line in first[2:]] == [
+        shown(s, tr) for s in tr.signs if s.level == "emergency"
+    ]
     assert second[0] == fill(urgent.heading, tr, None).upper()
     assert second[1] == fill(urgent.action, tr, None)
-    assert [line[2:] for line in second[2:]] == [s.text for s in tr.signs if s.level == "urgent"]
+    assert [line[2:] for line in second[2:]] == [
+        shown(s, tr) for s in tr.signs if s.level == "urgent"
+    ]
     doc = json.loads(cli("cope", "--severity", severity, "--format", "json").out)
     assert "headline" not in doc
     sections = [k for k in doc if k in ("warning_signs", "remedies", "donts")]
@@ -318,11 +338,13 @@ def test_low_severity_opens_with_one_line_that_names_the_signs(cli, topic):
 
     pointer = fill(topic.triage.pointer, topic.triage, None)
     assert blocks(out)[1] == ["WARNING SIGNS", f"- {pointer}"]
-    assert "soreadvisor check" in pointer and "{number}" not in pointer
+    # the emergency signs carry the number; no one is sent to run a command first
+    assert "soreadvisor" not in pointer and "{number}" not in pointer
+    assert pointer.startswith("Call your local emergency number")
     doc = json.loads(cli("cope", "--severity", "low", "--format", "json").out)
     assert doc["warning_signs_pointer"] == pointer and "warning_signs" not in doc
     uk = cli("cope", "--severity", "low", "--region", "uk", "--format", "plain").out
-    assert "call 999 now" in blocks(uk)[1][1]
+    assert blocks(uk)[1][1].startswith("- Call 999 now if you get sudden breathlessness")
 
 
 @pytest.mark.parametrize("fmt", ["plain", "markdown", "rich"])
@@ -354,7 +376,7 @@ def test_the_warning_signs_say_what_to_do_not_to_run_a_command(cli, topic, sever
     assert len(signs) == 2
     listed = {line[2:] for b in signs for line in b[2:]}
     serious = set(topic.triage.not_sure_counts_as_yes)
-    assert listed == {s.text for s in topic.triage.signs if s.level in serious}
+    assert listed == {shown(s, topic.triage) for s in topic.triage.signs if s.level in serious}
     assert not any("soreadvisor check" in line for b in signs for line in b)
     doc = json.loads(cli("cope", "--severity", severity, "--format", "json").out)
     assert doc["severity"] == severity

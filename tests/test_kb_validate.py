@@ -240,6 +240,27 @@ CASES = [
         ["panic"],
     ),
     (
+        "unknown-medicine-in-a-pair",
+        edit("        conditions: [first-condition]", "        all_medications: [martian-pill]"),
+        ("martian-pill", 1),
+        ["martian-pill"],
+    ),
+    (
+        "unknown-placeholder-in-a-signs-action",
+        edit(
+            "      level: help\n      references: [R1]\n  rules:",
+            "      level: help\n      references: [R1]\n      action: Call {nummer}.\n  rules:",
+        ),
+        ("action: Call {nummer}.", 1),
+        ["{nummer}"],
+    ),
+    (
+        "unknown-placeholder-in-a-help-line",
+        edit("get_help_if: [Worse.]", 'get_help_if: ["Worse: call {numbr}."]'),
+        ("{numbr}", 1),
+        ["{numbr}"],
+    ),
+    (
         "phases-out-of-order",
         edit("from_hours: 48", "from_hours: 0"),
         ("from_hours: 0", 2),
@@ -503,9 +524,9 @@ def test_a_placeholder_the_check_allows_is_one_the_diary_fills(topic):
     """The check's list and the words that fill them cannot drift apart: a
     placeholder allowed here but not filled would reach the user as braces."""
     from soreadvisor.advice.trend import thresholds
-    from soreadvisor.kb.validate import _OWN_PLACEHOLDER
+    from soreadvisor.kb.validate import _DIARY_PLACEHOLDERS, _OWN_PLACEHOLDER
 
-    assert set(_OWN_PLACEHOLDER.values()) == set(thresholds(topic.diary))
+    assert set(thresholds(topic.diary)) == _DIARY_PLACEHOLDERS
     assert set(_OWN_PLACEHOLDER) <= set(topic.diary.messages)
 
 

@@ -1,10 +1,8 @@
 """The second safety review (issue 10): the emergencies we missed, and the
 medicines and remedies we still offered to people they can hurt.
 
-The spec is /work/shared/TRIAGE.md ("Warning signs", "Combinations") and
-EVIDENCE.md (§4 "Remedy and medicine safety", "Corrections after the second
-review"). Those notes live outside the repository, so what the tests need from
-them is written out here, each with the section it comes from.
+The spec of signs, levels and combinations is docs/safety.md, read by
+safety_spec; the vignettes are tests/vignettes.yaml (tests/test_vignettes.py).
 """
 
 from __future__ import annotations
@@ -12,6 +10,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import safety_spec as spec
 from conftest import cautions_rule_out, cautions_warn, remedy_ruled_out
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,174 +21,37 @@ from soreadvisor.advice.plan import plan
 from soreadvisor.advice.profile import Profile
 from soreadvisor.render.jsondoc import to_dict
 
-RANK = {"self-care": 0, "soon": 1, "urgent": 2, "emergency": 3}  # TRIAGE.md, levels
-
-# TRIAGE.md, "Warning signs and the level each raises to (minimum)": every id of
-# the table with its level, copied by hand (the notes are not in the repository).
-TRIAGE_TABLE = [
-    ("breathless", "emergency"),
-    ("chest-pain", "emergency"),
-    ("coughing-blood", "emergency"),
-    ("fainting", "emergency"),
-    ("one-leg-swelling", "urgent"),
-    ("calf-pain-one-side", "urgent"),
-    ("leg-warm-red", "urgent"),
-    ("dark-urine", "urgent"),
-    ("little-urine", "urgent"),
-    ("severe-weakness", "urgent"),
-    ("tense-calf", "emergency"),
-    ("sepsis-signs", "emergency"),
-    ("new-weakness", "urgent"),
-    ("fever", "soon"),
-    ("spreading-redness", "urgent"),
-    ("numbness-tingling", "soon"),
-    ("large-bruising", "soon"),
-    ("pain-over-3-days", "soon"),
-    ("getting-worse", "soon"),
-]
+RANK = spec.RANK
 
 
-@pytest.mark.parametrize("sign_id,level", TRIAGE_TABLE, ids=[s for s, _ in TRIAGE_TABLE])
-def test_every_sign_of_the_triage_table_is_in_the_data_at_its_level(topic, sign_id, level):
+@pytest.mark.parametrize("sign_id,level", sorted(spec.SIGNS.items()))
+def test_every_sign_of_the_spec_is_in_the_data_at_its_level_with_its_sources(topic, sign_id, level):
     signs = {s.id: s for s in topic.triage.signs}
-    assert sign_id in signs, f"TRIAGE.md names {sign_id!r}; the knowledge base does not"
+    assert sign_id in signs, f"docs/safety.md names {sign_id!r}; the knowledge base does not"
     assert signs[sign_id].level == level
+    assert signs[sign_id].references == spec.SIGN_REFS[sign_id]
 
 
-def test_the_data_has_no_sign_the_triage_table_does_not_name(topic):
-    assert {s.id for s in topic.triage.signs} == {s for s, _ in TRIAGE_TABLE}
+def test_the_data_has_no_sign_the_spec_does_not_name(topic):
+    assert {s.id for s in topic.triage.signs} == set(spec.SIGNS)
 
 
-# --- vignettes: each new sign and combination, and the neighbours that must not move --------
-
-# (what the person reports, the signs, the level TRIAGE.md asks for, the rule that
-# must say why or None). The first rows of each block must escalate; the rows
-# marked "neighbour" are one step away and must stay where they were.
-VIGNETTES = [
-    # compartment syndrome: a tense, bulging calf with severe pain on moving it (R44, R49)
-    ("tense calf alone", {"tense-calf"}, "emergency", None),
-    (
-        "tense calf that also throbs on one side",
-        {"tense-calf", "calf-pain-one-side"},
-        "emergency",
-        None,
-    ),
-    ("neighbour: a calf that throbs on one side", {"calf-pain-one-side"}, "urgent", None),
-    # pain out of proportion with swelling, numbness or new weakness (TRIAGE.md, Combinations)
-    (
-        "severe pain and one swollen leg",
-        {"severe-weakness", "one-leg-swelling"},
-        "emergency",
-        "pressure-in-the-muscle",
-    ),
-    (
-        "severe pain and numbness",
-        {"severe-weakness", "numbness-tingling"},
-        "emergency",
-        "pressure-in-the-muscle",
-    ),
-    (
-        "severe pain and new weakness",
-        {"severe-weakness", "new-weakness"},
-        "emergency",
-        "pressure-in-the-muscle",
-    ),
-    ("neighbour: severe pain alone", {"severe-weakness"}, "urgent", None),
-    ("neighbour: severe pain with a fever", {"severe-weakness", "fever"}, "urgent", None),
-    (
-        "neighbour: severe pain with a large bruise",
-        {"severe-weakness", "large-bruising"},
-        "urgent",
-        None,
-    ),
-    (
-        "neighbour: swollen leg and numbness, pain in proportion",
-        {"one-leg-swelling", "numbness-tingling"},
-        "urgent",
-        None,
-    ),
-    (
-        "neighbour: new weakness and numbness, pain in proportion",
-        {"new-weakness", "numbness-tingling"},
-        "urgent",
-        None,
-    ),
-    # new weakness is not a few-days matter any more (split out of numbness-tingling)
-    ("new weakness alone", {"new-weakness"}, "urgent", None),
-    ("neighbour: numbness or tingling alone", {"numbness-tingling"}, "soon", None),
-    (
-        "neighbour: numbness lasting more than 3 days",
-        {"numbness-tingling", "pain-over-3-days"},
-        "soon",
-        None,
-    ),
-    # sepsis (R45)
-    ("sepsis signs alone", {"sepsis-signs"}, "emergency", None),
-    (
-        "fever and sepsis signs",
-        {"fever", "sepsis-signs"},
-        "emergency",
-        "infection-with-sepsis-signs",
-    ),
-    ("fever and fainting", {"fever", "fainting"}, "emergency", "infection-with-sepsis-signs"),
-    ("fever and breathless", {"fever", "breathless"}, "emergency", "infection-with-sepsis-signs"),
-    (
-        "spreading redness and sepsis signs",
-        {"spreading-redness", "sepsis-signs"},
-        "emergency",
-        "infection-with-sepsis-signs",
-    ),
-    (
-        "spreading redness and fainting",
-        {"spreading-redness", "fainting"},
-        "emergency",
-        "infection-with-sepsis-signs",
-    ),
-    (
-        "spreading redness and breathless",
-        {"spreading-redness", "breathless"},
-        "emergency",
-        "infection-with-sepsis-signs",
-    ),
-    ("neighbour: fever with spreading redness", {"fever", "spreading-redness"}, "urgent", None),
-    ("neighbour: fever alone", {"fever"}, "soon", None),
-    ("neighbour: fever that is getting worse", {"fever", "getting-worse"}, "soon", None),
-    ("neighbour: fever with numbness", {"fever", "numbness-tingling"}, "soon", None),
-    (
-        "neighbour: spreading redness with a large bruise",
-        {"spreading-redness", "large-bruising"},
-        "urgent",
-        None,
-    ),
-]
-VIGNETTE_IDS = [v[0] for v in VIGNETTES]
+def test_every_rule_of_the_data_is_in_the_spec_with_the_same_signs_level_and_profile(topic):
+    spec_rules = {c.id: c for c in spec.COMBINATIONS}
+    assert {r.id for r in topic.triage.rules} == set(spec_rules)
+    for rule in topic.triage.rules:
+        c = spec_rules[rule.id]
+        assert (rule.all_of, rule.level, rule.medications, rule.conditions) == (
+            c.groups,
+            c.level,
+            c.medications,
+            c.conditions,
+        ), rule.id
+        assert rule.references == c.references, rule.id
 
 
-@pytest.mark.parametrize("_,signs,level,rule", VIGNETTES, ids=VIGNETTE_IDS)
-def test_vignette_gets_exactly_the_level_the_spec_asks_for(topic, _, signs, level, rule):
-    result = triage.assess(topic.triage, set(signs), Profile())
-    assert result.level.id == level  # neither under- nor over-triaged
-    rules = [r.id for r in result.reasons if r.kind == "rule"]
-    if rule is not None:
-        assert rule in rules, "the combination must be named as the reason"
-    else:
-        assert not ({"pressure-in-the-muscle", "infection-with-sepsis-signs"} & set(rules)), (
-            "a neighbour must not fire the new combinations"
-        )
-
-
-@pytest.mark.parametrize("_,signs,level,rule", VIGNETTES, ids=VIGNETTE_IDS)
-def test_vignette_through_check_flags_in_json_and_plain(cli, topic, _, signs, level, rule):
-    args = [a for s in sorted(signs) for a in ("--symptom", s)]
-    result = cli("check", *args, "--format", "json")
-    assert result.code == 0, result.err
-    doc = json.loads(result.out)
-    assert doc["level"] == level
-    if rule is not None:
-        assert rule in [r["id"] for r in doc["reasons"]]
-    title = next(lv.title for lv in topic.triage.levels if lv.id == level)
-    plain = cli("check", *args, "--format", "plain").out.splitlines()
-    assert plain[1] == triage.fill(title, topic.triage, None)  # the result is the headline
+def test_the_levels_of_the_spec_are_the_datas_in_order(topic):
+    assert [lv.id for lv in topic.triage.levels] == spec.LEVELS
 
 
 def test_the_new_signs_are_asked_in_plain_words_with_a_source(topic):
@@ -355,10 +217,18 @@ IBUPROFEN_OUT = [
     ("--condition", "heart-failure"),
     ("--medication", "nsaid-allergy"),
     ("--pregnant-weeks", "20"),
+    # third review: antiplatelets (low-dose aspirin too), SSRIs and SNRIs,
+    # steroid tablets, a diuretic with an ACE inhibitor or ARB
+    ("--medication", "aspirin"),
+    ("--medication", "antiplatelet"),
+    ("--medication", "ssri"),
+    ("--medication", "steroid"),
+    ("--medication", "diuretic", "--medication", "ace-inhibitor-or-arb"),
+    ("--pregnant-weeks", "8"),
 ]
 
 
-@pytest.mark.parametrize("args", IBUPROFEN_OUT, ids=[a[1] for a in IBUPROFEN_OUT])
+@pytest.mark.parametrize("args", IBUPROFEN_OUT, ids=["+".join(a[1::2]) for a in IBUPROFEN_OUT])
 def test_ibuprofen_is_ruled_out_and_paracetamol_offered(cli, topic, args):
     pain = cope_json(cli, *args)["pain-relief"]
     assert options_of(pain) == {"ibuprofen": False, "paracetamol": True}
@@ -366,7 +236,7 @@ def test_ibuprofen_is_ruled_out_and_paracetamol_offered(cli, topic, args):
     assert any(w.startswith("Ibuprofen") and "Not advised" in w for w in pain["warnings"])
 
 
-@pytest.mark.parametrize("args", IBUPROFEN_OUT, ids=[a[1] for a in IBUPROFEN_OUT])
+@pytest.mark.parametrize("args", IBUPROFEN_OUT, ids=["+".join(a[1::2]) for a in IBUPROFEN_OUT])
 def test_plan_names_the_ruled_out_medicine_with_its_reason(cli, topic, args):
     doc = plan_json(cli, *args)
     ruled = {x["id"]: x for x in doc["ruled_out"]}
@@ -381,7 +251,7 @@ def test_plan_names_the_ruled_out_medicine_with_its_reason(cli, topic, args):
         and (
             c.pregnant_from_weeks is not None
             if args[0] == "--pregnant-weeks"
-            else args[1] in c.conditions + c.medications
+            else args[1] in c.conditions + c.medications + c.all_medications
         )
     )
     assert avoid.text in why
@@ -402,7 +272,6 @@ def test_the_reason_names_the_persons_own_condition_in_plain_words(cli, topic):
     [
         ("--condition", "past-stomach-ulcer"),
         ("--condition", "bleeding-disorder"),
-        ("--medication", "aspirin"),
     ],
 )
 def test_a_past_ulcer_or_bleeding_disorder_is_check_with_a_pharmacist(cli, args):
@@ -497,7 +366,7 @@ def test_a_profile_saved_before_the_review_still_works_and_gets_the_safer_advice
 # EVIDENCE.md §6: R44 and R45 were checked only through copies of the NHS pages
 # (a second-hand copy is "unverified" by the notes' own markers); R46 and R47
 # were checked; R48 (a news report) and R49 were not.
-NEW_REFERENCES = {"R44": False, "R45": False, "R46": True, "R47": True, "R48": False, "R49": False}
+NEW_REFERENCES = {"R44": False, "R45": False, "R46": True, "R47": True, "R48": False, "R49": True}
 
 
 def test_the_new_references_are_there_and_verified_only_where_checked(topic):
@@ -539,4 +408,5 @@ def test_the_diary_calls_7_out_of_10_severe(cli, topic):
     assert mild.code == 0 and "or more is severe" not in mild.err
     severe = cli("log", "7")
     assert severe.code == 0 and "a score of 7 or more is severe" in severe.err
-    assert "See a doctor or pharmacist: a score of 7" in severe.err  # the action leads
+    # the action leads, with its time frame
+    assert "See a doctor or pharmacist within a few days: a score of 7" in severe.err

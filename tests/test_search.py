@@ -102,16 +102,62 @@ def test_signs_conditions_and_medicines_are_searched(cli, word, expected):
     assert expected <= found
 
 
-def test_a_sign_that_is_not_an_emergency_points_to_check(cli, topic):
+def test_an_urgent_sign_says_get_help_today_not_run_a_command(cli, topic):
     (hit,) = [h for h in results(cli, "urine") if h["id"] == "dark-urine"]
     assert hit["level"] == "urgent"
-    assert len(hit["warnings"]) == 1 and "soreadvisor check" in hit["warnings"][0]
+    urgent = next(lv for lv in topic.triage.levels if lv.id == "urgent")
+    assert hit["warnings"] == [fill(urgent.action, topic.triage, None)]
+    assert "soreadvisor" not in hit["warnings"][0] and "today" in hit["warnings"][0]
+
+
+@pytest.mark.parametrize(
+    "words,sign_id",
+    [
+        (["cold", "foot"], "cold-pale-limb"),
+        (["swollen", "lips"], "allergy-serious"),
+        (["stroke"], "stroke-signs"),
+    ],
+)
+def test_the_new_emergency_signs_are_found_with_the_number(cli, words, sign_id):
+    hits = results(cli, *words)
+    assert hits[0]["id"] == sign_id and hits[0]["level"] == "emergency"
+    assert hits[0]["warnings"][0].startswith("Call your local emergency number")
+
+
+@pytest.mark.parametrize(
+    "words,sign_id",
+    [
+        (["hives"], "allergy-rash"),
+        (["achilles"], "injury-signs"),
+        (["pregnant"], "preeclampsia-signs"),
+    ],
+)
+def test_the_new_urgent_signs_are_found_with_their_own_action(cli, topic, words, sign_id):
+    hit = next(h for h in results(cli, *words) if h["id"] == sign_id)
+    sign = next(s for s in topic.triage.signs if s.id == sign_id)
+    assert hit["warnings"] == [fill(sign.action, topic.triage, None)]
+
+
+@pytest.mark.parametrize(
+    "word,medication",
+    [
+        ("clopidogrel", "antiplatelet"),
+        ("sertraline", "ssri"),
+        ("zoloft", "ssri"),
+        ("prednisolone", "steroid"),
+        ("ramipril", "ace-inhibitor-or-arb"),
+        ("losartan", "ace-inhibitor-or-arb"),
+        ("furosemide", "diuretic"),
+    ],
+)
+def test_common_drug_names_find_their_medicine(cli, word, medication):
+    assert ("medication", medication) in {(h["kind"], h["id"]) for h in results(cli, word)}
 
 
 def test_a_warning_sign_in_a_pipe_is_one_line_with_its_pointer(cli):
     out = cli("search", "urine").out
     line = next(row for row in out.splitlines() if row.startswith("dark-urine\t"))
-    assert line.split("\t")[1] == "sign" and "soreadvisor check" in line
+    assert line.split("\t")[1] == "sign" and "today" in line.split("\t")[3]
 
 
 def test_a_match_in_the_name_ranks_before_one_in_the_text(cli, topic):
@@ -137,9 +183,9 @@ def test_synonyms_come_from_the_knowledge_base(topic):
     from soreadvisor.kb.models import Search
 
     custom = copy.deepcopy(topic)
-    custom.search = Search(sign_note="Run the check.", synonyms={"zorble": ["urine"]})
+    custom.search = Search(sign_note="Run the check.", synonyms={"zorble": ["bruising"]})
     hits = search(custom, ["zorble"]).sections[0].items
-    assert {"dark-urine", "little-urine"} <= {i.id for i in hits}
+    assert "large-bruising" in {i.id for i in hits}
     assert all(i.warnings == ["Run the check."] for i in hits if i.data["kind"] == "sign")
     custom.search = None
     with pytest.raises(NotFound):
@@ -177,5 +223,7 @@ def test_dvt_finds_the_clot_signs_through_the_datas_synonyms(cli, topic):
 
 
 def test_the_sign_note_is_the_datas(cli, topic):
-    (hit,) = [h for h in results(cli, "urine") if h["id"] == "little-urine"]
+    """A sign below the same-day level shows the data's note (within a few days)."""
+    (hit,) = [h for h in results(cli, "fever") if h["id"] == "fever"]
     assert hit["warnings"] == [topic.search.sign_note]
+    assert "within a few days" in hit["warnings"][0]

@@ -1,7 +1,7 @@
 """The warning-sign screen (`check`): levels, signs, combination rules, regions.
 
-The expected levels below are copied from /work/shared/TRIAGE.md, which is the
-spec: the tests check the knowledge base and the triage engine against it.
+The expected levels come from docs/safety.md, the spec (read by safety_spec):
+the tests check the knowledge base and the triage engine against it.
 """
 
 from __future__ import annotations
@@ -11,72 +11,34 @@ import itertools
 import json
 
 import pytest
+import safety_spec as spec
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from soreadvisor.advice import triage
 from soreadvisor.advice.profile import Profile
 
-# TRIAGE.md, "Levels used by soreadvisor": lowest to highest.
-LEVELS = ["self-care", "soon", "urgent", "emergency"]
-RANK = {level: i for i, level in enumerate(LEVELS)}
-
-# TRIAGE.md, "Warning signs and the level each raises to (minimum)".
-SPEC_SIGNS = {
-    "breathless": "emergency",
-    "chest-pain": "emergency",
-    "coughing-blood": "emergency",
-    "fainting": "emergency",
-    "tense-calf": "emergency",
-    "sepsis-signs": "emergency",
-    "one-leg-swelling": "urgent",
-    "calf-pain-one-side": "urgent",
-    "leg-warm-red": "urgent",
-    "dark-urine": "urgent",
-    "little-urine": "urgent",
-    "severe-weakness": "urgent",
-    "new-weakness": "urgent",
-    "fever": "soon",
-    "spreading-redness": "urgent",
-    "numbness-tingling": "soon",
-    "large-bruising": "soon",
-    "pain-over-3-days": "soon",
-    "getting-worse": "soon",
-}
+# The spec is docs/safety.md: its tables of levels, signs and combinations
+# (read by safety_spec), never a copy here.
+LEVELS = spec.LEVELS
+RANK = spec.RANK
+SPEC_SIGNS = spec.SIGNS
 DVT_SIGNS = ["one-leg-swelling", "calf-pain-one-side", "leg-warm-red"]
-LUNG_SIGNS = ["breathless", "chest-pain", "coughing-blood", "fainting"]
 
-# TRIAGE.md, "Combinations that must raise the level": (signs, medications, level).
+# Every way each combination of the spec can fire: (signs, medications, conditions, level).
 SPEC_COMBINATIONS = [
-    *[((dvt, lung), (), "emergency") for dvt in DVT_SIGNS for lung in LUNG_SIGNS],
-    (("dark-urine", "severe-weakness"), (), "emergency"),
-    (("dark-urine", "little-urine"), (), "emergency"),
-    (("fever", "spreading-redness"), (), "urgent"),
-    (("large-bruising",), ("anticoagulant",), "urgent"),
-    # pain out of proportion with swelling, numbness or new weakness: compartment syndrome
-    *[
-        (("severe-weakness", other), (), "emergency")
-        for other in ("one-leg-swelling", "numbness-tingling", "new-weakness")
-    ],
-    # an infection with sepsis signs, fainting or breathlessness: sepsis
-    *[
-        ((infection, sign), (), "emergency")
-        for infection in ("fever", "spreading-redness")
-        for sign in ("sepsis-signs", "fainting", "breathless")
-    ],
+    (combo, tuple(c.medications[:1]), tuple(c.conditions[:1]), c.level)
+    for c in spec.COMBINATIONS
+    for combo in itertools.product(*c.groups)
 ]
 
-# TRIAGE.md, "Emergency numbers".
+# The emergency numbers docs/safety.md names.
 SPEC_NUMBERS = {"uk": "999", "us": "911", "ca": "911", "eu": "112", "au": "000", "nz": "111"}
 
 
-def spec_level(signs: set[str], medications: set[str] = frozenset()) -> str:
-    """The minimum level TRIAGE.md asks for, from its tables alone."""
-    rank = max((RANK[SPEC_SIGNS[s]] for s in signs), default=0)
-    for combo, meds, level in SPEC_COMBINATIONS:
-        if set(combo) <= signs and set(meds) <= medications:
-            rank = max(rank, RANK[level])
-    return LEVELS[rank]
+def spec_level(signs: set[str], medications=(), conditions=()) -> str:
+    """The minimum level the spec asks for, from its tables alone."""
+    return spec.spec_level(set(signs), medications, conditions)
 
 
 def assess(topic, signs, profile: Profile | None = None) -> triage.Assessment:
@@ -145,14 +107,15 @@ def test_not_sure_counts_as_yes_where_the_profile_makes_a_sign_urgent(topic):
 
 
 @pytest.mark.parametrize(
-    "signs,medications,level",
+    "signs,medications,conditions,level",
     SPEC_COMBINATIONS,
-    ids=["+".join(c) + ("+" + "+".join(m) if m else "") for c, m, _ in SPEC_COMBINATIONS],
+    ids=["+".join(c + m + d) for c, m, d, _ in SPEC_COMBINATIONS],
 )
-def test_each_combination_of_the_spec_gives_its_level(topic, signs, medications, level):
-    result = assess(topic, set(signs), Profile(medications=list(medications)))
+def test_each_combination_of_the_spec_gives_its_level(topic, signs, medications, conditions, level):
+    profile = Profile(medications=list(medications), conditions=list(conditions))
+    result = assess(topic, set(signs), profile)
     assert RANK[result.level.id] >= RANK[level]
-    assert result.level.id == level  # none of these should over-shoot either
+    assert result.level.id == spec_level(set(signs), medications, conditions)
 
 
 def test_large_bruising_without_blood_thinners_stays_soon(topic):
@@ -204,7 +167,7 @@ def test_no_signs_is_self_care(topic):
 # --- the engine's rules of the game ---------------------------------------------
 
 sign_sets = st.sets(st.sampled_from(sorted(SPEC_SIGNS)))
-medication_sets = st.sets(st.sampled_from(["anticoagulant", "aspirin", "nsaid-allergy"]))
+medication_sets = st.sets(st.sampled_from(["anticoagulant", "aspirin", "antiplatelet", "ssri"]))
 condition_sets = st.sets(st.sampled_from(["bleeding-disorder", "diabetes", "asthma"]))
 
 
@@ -226,7 +189,7 @@ def test_adding_a_sign_never_lowers_the_level(topic, signs, extra, meds, conds):
 @given(signs=sign_sets, meds=medication_sets, conds=condition_sets)
 def test_level_is_never_below_what_the_spec_asks_for(topic, signs, meds, conds):
     profile = Profile(medications=sorted(meds), conditions=sorted(conds))
-    assert RANK[assess(topic, signs, profile).level.id] >= RANK[spec_level(signs, meds)]
+    assert RANK[assess(topic, signs, profile).level.id] >= RANK[spec_level(signs, meds, conds)]
 
 
 @settings(max_examples=300, deadline=None)

@@ -20,12 +20,18 @@ class Fit:
         self.reasons: list[str] = []  # why not advised
         self.warnings: list[str] = []  # advised, with care
         self.general: list[str] = []  # cautions for everyone
+        self.unknown: list[str] = []  # who it is not for, said with no health facts on file
         self.cites: list[str] = []  # references of the cautions above
 
 
 def fit(cautions: list[Caution], profile: Profile, topic: Topic) -> Fit:
     result = Fit()
     for caution in cautions:
+        if caution.no_profile:
+            if not profile.has_health_facts():
+                result.unknown.append(caution.text)
+                result.cites += caution.references
+            continue
         if is_general(caution):
             result.general.append(caution.text)
             result.cites += caution.references
@@ -44,10 +50,17 @@ def fit(cautions: list[Caution], profile: Profile, topic: Topic) -> Fit:
 
 
 class RemedyFit:
-    def __init__(self, remedy: Remedy, fit: Fit, options: list[tuple[Option, Fit]]):
+    def __init__(
+        self,
+        remedy: Remedy,
+        fit: Fit,
+        options: list[tuple[Option, Fit]],
+        age: int | None = None,
+    ):
         self.remedy = remedy
         self.fit = fit
         self.options = options
+        self.age = age  # the person's, for a medicine's dose
 
     @property
     def advised(self) -> bool:
@@ -63,7 +76,7 @@ def assess_remedies(topic: Topic, severity: Severity | None, profile: Profile) -
         if severity is not None and severity not in remedy.severities:
             continue
         options = [(o, fit(o.cautions, profile, topic)) for o in remedy.options]
-        out.append(RemedyFit(remedy, fit(remedy.cautions, profile, topic), options))
+        out.append(RemedyFit(remedy, fit(remedy.cautions, profile, topic), options, profile.age))
     return out
 
 
@@ -79,9 +92,24 @@ def personal_lines(rf: RemedyFit) -> list[str]:
     out = [f"{o.title}: {' '.join(f.reasons)}" for o, f in rf.options if not f.advised]
     if not rf.advised:
         return list(rf.fit.reasons) + out
-    out += rf.fit.warnings
-    out += [f"{o.title}: {w}" for o, f in rf.options if f.advised for w in f.warnings]
+    out += rf.fit.unknown + rf.fit.warnings
+    out += [f"{o.title}: {w}" for o, f in rf.options if f.advised for w in f.unknown + f.warnings]
     return out
+
+
+def dose_text(option: Option, age: int | None, topic: Topic) -> str:
+    """How to take a medicine, for this person's age: never an adult dose to
+    someone under the option's adult age; with no age on file, the adult line
+    labelled as such and then the children's line."""
+    if option.adult_from_age is None or option.child_how is None:
+        return option.how
+    adult_age = option.adult_from_age
+    child = f"{phrase(topic, 'fit.children', age=adult_age)} {option.child_how}"
+    if age is not None and age < adult_age:
+        return option.child_how
+    if age is not None:
+        return option.how
+    return f"{phrase(topic, 'fit.adults', age=adult_age)} {option.how} {child}"
 
 
 def ruled_out(rf: RemedyFit) -> list[dict[str, object]]:
@@ -134,7 +162,7 @@ def remedy_item(rf: RemedyFit, topic: Topic) -> Item:
             # An option this person must check first shows the check (among
             # the warnings), not how much to take.
             if not f.warnings:
-                item.fields.append(Field(option.id, option.title, option.how))
+                item.fields.append(Field(option.id, option.title, dose_text(option, rf.age, topic)))
     item.data = {"advised": True, "reasons": []}
     if rf.options:
         item.data["options"] = _options(rf)

@@ -3,7 +3,8 @@
 The same knowledge and the same rules as ``cope`` (what is advised for this
 person, what is ruled out and why), laid out for a client to take home:
 warning signs first, then what to expect when, what to do, what is not
-advised for them, what not to do, the myths corrected and the sources.
+advised for them, what not to do, what to tell the therapist next time, the
+myths corrected and the sources.
 """
 
 from __future__ import annotations
@@ -57,6 +58,13 @@ def handout(
             Item(id=d.id, title=d.text, data={"references": d.references}) for d in topic.donts
         ]
         report.add(Section("donts", phrase(topic, "cope.donts"), donts, tone="warning"))
+    # What to tell the therapist next time (blood thinners, a recent birth,
+    # osteoporosis, low platelets ...): each tip's checklist.
+    checks = [
+        Item(id=t.id, title=t.title, checklist=list(t.checklist)) for t in topic.tips if t.checklist
+    ]
+    if checks:
+        report.add(Section("next_time", phrase(topic, "handout.next_time"), checks))
     myths = _myths(topic)
     if myths:
         report.add(Section("myths", phrase(topic, "handout.myths"), myths))

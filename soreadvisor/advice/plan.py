@@ -11,7 +11,7 @@ from ..timeparse import span_text
 from .common import finish, new_report, phrase
 from .cope import assess_remedies, cites_of, personal_lines, ruled_out
 from .profile import Profile
-from .triage import emergency_reminder, region_of, warning_sign_sections
+from .triage import emergency_reminder, fill, region_of, warning_sign_sections
 
 
 def timeline_of(topic: Topic) -> Timeline:
@@ -60,6 +60,11 @@ def plan(topic: Topic, hours: float, profile: Profile) -> Report:
         (now if fit.advised else left_out).append(item)
         excluded += [x for x in ruled_out(fit) if x not in excluded]
     report.meta["ruled_out"] = excluded
+    # JSON lists the steps as sentences: what to take care with (check with
+    # a pharmacist first, who it is not for) goes with them, as plain shows it.
+    report.meta["now_warnings"] = [
+        {"remedy": i.id, "step": i.title, "warnings": i.warnings} for i in now if i.warnings
+    ]
     report.add(Section("now", phrase(topic, "plan.now"), now, kind="sentences"))
     if left_out:
         title = phrase(topic, "plan.left_out")
@@ -68,7 +73,9 @@ def plan(topic: Topic, hours: float, profile: Profile) -> Report:
     report.add(Section("next", phrase(topic, "plan.next"), nxt, kind="sentence"))
     help_items = [Item(title=t) for t in phase.get_help_if]
     if topic.triage is not None:
+        # each line says what to do, an emergency one with the number
         region = region_of(topic.triage, profile.region)
+        help_items = [Item(title=fill(t, topic.triage, region)) for t in phase.get_help_if]
         help_items.append(Item(title=emergency_reminder(topic.triage, region)))
     title = phrase(topic, "plan.get_help_if")
     report.add(Section("get_help_if", title, help_items, tone="warning", kind="sentences"))

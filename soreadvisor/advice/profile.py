@@ -51,6 +51,11 @@ class Profile:
     def is_empty(self) -> bool:
         return self == Profile()
 
+    def has_health_facts(self) -> bool:
+        """Whether any condition, medicine or pregnancy is on file (age and
+        region say nothing about who a remedy is not for)."""
+        return bool(self.conditions or self.medications or self.pregnant_weeks)
+
     def with_run_options(
         self,
         conditions: list[str] | None = None,
@@ -143,8 +148,10 @@ def is_general(caution: Caution) -> bool:
     return not (
         caution.conditions
         or caution.medications
+        or caution.all_medications
         or caution.pregnant_from_weeks is not None
         or caution.age_over is not None
+        or caution.no_profile
     )
 
 
@@ -153,6 +160,8 @@ def matched_by(caution: Caution, profile: Profile, topic: Topic) -> list[str]:
     names = {n.id: n.name for n in topic.conditions + topic.medications}
     why = [names[c] for c in caution.conditions if c in profile.conditions]
     why += [names[m] for m in caution.medications if m in profile.medications]
+    if caution.all_medications and set(caution.all_medications) <= set(profile.medications):
+        why += [names[m] for m in caution.all_medications if names[m] not in why]
     weeks = profile.pregnant_weeks
     if (
         caution.pregnant_from_weeks is not None

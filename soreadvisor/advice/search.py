@@ -6,9 +6,10 @@ stem (``bruise`` ~ ``bruising``, ``breathless`` ~ ``breathlessness``), never
 inside another word (``ice`` is not in ``notice``). Words the knowledge base
 lists as synonyms (``dvt`` -> ``clot``) count as the word. Every query word
 must match; entries rank by where they match: id or title, then summary, then
-the rest of their text. A warning sign found says what to do about it: run
-``check`` (the knowledge's note), or, at the highest level, the level's own
-action (call the emergency number).
+the rest of their text. A warning sign found says what to do about it: its
+own action ("go now"), its level's action where that level needs help now or
+today (call the emergency number, get help today), or else the knowledge's
+note (see a doctor or pharmacist within a few days).
 """
 
 from __future__ import annotations
@@ -72,14 +73,18 @@ def _entries(topic: Topic) -> Iterator[Entry]:
     # Signs first: among equal matches, a warning sign is the one to see.
     triage = topic.triage
     if triage is not None:
-        from .triage import fill, is_highest
+        from .triage import fill
 
         levels = {lv.id: lv for lv in triage.levels}
         note = topic.search.sign_note if topic.search else fill(triage.pointer, triage, None)
         for sign in triage.signs:
             level = levels.get(sign.level)
-            urgent = level is not None and is_highest(triage, level)
+            # what to do about it, never "run a command": the sign's own action,
+            # or its level's where that needs help now or today
+            urgent = level is not None and level.role is not None
             pointer = fill(level.action, triage, None) if urgent and level else note
+            if sign.action:
+                pointer = fill(sign.action, triage, None)
             item = Item(
                 id=sign.id,
                 title=sign.text,

@@ -18,6 +18,9 @@ reference is where the last real change started):
 
 Escalations, each with its message, all pointing to ``soreadvisor check``:
 
+- ``worst``: a score of ``worst_score`` (10, the top of the scale) taken
+  within ``worst_within_hours`` of the massage: pain far worse than a massage
+  explains, the warning sign ``severe-weakness`` (same day, TRIAGE);
 - ``high_score``: any score is ``high_score`` or more;
 - ``lasting``: the latest score was taken ``lasting_after_hours`` or more
   after the massage and is above 0: soreness still there by then is a reason
@@ -47,7 +50,7 @@ from ..timeparse import span_text
 from .common import finish, new_report, phrase
 
 TRENDS = ("improving", "flat", "worse")
-ESCALATIONS = ("high_score", "lasting", "rising")  # most urgent first
+ESCALATIONS = ("worst", "high_score", "lasting", "rising")  # most urgent first
 
 
 @dataclass(frozen=True)
@@ -157,6 +160,19 @@ def assess(
     top = episode.highest()
     if top is not None and top.score >= rules.high_score:
         escalations.add("high_score")
+    if (
+        massage_at is not None
+        and rules.worst_score is not None
+        and rules.worst_within_hours is not None
+    ):
+        # any score that high up to the end of the window: the latest one
+        # logged before a probe placed at the window's end
+        probe = Score(id=2**62, at=mark(massage_at, rules.worst_within_hours), score=SCORE_MIN)
+        high = range(rules.worst_score, SCORE_MAX + 1)
+        if episode.latest_of(high, before=probe) is not None:
+            # one message: "today" replaces "within a few days" for the score
+            escalations.add("worst")
+            escalations.discard("high_score")
     if massage_at is not None:
         if latest.at >= mark(massage_at, rules.lasting_after_hours) and latest.score > 0:
             escalations.add("lasting")
@@ -175,6 +191,8 @@ def thresholds(rules: DiaryRules) -> dict[str, str]:
         "lasting_after": _span(rules.lasting_after_hours),
         "rising_after": _span(rules.rising_after_hours),
         "high_score": str(rules.high_score),
+        "worst_score": str(rules.worst_score),
+        "worst_within": _span(rules.worst_within_hours or 0),
     }
 
 

@@ -51,10 +51,11 @@ class Reason:
 
 
 class Assessment:
-    def __init__(self, level: Level, reasons: list[Reason], clot: bool):
+    def __init__(self, level: Level, reasons: list[Reason], clot: bool, present: set[str]):
         self.level = level
         self.reasons = reasons
         self.clot = clot
+        self.present = present
 
 
 def validate_signs(triage: Triage, ids: Iterable[str]) -> set[str]:
@@ -83,7 +84,7 @@ def assess(triage: Triage, present: set[str], profile: Profile) -> Assessment:
     top = max((rank[r.level] for r in reasons), default=0)
     reasons.sort(key=lambda r: -rank[r.level])
     clot = any(s.clot and s.id in present for s in triage.signs)
-    return Assessment(triage.levels[top], reasons, clot)
+    return Assessment(triage.levels[top], reasons, clot, set(present))
 
 
 def questions(triage: Triage) -> list[Sign]:
@@ -137,6 +138,12 @@ def warning_sign_sections(topic: Topic, profile: Profile) -> list[Section]:
         if not signs:
             continue
         action = fill(level.action, triage, region)
+
+        def own(sign: Sign) -> str:
+            # a sign with its own action ("go now") says it; the heading's
+            # action is its level's
+            return fill(sign.action, triage, region) if sign.action else ""
+
         out.append(
             Section(
                 key="warning_signs",
@@ -147,8 +154,13 @@ def warning_sign_sections(topic: Topic, profile: Profile) -> list[Section]:
                     Item(
                         id=s.id,
                         title=s.text,
+                        summary=own(s),
                         # In JSON each sign carries what to do about it.
-                        data={"level": level.id, "action": action, "references": s.references},
+                        data={
+                            "level": level.id,
+                            "action": own(s) or action,
+                            "references": s.references,
+                        },
                     )
                     for s in signs
                 ],
@@ -186,9 +198,15 @@ def region_of(triage: Triage, region_id: str | None) -> Region | None:
 
 
 def check_report(
-    topic: Topic, result: Assessment, profile: Profile, doubtful: Iterable[str] = ()
+    topic: Topic,
+    result: Assessment,
+    profile: Profile,
+    doubtful: Iterable[str] = (),
+    counted_unsure: Iterable[str] = (),
 ) -> Report:
-    """The check's answer; ``doubtful`` are signs answered "not sure" that did not count.
+    """The check's answer; ``doubtful`` are signs answered "not sure" that did
+    not count, ``counted_unsure`` those answered "not sure" that counted as yes
+    (shown as that, never as a symptom the person has).
 
     One message per result: an emergency leads with the number and carries
     nothing that softens it; a doubt that could change the answer is said first.
@@ -198,7 +216,16 @@ def check_report(
     level = result.level
     rank = {lv.id: i for i, lv in enumerate(triage.levels)}
     report = new_report(topic, "check", "check.title")
-    report.headline = fill(level.title, triage, region)
+    # A sign at the result's level with its own headline ("now") sets it.
+    headline = next(
+        (
+            s.headline
+            for s in triage.signs
+            if s.id in result.present and s.level == level.id and s.headline
+        ),
+        level.title,
+    )
+    report.headline = fill(headline, triage, region)
     report.tone = level_tone(triage, level)
     if level.disclaimer:
         report.disclaimer = level.disclaimer
@@ -208,6 +235,7 @@ def check_report(
         emergency_number=region.emergency_number if region else None,
         region=region.id if region else None,
     )
+    counted = set(counted_unsure)
     unsure = [s for s in triage.signs if s.id in set(doubtful)]
     # A doubt about a sign more serious than the result comes before the result.
     leading = [s for s in unsure if rank[s.level] > rank[level.id]]
@@ -242,16 +270,26 @@ def check_report(
             )
         )
     if result.clot:
+        # A sign that can look like a clot (R49) is never labelled a clot alone.
+        mimic = triage.clot_mimic_warning and any(
+            s.clot_mimic for s in triage.signs if s.id in result.present
+        )
         report.add(
             Section(
                 "clot_warning",
-                phrase(topic, "check.clot"),
-                [Item(title=triage.clot_warning)],
+                phrase(topic, "check.clot_or_mimic" if mimic else "check.clot"),
+                [Item(title=(triage.clot_mimic_warning if mimic else None) or triage.clot_warning)],
                 tone="critical",
                 kind="sentence",
             )
         )
-    actions = [fill(level.action, triage, region), fill(level.if_worse, triage, region)]
+    # The signs at the result's level with their own action ("go now") say
+    # it; the level's action stays for the others. Nothing from a lower level.
+    at_level = [s for s in triage.signs if s.id in result.present and s.level == level.id]
+    own = list(dict.fromkeys(fill(s.action, triage, region) for s in at_level if s.action))
+    others = [r for r in result.reasons if r.level == level.id and not _has_action(triage, r)]
+    actions = own + ([fill(level.action, triage, region)] if others or not own else [])
+    actions.append(fill(level.if_worse, triage, region))
     report.add(
         Section(
             "actions",
@@ -268,8 +306,15 @@ def check_report(
             [
                 Item(
                     id=r.id,
-                    title=r.text,
-                    data={"kind": r.kind, "level": r.level, "references": r.references},
+                    title=phrase(topic, "check.counted_unsure", text=r.text)
+                    if r.kind == "sign" and r.id in counted
+                    else r.text,
+                    data={
+                        "kind": r.kind,
+                        "level": r.level,
+                        "references": r.references,
+                        **({"answer": "unsure"} if r.kind == "sign" and r.id in counted else {}),
+                    },
                 )
                 for r in result.reasons
             ]
@@ -279,6 +324,11 @@ def check_report(
     if unsure_section is not None and not leading:
         report.add(unsure_section)
     return finish(report, topic)
+
+
+def _has_action(triage: Triage, reason: Reason) -> bool:
+    """Whether a reason is a sign with its own action."""
+    return reason.kind == "sign" and any(s.id == reason.id and s.action for s in triage.signs)
 
 
 def _lower(text: str) -> str:

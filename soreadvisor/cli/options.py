@@ -309,10 +309,12 @@ def person(
             f"topic {topic.id!r} does not know; left out for this run "
             "(`soreadvisor profile set` or `profile clear` to tidy it)"
         )
-    profile = saved.with_run_options(condition, medication, age, pregnant_weeks, region)
     regions = topic.triage.regions if topic.triage else []
+    aliases = {a.casefold(): r.id for r in regions for a in r.aliases}
+    if region is not None:  # another name the data lists for a region (ie for eu) is that region
+        region = aliases.get(region.strip().casefold(), region)
+    profile = saved.with_run_options(condition, medication, age, pregnant_weeks, region)
     if profile.region and profile.region not in [r.id for r in regions]:
-        aliases = {a.casefold(): r.id for r in regions for a in r.aliases}
-        raise did_you_mean("region", profile.region, [r.id for r in regions], aliases)
+        raise did_you_mean("region", profile.region, [r.id for r in regions])
     check_ids(profile, topic)
     return profile

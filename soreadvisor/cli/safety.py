@@ -78,24 +78,26 @@ def check(
         t, condition, medication, age, pregnant_weeks, region, no_profile, must_answer=True
     )
     doubtful: list[str] = []
+    counted: list[str] = []
     if symptom or none:
         present = triage.validate_signs(tr, symptom or [])
     elif sys.stdin is not None and sys.stdin.isatty():
-        present, doubtful = _interview(t, who)
+        present, doubtful, counted = _interview(t, who)
     else:
         raise UsageProblem(
             "no terminal to ask questions on: pass --symptom ID (repeatable) or --none; "
             "`soreadvisor check --list` shows the ids"
         )
     result = triage.assess(tr, present, who)
-    emit(triage.check_report(t, result, who, doubtful), format, color, sources)
+    emit(triage.check_report(t, result, who, doubtful, counted), format, color, sources)
 
 
-def _interview(t, who) -> tuple[set[str], list[str]]:  # type: ignore[no-untyped-def]
+def _interview(t, who) -> tuple[set[str], list[str], list[str]]:  # type: ignore[no-untyped-def]
     """Ask each warning sign in turn on the terminal; stop at an emergency.
 
-    Returns the signs that count as present and those answered "not sure"
-    that did not count (they are still named in the result).
+    Returns the signs that count as present, those answered "not sure" that
+    did not count (they are still named in the result), and those answered
+    "not sure" that counted as yes (named as such).
     """
     from ..advice import triage
     from ..advice.common import phrase
@@ -106,6 +108,7 @@ def _interview(t, who) -> tuple[set[str], list[str]]:  # type: ignore[no-untyped
     say(phrase(t, "check.how_to_answer"))
     present: set[str] = set()
     doubtful: list[str] = []
+    counted: list[str] = []
     try:
         for n, sign in enumerate(signs, 1):
             while True:  # the question is knowledge text: inert, on one line
@@ -122,6 +125,8 @@ def _interview(t, who) -> tuple[set[str], list[str]]:  # type: ignore[no-untyped
                 say(phrase(t, "check.answer_again"))
             if triage.counts_as_yes(tr, sign, answer, who):
                 present.add(sign.id)
+                if answer == "unsure":
+                    counted.append(sign.id)
                 if triage.is_highest(tr, triage.assess(tr, present, who).level):
                     say(phrase(t, "check.stopping"), end="\n\n")
                     break
@@ -132,7 +137,7 @@ def _interview(t, who) -> tuple[set[str], list[str]]:  # type: ignore[no-untyped
         # question is already on the screen), end the line, then leave (130).
         say("")
         raise
-    return present, doubtful
+    return present, doubtful, counted
 
 
 @app.command()

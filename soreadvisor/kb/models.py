@@ -59,6 +59,8 @@ WORDING: dict[str, tuple[str, ...]] = {
         ("fit.and", ""),
         ("fit.pregnancy", "weeks"),
         ("fit.age", "age"),
+        ("fit.adults", "age"),
+        ("fit.children", "age"),
         ("field.how", ""),
         ("field.when", ""),
         ("explain.title", "topic"),
@@ -88,6 +90,8 @@ WORDING: dict[str, tuple[str, ...]] = {
         ("check.clot", ""),
         ("check.actions", ""),
         ("check.reasons", ""),
+        ("check.counted_unsure", "text"),
+        ("check.clot_or_mimic", ""),
         ("check.how_to_answer", ""),
         ("check.question", "n of question"),
         ("check.answer_again", ""),
@@ -122,6 +126,7 @@ WORDING: dict[str, tuple[str, ...]] = {
         ("topics.cannot_load", "why"),
         ("handout.title", "topic"),
         ("handout.myths", ""),
+        ("handout.next_time", ""),
         ("handout.myth", "claim"),
         ("handout.timeline", ""),
         ("handout.for", "client"),
@@ -283,6 +288,13 @@ class Caution:
     medications: list[str] = field(default_factory=list)
     pregnant_from_weeks: int | None = None
     age_over: int | None = None
+    # Applies when the profile has every one of these (two medicines that are
+    # risky only together), beside ``medications`` (any one of them).
+    all_medications: list[str] = field(default_factory=list)
+    # Said only when no health facts are on file (no conditions, medicines or
+    # pregnancy): the short list of who the remedy is not for, so a person
+    # with no profile can decide. With a profile, the cautions above decide.
+    no_profile: bool = False
     references: list[str] = field(default_factory=list)
 
 
@@ -295,6 +307,11 @@ class Option:
     title: str
     how: str
     cautions: list[Caution] = field(default_factory=list)
+    # ``how`` is for adults from this age; younger people are told
+    # ``child_how`` instead (never an adult dose), and with no age on file
+    # both are said, each labelled.
+    adult_from_age: int | None = None
+    child_how: str | None = None
     references: list[str] = field(default_factory=list)
 
 
@@ -403,6 +420,15 @@ class Sign:
     level: str
     references: list[str]
     clot: bool = False
+    # A sign that can be mistaken for a clot (R49): with a clot sign, the
+    # clot warning names both (``clot_mimic_warning``).
+    clot_mimic: bool = False
+    # What to do about this sign, when its level's action is not enough
+    # ("go now", not "today"); may say {number} and {service}.
+    action: str | None = None
+    # The check's headline when this sign sets the result ("Get medical help
+    # now"), where the level's title would say a weaker time frame.
+    headline: str | None = None
 
 
 @model
@@ -457,6 +483,8 @@ class Triage:
     unsure_lead: str
     # The reason line of a check where no sign was answered yes.
     none_reported: str
+    # The clot warning when a sign that can look like a clot is also present.
+    clot_mimic_warning: str | None = None
 
 
 @model
@@ -481,6 +509,10 @@ class DiaryRules:
     # Lower bounds of the score bands a chart colours by (e.g. 0, 4, 7).
     bands: list[int] = field(default_factory=list)
     references: list[str] = field(default_factory=list)
+    # A score this high within this many hours of a massage counts as pain
+    # far worse than a massage explains (message ``worst``).
+    worst_score: int | None = None
+    worst_within_hours: float | None = None
 
 
 @model

@@ -172,9 +172,10 @@ def _meaning(t: Topic, expected_id: str | None) -> Iterator[tuple[Path_, str]]:
         for j, cid in enumerate(c.conditions):
             if cid not in conditions:
                 yield (*path, "conditions", j), f"unknown condition {cid!r}"
-        for j, mid in enumerate(c.medications):
-            if mid not in medications:
-                yield (*path, "medications", j), f"unknown medication {mid!r}"
+        for key in ("medications", "all_medications"):
+            for j, mid in enumerate(getattr(c, key, [])):
+                if mid not in medications:
+                    yield (*path, key, j), f"unknown medication {mid!r}"
 
     for section in ("causes", "remedies", "tips"):
         for i, item in enumerate(getattr(t, section)):
@@ -208,6 +209,9 @@ def _meaning(t: Topic, expected_id: str | None) -> Iterator[tuple[Path_, str]]:
         remedies = {r.id for r in t.remedies}
         for i, phase in enumerate(tl.phases):
             yield from cited(phase.references, ("timeline", "phases", i, "references"))
+            for j, line in enumerate(phase.get_help_if):
+                for problem in _unknown_placeholders(line, ("number", "service")):
+                    yield ("timeline", "phases", i, "get_help_if", j), problem
             for j, step in enumerate(phase.now):
                 if step.remedy is not None and step.remedy not in remedies:
                     path = ("timeline", "phases", i, "now", j, "remedy")
@@ -220,6 +224,10 @@ def _meaning(t: Topic, expected_id: str | None) -> Iterator[tuple[Path_, str]]:
     if t.diary:
         yield from cited(t.diary.references, ("diary", "references"))
         needed = {"improving", "flat", "worse", "lasting", "rising", "high_score"}
+        if t.diary.worst_score is not None:
+            needed.add("worst")
+            if t.diary.worst_within_hours is None:
+                yield ("diary", "worst_within_hours"), "worst_score needs worst_within_hours"
         missing = needed - set(t.diary.messages)
         if missing:
             yield ("diary", "messages"), "missing messages: " + ", ".join(sorted(missing))
@@ -264,7 +272,10 @@ _OWN_PLACEHOLDER = {
     "lasting": "lasting_after",
     "rising": "rising_after",
     "high_score": "high_score",
+    "worst": "worst_score",
 }
+# Every placeholder a diary message may use.
+_DIARY_PLACEHOLDERS = {*_OWN_PLACEHOLDER.values(), "worst_within"}
 
 
 def _unknown_placeholders(text: str, allowed: Iterable[str], where: str = "") -> Iterator[str]:
@@ -277,7 +288,7 @@ def _unknown_placeholders(text: str, allowed: Iterable[str], where: str = "") ->
 
 
 def _diary_placeholders(messages: dict[str, str]) -> Iterator[tuple[Path_, str]]:
-    known = set(_OWN_PLACEHOLDER.values())
+    known = _DIARY_PLACEHOLDERS
     allowed = ", ".join(f"{{{n}}}" for n in sorted(known))
     for key, text in messages.items():
         for problem in _unknown_placeholders(text, known):
@@ -326,6 +337,9 @@ def _triage(t: Topic, cited: Any, profile_ids: Any) -> Iterator[tuple[Path_, str
         if sign.level not in levels:
             yield ("triage", "signs", i, "level"), f"unknown level {sign.level!r}"
         yield from cited(sign.references, ("triage", "signs", i, "references"), True)
+        for key in ("action", "headline"):
+            for problem in _unknown_placeholders(getattr(sign, key) or "", ("number", "service")):
+                yield ("triage", "signs", i, key), problem
     for i, rule in enumerate(tr.rules):
         path: Path_ = ("triage", "rules", i)
         if rule.level not in levels:

@@ -85,8 +85,28 @@ def encodable(text: str, stream: TextIO) -> str:
         text.encode(encoding)
         return text
     except (UnicodeEncodeError, LookupError):
+        import unicodedata  # only for a narrow stream
+
         plain = text.translate(_PLAIN_PUNCTUATION)
+        # a letter the encoding lacks keeps its base letter (Björck -> Bjorck)
+        plain = "".join(
+            c
+            if _fits(c, encoding)
+            else "".join(
+                b for b in unicodedata.normalize("NFKD", c) if not unicodedata.combining(b)
+            )
+            or c
+            for c in plain
+        )
         return plain.encode(encoding, "replace").decode(encoding)
+
+
+def _fits(char: str, encoding: str) -> bool:
+    try:
+        char.encode(encoding)
+        return True
+    except (UnicodeEncodeError, LookupError):
+        return False
 
 
 def one_line(text: str) -> str:
