@@ -169,16 +169,62 @@ def _check_folder(folder: Path, me: int, last: bool, fix: bool) -> None:
         if st.st_mode & 0o077 and fix:
             os.chmod(folder, 0o700)
         return
+    why = _open_to_others(folder, st, me)
+    if why:
+        raise UnsafePlace(f"{why}; soreadvisor keeps health data only under folders of your own")
+
+
+def _open_to_others(folder: Path, st: os.stat_result, me: int) -> str | None:
+    """Why another user could swap what is inside ``folder``, or None: it belongs to
+    someone other than us or root, or others may write in it (not sticky, as /tmp is)."""
+    import stat
+
+    where = str(folder)
     if st.st_uid not in (me, 0):
-        raise UnsafePlace(
-            f"the folder {where!r} belongs to another user, who could swap what is inside; "
-            "soreadvisor keeps health data only under folders of your own or the system's"
-        )
+        return f"the folder {where!r} belongs to another user, who could swap what is inside"
     if st.st_mode & 0o022 and not st.st_mode & stat.S_ISVTX:
-        raise UnsafePlace(
+        return (
             f"the folder {where!r} can be changed by other users, who could swap what is "
-            f"inside; make it yours alone (chmod go-w {where!r}) or use another folder"
+            f"inside (chmod go-w {where!r} to make it yours alone)"
         )
+    return None
+
+
+def distrust(path: Path, *, folder: bool = False) -> str | None:
+    """Why ``path`` may not change the advice (a clause: "it belongs to another user"),
+    or None when it may: THE trust rule for
+    everything read that can change advice (topic files, wording overlays, caches).
+
+    The same rule as for the diary and the profile: the file (or with ``folder``
+    the folder) belongs to us or to root and no one else may write to it, and
+    every folder above it belongs to us or root and is writable by no one else
+    (a sticky folder such as /tmp is fine on the way: no one can remove or swap
+    what is ours in it). Links are followed to where they lead and that is what
+    is checked. A file that is not there is not refused here (the caller finds
+    it missing). Always None where there are no Unix owners (Windows).
+    """
+    import stat
+
+    me = _me()
+    if me is None:
+        return None
+    real = Path(os.path.realpath(path))
+    try:
+        st = os.stat(real)
+    except OSError:
+        return None
+    if st.st_uid not in (me, 0):
+        return "it belongs to another user"
+    if st.st_mode & 0o022 and not (folder and st.st_mode & stat.S_ISVTX):
+        return f"other users can change it (chmod go-w {str(path)!r} to make it yours alone)"
+    for above in real.parents:
+        try:
+            why = _open_to_others(above, os.stat(above), me)
+        except OSError:
+            return None
+        if why:
+            return why
+    return None
 
 
 def own_file(path: Path, *, create: bool = False, strict: bool = True) -> int:

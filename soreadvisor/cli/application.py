@@ -251,10 +251,10 @@ def _name(info: typer.models.CommandInfo) -> str:
 
 def _say(message: str) -> None:
     r"""An error as one inert line (render's one rule for controls: ``\n``, ``\x1b`` shown)."""
-    from ..render import inert
+    from ..render import inert, silence
 
     try:
         sys.stderr.write(f"soreadvisor: error: {inert(message)}\n")
         sys.stderr.flush()
-    except (OSError, ValueError):
-        pass
+    except (OSError, ValueError, AttributeError):  # AttributeError: started with 2>&-
+        silence(sys.stderr)

@@ -91,6 +91,12 @@ def _text(value: str | None) -> str | None:
     return value or None
 
 
+def _zone() -> None:
+    from ..timeparse import check_zone
+
+    check_zone()
+
+
 def _when(text: str):  # type: ignore[no-untyped-def]
     from ..timeparse import parse_when
 
@@ -133,6 +139,7 @@ def massage(
     from ..advice.trend import when_text
     from ..diary.store import Diary
 
+    _zone()
     when = _when(at)
     with Diary.open(data_dir, write=True, warn=warning) as diary:
         diary.add_massage(when, intensity.value if intensity else None, _text(note))
@@ -166,6 +173,7 @@ def log(
     from ..timeparse import span_text
 
     value = _score(score)
+    _zone()
     when = _when(at)
     with Diary.open(data_dir, write=True, warn=warning) as diary:
         diary.add_score(when, value, _text(where), _text(note))
@@ -221,6 +229,7 @@ def history(
         raise UsageProblem(f"--days must be more than 0 (and at most 36500), not {days:g}")
     if limit < 0:
         raise UsageProblem(f"--limit must be 0 (all) or more, not {limit}")
+    _zone()
     t = load_topic(topic, kb)
     now = datetime.now(timezone.utc)
     assessment = DiaryVerdict(None)
@@ -256,17 +265,35 @@ def diary_export(
         ExportFormat,
         typer.Option("--format", "-f", help="csv, json or markdown.", case_sensitive=False),
     ] = ExportFormat.csv,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write to this file (default stdout)."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")] = (
+        False
+    ),
     data_dir: DataDirOpt = None,
 ) -> None:
-    """Everything in the diary, oldest first, to stdout (times in local time).
+    """Everything in the diary, oldest first, to stdout or a file (times in local time).
 
-    Example: soreadvisor diary export --format csv > diary.csv
+    In CSV a text that a spreadsheet would run as a formula (it starts with =, +,
+    -, @, a tab or a carriage return) is written with a ' before it.
+
+    Example: soreadvisor diary export --format csv -o diary.csv
     """
     from ..diary.export import export
     from ..diary.store import Diary
-    from ..render.markdown import md
+    from ..render.markdown import md_cell
     from .options import quiet_stdout
 
+    _zone()
+    if output is not None:
+        from ..files import refuse_existing, replacing
+
+        refuse_existing(output, force)  # before the diary is read
+        with Diary.open(data_dir, warn=warning) as diary, replacing(output, force=force) as raw:
+            export(diary, format.value, _Utf8(raw), escape=md_cell)  # type: ignore[arg-type]
+        return
     out = sys.stdout
     with Diary.open(data_dir, warn=warning) as diary:
         try:
@@ -275,7 +302,9 @@ def diary_export(
             out.flush()
             if hasattr(out, "reconfigure"):
                 out.reconfigure(encoding="utf-8", errors="strict")
-            export(diary, format.value, out, escape=md)
+            from ..render import is_terminal
+
+            export(diary, format.value, out, escape=md_cell, terminal=is_terminal(out))
             out.flush()
         except BrokenPipeError:
             quiet_stdout()
@@ -285,6 +314,17 @@ def diary_export(
             raise UserError(
                 f"cannot write the export: {exc.strerror or exc}; nothing more was written"
             ) from None
+
+
+class _Utf8:
+    """A binary file as the text stream an export writes to (UTF-8)."""
+
+    def __init__(self, raw) -> None:  # type: ignore[no-untyped-def]
+        self.raw = raw
+
+    def write(self, text: str) -> int:
+        self.raw.write(text.encode("utf-8"))
+        return len(text)
 
 
 @diary_app.command("delete")
@@ -311,6 +351,7 @@ def diary_delete(
 
     if all_ == (score_id is not None):
         raise UsageProblem("say --all to delete the whole diary, or --id N to delete one score")
+    _zone()
     with Diary.open(data_dir, warn=warning) as diary:
         if not diary.exists:
             _say(f"There is no diary at {diary.path}; nothing to delete.")

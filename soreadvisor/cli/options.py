@@ -1,6 +1,5 @@
 """Options every command shares, and the small steps each command repeats."""
 
-import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -225,12 +224,10 @@ def emit(report, fmt: Format, color: Color, sources: bool = False) -> None:  # t
 
 
 def quiet_stdout() -> None:
-    """After a closed pipe, point stdout at devnull so the exit flush is silent."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):
-        pass
+    """After a closed pipe or a failed write, stdout is silenced (see ``render.silence``)."""
+    from ..render import silence
+
+    silence(sys.stdout)
 
 
 def load_topic(topic: str, kb: Path | None):  # type: ignore[no-untyped-def]

@@ -44,14 +44,39 @@ def _row(entry: Massage | Score) -> dict[str, object]:
     }
 
 
-def export(diary: Diary, fmt: str, out: TextIO, escape: Callable[[str], str] | None = None) -> None:
-    """Write the diary to ``out``; ``escape`` makes text inert in Markdown (needed for it)."""
+# What a spreadsheet runs as a formula when a cell starts with it (OWASP, "CSV
+# Injection"): such a text is written with a single quote before it.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutral(value: object) -> object:
+    """A CSV cell a spreadsheet shows as text: ``'=1+1`` for ``=1+1`` (OWASP's advice)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def export(
+    diary: Diary,
+    fmt: str,
+    out: TextIO,
+    escape: Callable[[str], str] | None = None,
+    terminal: bool = False,
+) -> None:
+    """Write the diary to ``out``; ``escape`` makes a Markdown table cell inert (needed
+    for it); on a ``terminal`` CSV text is made inert too (JSON escapes by itself)."""
     if fmt == "csv":
         import csv
 
+        from ..render import inert
+
+        shown: Callable[[object], object] = (
+            (lambda v: inert(v) if isinstance(v, str) else v) if terminal else (lambda v: v)
+        )
         writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(_row(e) for e in diary.everything())
+        for entry in diary.everything():
+            writer.writerow({k: shown(neutral(v)) for k, v in _row(entry).items()})
     elif fmt == "json":
         _json(diary, out)
     elif fmt == "markdown":

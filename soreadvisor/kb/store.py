@@ -93,6 +93,7 @@ class KnowledgeBase:
         # one line each, for the CLI layer to show: nothing here writes to stderr.
         self.warnings: list[str] = []
         self.words: dict[str, str] = {}  # the program's words, once index() has run
+        self._refused: dict[Path, bool] = {}  # user files looked at by the trust rule
 
     @classmethod
     def from_env(cls, kb: Path | None = None) -> KnowledgeBase:
@@ -122,6 +123,19 @@ class KnowledgeBase:
         self.warnings.append(f"{message}; using the built-in topics")
         self.user_path = None
 
+    def _trusted(self, path: Path) -> bool:
+        """Whether a user file may change the advice (``paths.distrust``: the rule of
+        the diary and profile); one that may not is named in one warning, once."""
+        if path not in self._refused:
+            why = paths.distrust(path)
+            self._refused[path] = why is not None
+            if why is not None:
+                self.warnings.append(
+                    f"ignored the knowledge file {str(path)!r}: {why}; "
+                    "the built-in knowledge answers instead"
+                )
+        return not self._refused[path]
+
     def _user_kind(self) -> str | None:
         """What the user path is (see ``kind_of``); None when there is none to use."""
         p = self.user_path
@@ -138,9 +152,10 @@ class KnowledgeBase:
         if p is None or kind is None:
             return []
         if kind != "dir":  # a single file; the reader refuses one that is not regular
-            return [p]
+            return [p] if self._trusted(p) else []
         try:
-            return sorted(f for f in p.iterdir() if f.suffix in SUFFIXES and f.is_file())
+            found = sorted(f for f in p.iterdir() if f.suffix in SUFFIXES and f.is_file())
+            return [f for f in found if self._trusted(f)]
         except FileNotFoundError:
             return []
         except OSError as exc:
@@ -176,10 +191,10 @@ class KnowledgeBase:
         if user is None or kind is None:
             return found
         if kind != "dir":  # a single file
-            return found + ([user] if user.stem == topic_id else [])
+            return found + ([user] if user.stem == topic_id and self._trusted(user) else [])
         for c in (user / f"{topic_id}{s}" for s in SUFFIXES):
             try:
-                if kind_of(c) is not None:
+                if kind_of(c) is not None and self._trusted(c):
                     found.append(c)
             except OSError as exc:  # e.g. an unreadable user directory
                 self._unreadable(c, exc)
@@ -314,6 +329,7 @@ class KnowledgeBase:
             try:
                 with os.scandir(user) as found:
                     mine = {e.name: e.is_file() for e in found if Path(e.name).suffix in SUFFIXES}
+                mine = {n: r for n, r in mine.items() if not r or self._trusted(user / n)}
             except FileNotFoundError:
                 pass
             except OSError as exc:
@@ -329,7 +345,8 @@ class KnowledgeBase:
             if ID_RE.match(topic_id):
                 names = [f"{topic_id}{s}" for s in SUFFIXES]
                 files = [self.builtin_dir / n for n in names if n in builtin]
-                files += [user / n for n in names if n in mine] if user is not None else []
+                if user is not None:
+                    files += [user / n for n in names if n in mine]
             out.append((topic_id, files))
         return out
 

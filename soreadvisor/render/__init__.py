@@ -125,10 +125,31 @@ def evidence_head(words: dict[str, str], claim: str | None) -> str:
 
 def say(text: str, end: str = "\n", stream: TextIO | None = None) -> None:
     """A line for a person on stderr (a warning, a confirmation, a prompt with
-    ``end=""``): inert, and in characters the stream can carry."""
+    ``end=""``): inert, and in characters the stream can carry.
+
+    Never fails: a closed or full stderr (``2>&-``, ``2>/dev/full``) cannot be
+    told anything, and must not turn a saved score into a failed run.
+    """
     out = stream or sys.stderr
-    out.write(encodable(inert(text), out) + end)
-    out.flush()
+    if out is None:  # started with the descriptor closed
+        return
+    try:
+        out.write(encodable(inert(text), out) + end)
+        out.flush()
+    except (OSError, ValueError):
+        silence(out)
+
+
+def silence(stream: TextIO | None) -> None:
+    """Point a stream that cannot be written at the null device, so what is still
+    buffered is dropped at exit instead of ending the run with Python's
+    "Exception ignored" (and status 120)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())  # type: ignore[union-attr]
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def is_terminal(stream: TextIO) -> bool:
