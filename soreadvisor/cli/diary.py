@@ -24,6 +24,7 @@ from .options import (
     emit,
     load_topic,
     warning,
+    within,
 )
 
 
@@ -43,6 +44,10 @@ DataDirOpt = Annotated[
         help="Where the diary lives (default: SOREADVISOR_HOME, else your data directory).",
     ),
 ]
+# Whole numbers on the command line are bounded, so a huge one is a usage error
+# (exit 2) rather than a failure deep in SQLite: its row ids stop at 2**63 - 1.
+LIMIT_MAX = 1_000_000_000
+ROW_ID_MAX = 2**63 - 1
 WhenOpt = Annotated[
     str,
     typer.Option(
@@ -206,7 +211,13 @@ def history(
     ] = None,
     limit: Annotated[
         int,
-        typer.Option("--limit", "-n", metavar="N", help="Show at most this many scores (0: all)."),
+        typer.Option(
+            "--limit",
+            "-n",
+            metavar="N",
+            callback=within(0, LIMIT_MAX),
+            help="Show at most this many scores (0: all).",
+        ),
     ] = 50,
     data_dir: DataDirOpt = None,
     topic: TopicOpt = DEFAULT_TOPIC,
@@ -227,8 +238,6 @@ def history(
 
     if days is not None and not 0 < days <= 36500:
         raise UsageProblem(f"--days must be more than 0 (and at most 36500), not {days:g}")
-    if limit < 0:
-        raise UsageProblem(f"--limit must be 0 (all) or more, not {limit}")
     _zone()
     t = load_topic(topic, kb)
     now = datetime.now(timezone.utc)
@@ -335,6 +344,7 @@ def diary_delete(
         typer.Option(
             "--id",
             metavar="N",
+            callback=within(1, ROW_ID_MAX),
             help="Delete the one score with this id (see `soreadvisor history --format json`).",
         ),
     ] = None,

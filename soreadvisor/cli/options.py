@@ -152,7 +152,7 @@ MedicationOpt = Annotated[
 ]
 
 
-def _within(low: int, high: int):  # type: ignore[no-untyped-def]
+def within(low: int, high: int):  # type: ignore[no-untyped-def]
     """A bound checked by us, so help shows AGE rather than Click's range notation."""
 
     def check(value: int | None) -> int | None:
@@ -169,7 +169,7 @@ AgeOpt = Annotated[
     typer.Option(
         "--age",
         metavar="AGE",
-        callback=_within(*AGE_RANGE),
+        callback=within(*AGE_RANGE),
         help=f"Your age in years ({AGE_RANGE[0]}-{AGE_RANGE[1]}).",
     ),
 ]
@@ -178,7 +178,7 @@ PregnantOpt = Annotated[
     typer.Option(
         "--pregnant-weeks",
         metavar="WEEKS",
-        callback=_within(*PREGNANT_WEEKS_RANGE),
+        callback=within(*PREGNANT_WEEKS_RANGE),
         help="Weeks of pregnancy, if pregnant "
         f"({PREGNANT_WEEKS_RANGE[0]}-{PREGNANT_WEEKS_RANGE[1]}).",
     ),
