@@ -73,7 +73,9 @@ def export(
         shown: Callable[[object], object] = (
             (lambda v: inert(v) if isinstance(v, str) else v) if terminal else (lambda v: v)
         )
-        writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+        # Rows end in "\n"; "\r\n" given to the writer makes it quote a text
+        # holding a lone "\r" too (as it does one holding "\n"), on every Python.
+        writer = csv.DictWriter(_Rows(out), fieldnames=COLUMNS, lineterminator="\r\n")
         writer.writeheader()
         for entry in diary.everything():
             writer.writerow({k: shown(neutral(v)) for k, v in _row(entry).items()})
@@ -92,6 +94,16 @@ def export(
             out.write("| " + " | ".join(escape(str(c)) if c else "" for c in cells) + " |\n")
     else:
         raise ValueError(f"unknown export format {fmt!r}")
+
+
+class _Rows:
+    """The CSV writer's rows, each ended with "\n" instead of "\r\n"."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def write(self, row: str) -> object:
+        return self.out.write(row[:-2] + "\n" if row.endswith("\r\n") else row)
 
 
 def _json(diary: Diary, out: TextIO) -> None:
