@@ -33,7 +33,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_on_pty, screen_text, with_changes
-from test_local_attacker import (  # noqa: F401  (shared and small_disk are fixtures)
+from test_local_attacker import (
     EMERGENCY,
     as_nobody,
     err,
@@ -41,11 +41,11 @@ from test_local_attacker import (  # noqa: F401  (shared and small_disk are fixt
     mode,
     one_error_line,
     run,
-    shared,
-    small_disk,
     two_users,
     warnings_of,
 )
+from test_local_attacker import shared as shared  # fixtures, used by name
+from test_local_attacker import small_disk as small_disk
 
 from soreadvisor.kb.store import DEFAULT_TOPIC
 
