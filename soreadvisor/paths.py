@@ -16,6 +16,7 @@ import it: it cost 5-7 ms of every run, a quarter of what we add to Typer.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from contextlib import suppress
@@ -34,8 +35,30 @@ _XDG = {
 
 
 def _portable_home() -> Path | None:
+    """``SOREADVISOR_HOME``, or None when unset, empty or relative.
+
+    A relative value is ignored, as the XDG spec says of its own variables and
+    as a relative HOME is here: it would put the diary wherever the command
+    happens to run (a shared folder, say). A warning says so, once a run.
+    """
     home = os.environ.get("SOREADVISOR_HOME")
-    return Path(home).expanduser() if home else None
+    if not home:
+        return None
+    path = Path(home).expanduser()
+    if not path.is_absolute():
+        _warn_relative(home)
+        return None
+    return path
+
+
+@functools.cache
+def _warn_relative(value: str) -> None:
+    from .render import say
+
+    say(
+        f"soreadvisor: warning: SOREADVISOR_HOME={value!r} is not an absolute path; "
+        "it is ignored and the usual folders are used (see `soreadvisor diary path`)"
+    )
 
 
 def _user_home() -> Path:

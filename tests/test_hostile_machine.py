@@ -433,3 +433,19 @@ def test_invisible_characters_in_a_note_reach_no_screen(private_home, tmp_path):
         assert all(ch.encode("unicode_escape").decode()[1:] in out for ch in hidden), out
     status, screen = run_on_pty("history", "--data-dir", str(data))
     assert status == 0 and not any(ch in screen_text(screen) for ch in hidden)
+
+
+# --- also seen: a relative SOREADVISOR_HOME -----------------------------------------------------
+
+
+def test_a_relative_home_is_ignored_with_one_warning_never_taken_from_the_current_folder(
+    private_home, tmp_path
+):
+    env = {"SOREADVISOR_HOME": "relative-home", "HOME": str(tmp_path / "user")}
+    env.update(dict.fromkeys(["XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"]))
+    proc = run("log", "3", env=env, cwd=tmp_path)
+    assert proc.returncode == 0, err(proc)
+    assert not (tmp_path / "relative-home").exists()
+    [warning] = warnings_of(proc)
+    assert "'relative-home' is not an absolute path" in warning
+    assert (tmp_path / "user" / ".local" / "share" / "soreadvisor" / "diary.sqlite3").exists()
