@@ -213,41 +213,66 @@ def _open_to_others(folder: Path, st: os.stat_result, me: int) -> str | None:
     return None
 
 
-def distrust(path: Path, *, folder: bool = False) -> str | None:
+def distrust(
+    path: Path, *, folder: bool = False, seen: dict[str, str | None] | None = None
+) -> str | None:
     """Why ``path`` may not change the advice (a clause: "it belongs to another user"),
-    or None when it may: THE trust rule for
-    everything read that can change advice (topic files, wording overlays, caches).
+    or None when it may: THE trust rule for everything read that can change advice
+    (topic files, wording overlays, caches).
 
     The same rule as for the diary and the profile: the file (or with ``folder``
     the folder) belongs to us or to root and no one else may write to it, and
     every folder above it belongs to us or root and is writable by no one else
     (a sticky folder such as /tmp is fine on the way: no one can remove or swap
-    what is ours in it). Links are followed to where they lead and that is what
+    what is ours in it). A link is followed to where it leads and that is what
     is checked. A file that is not there is not refused here (the caller finds
     it missing). Always None where there are no Unix owners (Windows).
+
+    ``seen`` keeps what was found of each folder for one caller's run (a
+    folder of 100,000 files is looked at once, not 100,000 times).
     """
     import stat
 
     me = _me()
     if me is None:
         return None
-    real = Path(os.path.realpath(path))
+    seen = {} if seen is None else seen
     try:
-        st = os.stat(real)
+        st = os.lstat(path)
+        if stat.S_ISLNK(st.st_mode):
+            real = os.path.realpath(path)
+            st, above = os.stat(real), os.path.dirname(real)
+        else:
+            above = _real_folder(os.path.dirname(os.path.abspath(path)), seen)
     except OSError:
         return None
     if st.st_uid not in (me, 0):
         return "it belongs to another user"
     if st.st_mode & 0o022 and not (folder and st.st_mode & stat.S_ISVTX):
         return f"other users can change it (chmod go-w {str(path)!r} to make it yours alone)"
-    for above in real.parents:
+    key = f"chain:{above}"
+    if key not in seen:
+        seen[key] = _chain(Path(above), me)
+    return seen[key]
+
+
+def _chain(folder: Path, me: int) -> str | None:
+    """Why someone else could change ``folder`` or a folder above it, or None."""
+    for each in (folder, *folder.parents):
         try:
-            why = _open_to_others(above, os.stat(above), me)
+            why = _open_to_others(each, os.stat(each), me)
         except OSError:
             return None
         if why:
             return why
     return None
+
+
+def _real_folder(folder: str, seen: dict[str, str | None]) -> str:
+    key = f"real:{folder}"
+    if key not in seen:
+        seen[key] = os.path.realpath(folder)
+    return seen[key] or folder
 
 
 def own_file(path: Path, *, create: bool = False, strict: bool = True) -> int:

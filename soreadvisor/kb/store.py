@@ -94,6 +94,7 @@ class KnowledgeBase:
         self.warnings: list[str] = []
         self.words: dict[str, str] = {}  # the program's words, once index() has run
         self._refused: dict[Path, bool] = {}  # user files looked at by the trust rule
+        self._folders: dict[str, str | None] = {}  # and their folders (paths.distrust)
 
     @classmethod
     def from_env(cls, kb: Path | None = None) -> KnowledgeBase:
@@ -127,7 +128,7 @@ class KnowledgeBase:
         """Whether a user file may change the advice (``paths.distrust``: the rule of
         the diary and profile); one that may not is named in one warning, once."""
         if path not in self._refused:
-            why = paths.distrust(path)
+            why = paths.distrust(path, seen=self._folders)
             self._refused[path] = why is not None
             if why is not None:
                 self.warnings.append(
@@ -223,11 +224,9 @@ class KnowledgeBase:
         topic = self._load(topic_id)
         if others and self.explicit:
             # The index vouches for every file unchanged since it validated:
-            # a look at each file, not a load. A broken one is loaded again for
-            # its full error.
-            for entry in self.index():
-                if entry.problem is not None and entry.id != topic_id:
-                    self._load(entry.id)
+            # a look at each file, not a load; the first that does not load is
+            # the error (100,000 broken files: the first, not all of them).
+            self.index(strict=True)
         return topic
 
     def _shipped_wording(self) -> dict[str, str]:
@@ -275,7 +274,7 @@ class KnowledgeBase:
         cache.write(cache_file, key, topic)
         return topic
 
-    def index(self) -> list[TopicEntry]:
+    def index(self, *, strict: bool = False) -> list[TopicEntry]:
         """Every topic's id and title, or why it cannot load, oldest file first.
 
         What ``topics`` prints, and only that: an index kept with the cache
@@ -283,6 +282,7 @@ class KnowledgeBase:
         inode, size, modification time), so a run with nothing changed reads no
         topic, and a changed or new file loads that topic alone, without keeping
         it. A topic that cannot load is not indexed: it is read again each time.
+        With ``strict``, the first topic that cannot load raises its error.
         """
         from . import cache
 
@@ -306,6 +306,8 @@ class KnowledgeBase:
                     entry = TopicEntry(topic_id, topic.title, topic.disclaimer)
                     words = words or topic.wording
                 except KnowledgeError as exc:
+                    if strict:  # load(): the first topic that does not load is the error
+                        raise
                     entry = TopicEntry(topic_id, problem=str(exc.problems[0]))
             entries.append(entry)
             if stamp is not None and entry.problem is None:  # a broken one is read again
