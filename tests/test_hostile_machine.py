@@ -449,3 +449,19 @@ def test_a_relative_home_is_ignored_with_one_warning_never_taken_from_the_curren
     [warning] = warnings_of(proc)
     assert "'relative-home' is not an absolute path" in warning
     assert (tmp_path / "user" / ".local" / "share" / "soreadvisor" / "diary.sqlite3").exists()
+
+
+# --- also seen: deleting the diary on a full disk ---------------------------------------------
+
+
+def test_the_whole_diary_can_be_deleted_on_a_full_disk(private_home, small_disk):
+    data = small_disk / "data"
+    assert run("massage", "--at", "3h ago", "--data-dir", str(data)).returncode == 0
+    assert run("log", "4", "--note", "private", "--data-dir", str(data)).returncode == 0
+    fill(small_disk)
+    proc = run("diary", "delete", "--all", "--yes", "--data-dir", str(data))
+    assert proc.returncode == 0, err(proc)
+    assert "1 score and 1 massage" in err(proc)
+    assert list(data.iterdir()) == []  # nothing of the health data is left
+    history = run("history", "--format", "json", "--data-dir", str(data))
+    assert history.returncode == 0 and "private" not in history.stdout.decode()

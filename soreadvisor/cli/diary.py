@@ -357,7 +357,7 @@ def diary_delete(
 
     Example: soreadvisor diary delete --id 12
     """
-    from ..diary.store import Diary
+    from ..diary.store import Diary, DiaryError, _no_space
 
     if all_ == (score_id is not None):
         raise UsageProblem("say --all to delete the whole diary, or --id N to delete one score")
@@ -378,14 +378,38 @@ def diary_delete(
             what = f"all {_count(scores, 'score')} and {_count(massages, 'massage')}"
     if not yes:
         _confirm(f"Delete {what} from {diary.path}? This cannot be undone. [y/N] ")
-    with Diary.open(data_dir, write=True, warn=warning) as diary:
-        if score_id is not None:
+    if score_id is not None:
+        with Diary.open(data_dir, write=True, warn=warning) as diary:
             if not diary.delete_score(score_id):  # gone meanwhile: another run deleted it
                 raise UserError(f"there is no score with id {score_id}; nothing was deleted")
-            _say(f"Deleted {what}.")
-            return
-        massages, scores = diary.delete_all()
+        _say(f"Deleted {what}.")
+        return
+    try:
+        with Diary.open(data_dir, write=True, warn=warning) as diary:
+            massages, scores = diary.delete_all()
+    except DiaryError:
+        # A full disk has no room for the deletion's own log: health data must
+        # still be deletable there, so the diary's files go (which frees room).
+        if not _no_space(diary.path):
+            raise
+        _remove_files(diary.path)
+        _say(
+            f"Deleted {what}: the disk is full, so the diary file itself was removed "
+            "(the next entry starts a new one)."
+        )
+        return
     _say(f"Deleted {_count(scores, 'score')} and {_count(massages, 'massage')}.")
+
+
+def _remove_files(path: Path) -> None:
+    """The diary file and SQLite's companions (checked as ours when it was opened)."""
+    import os
+    from contextlib import suppress
+
+    real = Path(os.path.realpath(path.parent)) / path.name
+    for suffix in ("-wal", "-shm", "-journal", ""):
+        with suppress(FileNotFoundError):
+            os.unlink(f"{real}{suffix}")
 
 
 def _when_text(when) -> str:  # type: ignore[no-untyped-def]
