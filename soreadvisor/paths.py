@@ -16,6 +16,7 @@ import it: it cost 5-7 ms of every run, a quarter of what we add to Typer.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from contextlib import suppress
@@ -34,8 +35,30 @@ _XDG = {
 
 
 def _portable_home() -> Path | None:
+    """``SOREADVISOR_HOME``, or None when unset, empty or relative.
+
+    A relative value is ignored, as the XDG spec says of its own variables and
+    as a relative HOME is here: it would put the diary wherever the command
+    happens to run (a shared folder, say). A warning says so, once a run.
+    """
     home = os.environ.get("SOREADVISOR_HOME")
-    return Path(home).expanduser() if home else None
+    if not home:
+        return None
+    path = Path(home).expanduser()
+    if not path.is_absolute():
+        _warn_relative(home)
+        return None
+    return path
+
+
+@functools.cache
+def _warn_relative(value: str) -> None:
+    from .render import say
+
+    say(
+        f"soreadvisor: warning: SOREADVISOR_HOME={value!r} is not an absolute path; "
+        "it is ignored and the usual folders are used (see `soreadvisor diary path`)"
+    )
 
 
 def _user_home() -> Path:
@@ -169,16 +192,87 @@ def _check_folder(folder: Path, me: int, last: bool, fix: bool) -> None:
         if st.st_mode & 0o077 and fix:
             os.chmod(folder, 0o700)
         return
+    why = _open_to_others(folder, st, me)
+    if why:
+        raise UnsafePlace(f"{why}; soreadvisor keeps health data only under folders of your own")
+
+
+def _open_to_others(folder: Path, st: os.stat_result, me: int) -> str | None:
+    """Why another user could swap what is inside ``folder``, or None: it belongs to
+    someone other than us or root, or others may write in it (not sticky, as /tmp is)."""
+    import stat
+
+    where = str(folder)
     if st.st_uid not in (me, 0):
-        raise UnsafePlace(
-            f"the folder {where!r} belongs to another user, who could swap what is inside; "
-            "soreadvisor keeps health data only under folders of your own or the system's"
-        )
+        return f"the folder {where!r} belongs to another user, who could swap what is inside"
     if st.st_mode & 0o022 and not st.st_mode & stat.S_ISVTX:
-        raise UnsafePlace(
+        return (
             f"the folder {where!r} can be changed by other users, who could swap what is "
-            f"inside; make it yours alone (chmod go-w {where!r}) or use another folder"
+            f"inside (chmod go-w {where!r} to make it yours alone)"
         )
+    return None
+
+
+def distrust(
+    path: Path, *, folder: bool = False, seen: dict[str, str | None] | None = None
+) -> str | None:
+    """Why ``path`` may not change the advice (a clause: "it belongs to another user"),
+    or None when it may: THE trust rule for everything read that can change advice
+    (topic files, wording overlays, caches).
+
+    The same rule as for the diary and the profile: the file (or with ``folder``
+    the folder) belongs to us or to root and no one else may write to it, and
+    every folder above it belongs to us or root and is writable by no one else
+    (a sticky folder such as /tmp is fine on the way: no one can remove or swap
+    what is ours in it). A link is followed to where it leads and that is what
+    is checked. A file that is not there is not refused here (the caller finds
+    it missing). Always None where there are no Unix owners (Windows).
+
+    ``seen`` keeps what was found of each folder for one caller's run (a
+    folder of 100,000 files is looked at once, not 100,000 times).
+    """
+    import stat
+
+    me = _me()
+    if me is None:
+        return None
+    seen = {} if seen is None else seen
+    try:
+        st = os.lstat(path)
+        if stat.S_ISLNK(st.st_mode):
+            real = os.path.realpath(path)
+            st, above = os.stat(real), os.path.dirname(real)
+        else:
+            above = _real_folder(os.path.dirname(os.path.abspath(path)), seen)
+    except OSError:
+        return None
+    if st.st_uid not in (me, 0):
+        return "it belongs to another user"
+    if st.st_mode & 0o022 and not (folder and st.st_mode & stat.S_ISVTX):
+        return f"other users can change it (chmod go-w {str(path)!r} to make it yours alone)"
+    key = f"chain:{above}"
+    if key not in seen:
+        seen[key] = _chain(Path(above), me)
+    return seen[key]
+
+
+def _chain(folder: Path, me: int) -> str | None:
+    """Why someone else could change ``folder`` or a folder above it, or None."""
+    for each in (folder, *folder.parents):
+        try:
+            why = _open_to_others(each, os.stat(each), me)
+        except OSError:
+            return None
+        if why:
+            return why
+    return None
+
+
+def _real_folder(folder: str, seen: dict[str, str | None]) -> str:
+    key = f"real:{folder}"
+    if key not in seen:
+        seen[key] = os.path.realpath(folder)
+    return seen[key] or folder
 
 
 def own_file(path: Path, *, create: bool = False, strict: bool = True) -> int:

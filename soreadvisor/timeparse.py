@@ -21,7 +21,7 @@ import math
 import re
 from datetime import datetime, timedelta, timezone
 
-from .errors import UsageProblem
+from .errors import UsageProblem, UserError
 
 _UNITS = {
     "m": "minutes", "min": "minutes", "mins": "minutes", "minute": "minutes",
@@ -30,8 +30,10 @@ _UNITS = {
     "d": "days", "day": "days", "days": "days",
     "w": "weeks", "wk": "weeks", "wks": "weeks", "week": "weeks", "weeks": "weeks",
 }  # fmt: skip
-_DURATION = re.compile(r"^\s*(?:\d+(?:\.\d+)?\s*[a-z]+\s*,?\s*)+(?:ago)?\s*$", re.I)
-_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]+)", re.I)
+# One amount and unit, matched again and again from where the last ended: no
+# pattern repeats a group with optional parts, so reading is linear in the text
+# (a repeated group could backtrack exponentially on "1h 1h ... 1h !").
+_PART = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*,?", re.I)
 _CLOCK = r"(\d{1,2})(?::(\d{2}))?(?:\s*([ap])\.?m\.?)?"
 _DAY_TIME = re.compile(rf"^\s*(today|yesterday)(?:\s+(?:at\s+)?{_CLOCK})?\s*$", re.I)
 _TIME_ONLY = re.compile(rf"^\s*(?:at\s+)?{_CLOCK}\s*$", re.I)
@@ -46,12 +48,36 @@ LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc)
 HELP = "use e.g. 6h, 30m, 2d, '2h ago', 'yesterday 18:00' or 2026-11-23T09:30"
 
 
+def check_zone() -> None:
+    """Refuse, in one line, a local time zone Python cannot use.
+
+    The C library takes offsets up to 24:59:59 (``TZ=UTC+24``, ``TZ=XXX-24:59``);
+    Python's time zones stop short of 24 hours, so every local time would fail.
+    Called before a diary command reads or saves anything.
+    """
+    import os
+
+    try:
+        datetime.now().astimezone()
+    except (ValueError, OverflowError, OSError):
+        zone = os.environ.get("TZ")
+        named = f" (TZ={zone!r})" if zone is not None else ""
+        raise UserError(
+            f"the time zone{named} is 24 hours or more from UTC, which soreadvisor cannot "
+            "use for the diary; set TZ to a real zone such as 'Europe/London' or 'UTC'"
+        ) from None
+
+
 def parse_duration(text: str) -> timedelta | None:
     """``6h``, ``1d12h``, ``30m``, ``2h ago``, ``90 minutes ago`` as a timedelta, else None."""
-    if not _DURATION.match(text):
+    parts, end = [], 0
+    while (m := _PART.match(text, end)) is not None:
+        parts.append(m.groups())
+        end = m.end()
+    if not parts or text[end:].strip().lower() not in ("", "ago"):
         return None
     total = timedelta()
-    for amount, unit in _PART.findall(text):
+    for amount, unit in parts:
         name = _UNITS.get(unit.lower())
         if name is None:
             return None

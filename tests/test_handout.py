@@ -143,15 +143,16 @@ def test_output_is_created_and_never_overwritten_without_force(cli, tmp_path):
     assert "Sam" in text(header)
 
 
-def test_force_never_replaces_a_link_or_a_folder(cli, tmp_path):
+def test_force_replaces_a_link_itself_never_its_target_and_never_a_folder(cli, tmp_path):
     target = tmp_path / "target.txt"
     target.write_text("keep\n")
     link = tmp_path / "link.html"
     link.symlink_to(target)
-    for path in (link, tmp_path):
-        result = cli("handout", "--output", str(path), "--force")
-        assert result.code == 1 and result.err.count("\n") == 1, result.err
-    assert target.read_text() == "keep\n" and link.is_symlink()
+    result = cli("handout", "--output", str(tmp_path), "--force")
+    assert result.code == 1 and result.err.count("\n") == 1, result.err
+    assert cli("handout", "--output", str(link), "--force").code == 0
+    assert target.read_text() == "keep\n"
+    assert not link.is_symlink() and "<html" in link.read_text(encoding="utf-8")
 
 
 def test_the_saved_profile_stays_off_the_sheet_unless_asked(cli, sheet, topic):

@@ -71,7 +71,8 @@ def load_commands(name: str | None = None) -> typer.Typer:
 
 
 def run(argv: list[str] | None = None) -> None:
-    """Run the CLI and exit: 0 ok, 1 not found / bad data, 2 usage, 130 interrupted, 141 pipe."""
+    """Run the CLI and exit: 0 ok, 1 not found / bad data / stdout cannot be written
+    (full, broken), 2 usage, 70 internal error, 130 interrupted, 141 pipe closed."""
     from ..errors import UserError
     from .options import quiet_stdout
 
@@ -122,6 +123,15 @@ def run(argv: list[str] | None = None) -> None:
         quiet_stdout()
         code = 141
     except Exception as exc:
+        if isinstance(exc, OSError) and exc.filename is None:
+            # The one rule for output (--version, --help, a path, a schema): what
+            # reaches here without a file name is a write to stdout that failed
+            # (a full disk, /dev/full, an I/O error): one line and status 1, as
+            # the answers say it themselves. Every file is opened by a name,
+            # which an error opening or writing it carries.
+            quiet_stdout()
+            _say(f"cannot write the answer: {exc.strerror or exc}")
+            sys.exit(1)
         if os.environ.get("SOREADVISOR_DEBUG"):
             raise
         if isinstance(exc, OSError) and exc.errno == 28:
@@ -252,10 +262,10 @@ def _name(info: typer.models.CommandInfo) -> str:
 
 def _say(message: str) -> None:
     r"""An error as one inert line (render's one rule for controls: ``\n``, ``\x1b`` shown)."""
-    from ..render import inert
+    from ..render import inert, silence
 
     try:
         sys.stderr.write(f"soreadvisor: error: {inert(message)}\n")
         sys.stderr.flush()
-    except (OSError, ValueError):
-        pass
+    except (OSError, ValueError, AttributeError):  # AttributeError: started with 2>&-
+        silence(sys.stderr)

@@ -24,8 +24,14 @@ from .options import (
     emit,
     load_topic,
     warning,
+    within,
 )
 
+
+# Whole numbers on the command line are bounded, so a huge one is a usage error
+# (exit 2) rather than a failure deep in SQLite: its row ids stop at 2**63 - 1.
+LIMIT_MAX = 1_000_000_000
+ROW_ID_MAX = 2**63 - 1
 WhenOpt = Annotated[
     str,
     typer.Option(
@@ -74,6 +80,12 @@ def _text(value: str | None) -> str | None:
     return value or None
 
 
+def _zone() -> None:
+    from ..timeparse import check_zone
+
+    check_zone()
+
+
 def _when(text: str):  # type: ignore[no-untyped-def]
     from ..timeparse import parse_when
 
@@ -116,6 +128,7 @@ def massage(
     from ..advice.trend import when_text
     from ..diary.store import Diary
 
+    _zone()
     when = _when(at)
     with Diary.open(data_dir, write=True, warn=warning) as diary:
         diary.add_massage(when, intensity.value if intensity else None, _text(note))
@@ -149,6 +162,7 @@ def log(
     from ..timeparse import span_text
 
     value = _score(score)
+    _zone()
     when = _when(at)
     with Diary.open(data_dir, write=True, warn=warning) as diary:
         diary.add_score(when, value, _text(where), _text(note))
@@ -181,7 +195,13 @@ def history(
     ] = None,
     limit: Annotated[
         int,
-        typer.Option("--limit", "-n", metavar="N", help="Show at most this many scores (0: all)."),
+        typer.Option(
+            "--limit",
+            "-n",
+            metavar="N",
+            callback=within(0, LIMIT_MAX),
+            help="Show at most this many scores (0: all).",
+        ),
     ] = 50,
     data_dir: DataDirOpt = None,
     topic: TopicOpt = DEFAULT_TOPIC,
@@ -202,8 +222,7 @@ def history(
 
     if days is not None and not 0 < days <= 36500:
         raise UsageProblem(f"--days must be more than 0 (and at most 36500), not {days:g}")
-    if limit < 0:
-        raise UsageProblem(f"--limit must be 0 (all) or more, not {limit}")
+    _zone()
     t = load_topic(topic, kb)
     now = datetime.now(timezone.utc)
     assessment = DiaryVerdict(None)
@@ -239,17 +258,35 @@ def diary_export(
         ExportFormat,
         typer.Option("--format", "-f", help="csv, json or markdown.", case_sensitive=False),
     ] = ExportFormat.csv,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write to this file (default stdout)."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")] = (
+        False
+    ),
     data_dir: DataDirOpt = None,
 ) -> None:
-    """Everything in the diary, oldest first, to stdout (times in local time).
+    """Everything in the diary, oldest first, to stdout or a file (times in local time).
 
-    Example: soreadvisor diary export --format csv > diary.csv
+    In CSV a text that a spreadsheet would run as a formula (it starts with =, +,
+    -, @, a tab or a carriage return) is written with a ' before it.
+
+    Example: soreadvisor diary export --format csv -o diary.csv
     """
     from ..diary.export import export
     from ..diary.store import Diary
-    from ..render.markdown import md
+    from ..render.markdown import md_cell
     from .options import quiet_stdout
 
+    _zone()
+    if output is not None:
+        from ..files import refuse_existing, replacing
+
+        refuse_existing(output, force)  # before the diary is read
+        with Diary.open(data_dir, warn=warning) as diary, replacing(output, force=force) as raw:
+            export(diary, format.value, _Utf8(raw), escape=md_cell)  # type: ignore[arg-type]
+        return
     out = sys.stdout
     with Diary.open(data_dir, warn=warning) as diary:
         try:
@@ -258,7 +295,9 @@ def diary_export(
             out.flush()
             if hasattr(out, "reconfigure"):
                 out.reconfigure(encoding="utf-8", errors="strict")
-            export(diary, format.value, out, escape=md)
+            from ..render import is_terminal
+
+            export(diary, format.value, out, escape=md_cell, terminal=is_terminal(out))
             out.flush()
         except BrokenPipeError:
             quiet_stdout()
@@ -270,6 +309,17 @@ def diary_export(
             ) from None
 
 
+class _Utf8:
+    """A binary file as the text stream an export writes to (UTF-8)."""
+
+    def __init__(self, raw) -> None:  # type: ignore[no-untyped-def]
+        self.raw = raw
+
+    def write(self, text: str) -> int:
+        self.raw.write(text.encode("utf-8"))
+        return len(text)
+
+
 @diary_app.command("delete")
 def diary_delete(
     all_: Annotated[bool, typer.Option("--all", help="Delete every massage and score.")] = False,
@@ -278,6 +328,7 @@ def diary_delete(
         typer.Option(
             "--id",
             metavar="N",
+            callback=within(1, ROW_ID_MAX),
             help="Delete the one score with this id (see `soreadvisor history --format json`).",
         ),
     ] = None,
@@ -290,10 +341,11 @@ def diary_delete(
 
     Example: soreadvisor diary delete --id 12
     """
-    from ..diary.store import Diary
+    from ..diary.store import Diary, DiaryError, _no_space
 
     if all_ == (score_id is not None):
         raise UsageProblem("say --all to delete the whole diary, or --id N to delete one score")
+    _zone()
     with Diary.open(data_dir, warn=warning) as diary:
         if not diary.exists:
             _say(f"There is no diary at {diary.path}; nothing to delete.")
@@ -310,14 +362,38 @@ def diary_delete(
             what = f"all {_count(scores, 'score')} and {_count(massages, 'massage')}"
     if not yes:
         _confirm(f"Delete {what} from {diary.path}? This cannot be undone. [y/N] ")
-    with Diary.open(data_dir, write=True, warn=warning) as diary:
-        if score_id is not None:
+    if score_id is not None:
+        with Diary.open(data_dir, write=True, warn=warning) as diary:
             if not diary.delete_score(score_id):  # gone meanwhile: another run deleted it
                 raise UserError(f"there is no score with id {score_id}; nothing was deleted")
-            _say(f"Deleted {what}.")
-            return
-        massages, scores = diary.delete_all()
+        _say(f"Deleted {what}.")
+        return
+    try:
+        with Diary.open(data_dir, write=True, warn=warning) as diary:
+            massages, scores = diary.delete_all()
+    except DiaryError:
+        # A full disk has no room for the deletion's own log: health data must
+        # still be deletable there, so the diary's files go (which frees room).
+        if not _no_space(diary.path):
+            raise
+        _remove_files(diary.path)
+        _say(
+            f"Deleted {what}: the disk is full, so the diary file itself was removed "
+            "(the next entry starts a new one)."
+        )
+        return
     _say(f"Deleted {_count(scores, 'score')} and {_count(massages, 'massage')}.")
+
+
+def _remove_files(path: Path) -> None:
+    """The diary file and SQLite's companions (checked as ours when it was opened)."""
+    import os
+    from contextlib import suppress
+
+    real = Path(os.path.realpath(path.parent)) / path.name
+    for suffix in ("-wal", "-shm", "-journal", ""):
+        with suppress(FileNotFoundError):
+            os.unlink(f"{real}{suffix}")
 
 
 def _when_text(when) -> str:  # type: ignore[no-untyped-def]

@@ -1,6 +1,5 @@
 """handout: a printable aftercare sheet for a massage therapist's client."""
 
-import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -112,6 +111,10 @@ def handout(
     from ..advice.handout import Appointment
     from ..advice.handout import handout as build
 
+    if output is not None:  # before any work: an existing file without --force is refused
+        from ..files import refuse_existing
+
+        refuse_existing(output, force)
     if date is None:
         import datetime
 
@@ -135,7 +138,9 @@ def handout(
     if output is None:
         _to_stdout(text)
     else:
-        _to_file(output, text, force)
+        from ..files import write_file
+
+        write_file(output, text, force=force)
 
 
 def _to_stdout(text: str) -> None:
@@ -150,27 +155,3 @@ def _to_stdout(text: str) -> None:
     except OSError as exc:
         quiet_stdout()
         raise UserError(f"cannot write the answer: {exc.strerror or exc}") from None
-
-
-def _to_file(path: Path, text: str, force: bool) -> None:
-    """A new file, created exclusively; with ``force`` an existing regular file is
-    replaced whole (a link, a device or a folder never is)."""
-    data = text.encode("utf-8")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    try:
-        if force and os.path.lexists(path):
-            import stat
-
-            if not stat.S_ISREG(os.lstat(path).st_mode):
-                raise UserError(f"{str(path)!r} is not a regular file; not replaced")
-            flags = os.O_WRONLY | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
-        fd = os.open(path, flags, 0o600)
-    except FileExistsError:
-        raise UserError(f"{str(path)!r} already exists; add --force to replace it") from None
-    except OSError as exc:
-        raise UserError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-    except OSError as exc:
-        raise UserError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None

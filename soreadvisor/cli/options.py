@@ -1,6 +1,5 @@
 """Options every command shares, and the small steps each command repeats."""
 
-import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -172,7 +171,7 @@ MedicationOpt = Annotated[
 ]
 
 
-def _within(low: int, high: int):  # type: ignore[no-untyped-def]
+def within(low: int, high: int):  # type: ignore[no-untyped-def]
     """A bound checked by us, so help shows AGE rather than Click's range notation."""
 
     def check(value: int | None) -> int | None:
@@ -189,7 +188,7 @@ AgeOpt = Annotated[
     typer.Option(
         "--age",
         metavar="AGE",
-        callback=_within(*AGE_RANGE),
+        callback=within(*AGE_RANGE),
         help=f"Your age in years ({AGE_RANGE[0]}-{AGE_RANGE[1]}).",
     ),
 ]
@@ -198,7 +197,7 @@ PregnantOpt = Annotated[
     typer.Option(
         "--pregnant-weeks",
         metavar="WEEKS",
-        callback=_within(*PREGNANT_WEEKS_RANGE),
+        callback=within(*PREGNANT_WEEKS_RANGE),
         help="Weeks of pregnancy, if pregnant "
         f"({PREGNANT_WEEKS_RANGE[0]}-{PREGNANT_WEEKS_RANGE[1]}).",
     ),
@@ -244,12 +243,10 @@ def emit(report, fmt: Format, color: Color, sources: bool = False) -> None:  # t
 
 
 def quiet_stdout() -> None:
-    """After a closed pipe, point stdout at devnull so the exit flush is silent."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):
-        pass
+    """After a closed pipe or a failed write, stdout is silenced (see ``render.silence``)."""
+    from ..render import silence
+
+    silence(sys.stdout)
 
 
 def load_topic(topic: str, kb: Path | None):  # type: ignore[no-untyped-def]

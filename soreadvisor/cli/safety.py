@@ -174,8 +174,9 @@ def plan(
 
     from ..advice.plan import plan as build
     from ..errors import UserError
-    from ..timeparse import hours_between, parse_when
+    from ..timeparse import check_zone, hours_between, parse_when
 
+    check_zone()
     t = load_topic(topic, kb)
     who = person(t, condition, medication, age, pregnant_weeks, region, no_profile)
     now = datetime.now(timezone.utc)

@@ -44,14 +44,41 @@ def _row(entry: Massage | Score) -> dict[str, object]:
     }
 
 
-def export(diary: Diary, fmt: str, out: TextIO, escape: Callable[[str], str] | None = None) -> None:
-    """Write the diary to ``out``; ``escape`` makes text inert in Markdown (needed for it)."""
+# What a spreadsheet runs as a formula when a cell starts with it (OWASP, "CSV
+# Injection"): such a text is written with a single quote before it.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutral(value: object) -> object:
+    """A CSV cell a spreadsheet shows as text: ``'=1+1`` for ``=1+1`` (OWASP's advice)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def export(
+    diary: Diary,
+    fmt: str,
+    out: TextIO,
+    escape: Callable[[str], str] | None = None,
+    terminal: bool = False,
+) -> None:
+    """Write the diary to ``out``; ``escape`` makes a Markdown table cell inert (needed
+    for it); on a ``terminal`` CSV text is made inert too (JSON escapes by itself)."""
     if fmt == "csv":
         import csv
 
-        writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+        from ..render import inert
+
+        shown: Callable[[object], object] = (
+            (lambda v: inert(v) if isinstance(v, str) else v) if terminal else (lambda v: v)
+        )
+        # Rows end in "\n"; "\r\n" given to the writer makes it quote a text
+        # holding a lone "\r" too (as it does one holding "\n"), on every Python.
+        writer = csv.DictWriter(_Rows(out), fieldnames=COLUMNS, lineterminator="\r\n")
         writer.writeheader()
-        writer.writerows(_row(e) for e in diary.everything())
+        for entry in diary.everything():
+            writer.writerow({k: shown(neutral(v)) for k, v in _row(entry).items()})
     elif fmt == "json":
         _json(diary, out)
     elif fmt == "markdown":
@@ -67,6 +94,16 @@ def export(diary: Diary, fmt: str, out: TextIO, escape: Callable[[str], str] | N
             out.write("| " + " | ".join(escape(str(c)) if c else "" for c in cells) + " |\n")
     else:
         raise ValueError(f"unknown export format {fmt!r}")
+
+
+class _Rows:
+    """The CSV writer's rows, each ended with "\n" instead of "\r\n"."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def write(self, row: str) -> object:
+        return self.out.write(row[:-2] + "\n" if row.endswith("\r\n") else row)
 
 
 def _json(diary: Diary, out: TextIO) -> None:

@@ -255,6 +255,23 @@ class Diary:
         self.warn: Warn = warn or self.warnings.append
         self._named: set[tuple[str, int]] = set()
         self._scanned = False
+        self._undecodable = False
+        if con is not None:
+            con.text_factory = self._decode
+
+    def _decode(self, raw: bytes) -> str:
+        """Stored text as UTF-8; bytes that are not (another program, a hand edit, bit
+        rot) become replacement marks, named once, instead of stopping every read."""
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            if not self._undecodable:
+                self._undecodable = True
+                self.warn(
+                    f"the diary {str(self.path)!r} holds text that is not UTF-8; it is "
+                    "shown with \ufffd marks and the file keeps it as it is"
+                )
+            return raw.decode("utf-8", "replace")
 
     # -- opening -----------------------------------------------------------
 

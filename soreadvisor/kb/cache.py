@@ -1,8 +1,9 @@
 """The validated-topic cache: data only, and only from a file that is ours.
 
-A cache file is read only when it is a regular file (not a link) owned by the
-user running soreadvisor and writable by nobody else, in a folder that nobody
-else can write to; anything else is passed over and the topic validated anew.
+A cache file is read only when it passes the trust rule of everything that can
+change advice (``paths.distrust``: ours or root's, writable by no one else, in
+folders no one else can change) and is a regular file, not a link; anything
+else is passed over and the topic validated anew.
 Its content is plain data (``marshal`` of dicts, lists, tuples, text, numbers,
 booleans and None, with code objects refused where Python allows): loading it
 cannot run code, whoever wrote it. Models are rebuilt from an allowlist of the
@@ -18,8 +19,7 @@ under a key made of what the files *are* (each one's name, size and CRC-32,
 since an install rewrites modification times), the package version, the
 schema (its version and the CRC-32 of ``models.py``) and ``FORMAT``: a wheel
 built on another Python, or a shipped file edited in place, falls back to
-validating. Its file and folder may belong to root (a system-wide install) but
-must be writable by nobody else.
+validating. It passes the same trust rule (root owns a system-wide install).
 """
 
 from __future__ import annotations
@@ -84,21 +84,6 @@ def _loads(raw: bytes) -> Any:
     return marshal.loads(raw)
 
 
-def _ours(st: os.stat_result, *, folder: bool, shared: bool = False) -> bool:
-    """Owned by this user and writable by no one else (always true where there are no uids).
-
-    ``shared``: a file installed with the package, which root may own and
-    anyone may read (knowledge, not a secret), but still no one else may write.
-    """
-    if not hasattr(os, "getuid"):  # Windows: the cache is in the user's own profile
-        return True
-    if st.st_uid != os.getuid() and not (shared and st.st_uid == 0):
-        return False
-    if folder:
-        return stat.S_ISDIR(st.st_mode) and not st.st_mode & 0o022
-    return stat.S_ISREG(st.st_mode) and not st.st_mode & (0o022 if shared else 0o077)
-
-
 def read(cache_file: Path, key: str) -> models.Topic | None:
     """The cached topic for ``key``, or None (missing, foreign, stale or damaged)."""
     return _topic(read_data(cache_file, key))
@@ -113,22 +98,26 @@ def _topic(data: Any) -> models.Topic | None:
 
 
 def read_data(cache_file: Path, key: str) -> Any:
-    """The plain data stored under ``key`` in a file of ours (see ``_ours``), or None."""
-    stored = _read_pair(cache_file, shared=False)
+    """The plain data stored under ``key`` in a trusted file (``paths.distrust``), or None."""
+    stored = _read_pair(cache_file)
     return stored[1] if stored is not None and stored[0] == key else None
 
 
-def _read_pair(cache_file: Path, *, shared: bool) -> tuple[Any, Any] | None:
-    """(key, data) from a file of ours (see ``_ours``), or None."""
+def _read_pair(cache_file: Path) -> tuple[Any, Any] | None:
+    """(key, data) from a file that passes ``paths.distrust``, or None."""
+    from .. import paths
+
+    # The trust rule of all knowledge: the file and every folder above it ours
+    # or root's and writable by no one else, so nothing can be swapped after.
+    if paths.distrust(cache_file) is not None:
+        return None
     try:
-        if not _ours(os.stat(cache_file.parent), folder=True, shared=shared):
-            return None
         fd = os.open(cache_file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
         return None
     try:
         with open(fd, "rb") as fh:
-            if not _ours(os.fstat(fd), folder=False, shared=shared):
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
                 return None
             stored_key, data = _loads(fh.read())
     except Exception:  # truncated, not ours, or not what we write
@@ -171,7 +160,7 @@ def read_shipped(topics_dir: Path, topic_id: str, files: list[Path]) -> models.T
     The cache file is looked at first, so a tree without one (a source
     checkout) reads none of the files to check them.
     """
-    stored = _read_pair(shipped_file(topics_dir, topic_id), shared=True)
+    stored = _read_pair(shipped_file(topics_dir, topic_id))
     if stored is None:
         return None
     try:
@@ -229,7 +218,7 @@ def write_data(cache_file: Path, key: str, data: Any) -> None:
 
     try:
         folder = paths.private_dir(cache_file.parent)
-        if not _ours(os.stat(folder), folder=True):
+        if paths.distrust(folder, folder=True) is not None:
             return
         raw = _dumps(key, data)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{cache_file.stem}.", suffix=".tmp")

@@ -93,6 +93,8 @@ class KnowledgeBase:
         # one line each, for the CLI layer to show: nothing here writes to stderr.
         self.warnings: list[str] = []
         self.words: dict[str, str] = {}  # the program's words, once index() has run
+        self._refused: dict[Path, bool] = {}  # user files looked at by the trust rule
+        self._folders: dict[str, str | None] = {}  # and their folders (paths.distrust)
 
     @classmethod
     def from_env(cls, kb: Path | None = None) -> KnowledgeBase:
@@ -122,6 +124,19 @@ class KnowledgeBase:
         self.warnings.append(f"{message}; using the built-in topics")
         self.user_path = None
 
+    def _trusted(self, path: Path) -> bool:
+        """Whether a user file may change the advice (``paths.distrust``: the rule of
+        the diary and profile); one that may not is named in one warning, once."""
+        if path not in self._refused:
+            why = paths.distrust(path, seen=self._folders)
+            self._refused[path] = why is not None
+            if why is not None:
+                self.warnings.append(
+                    f"ignored the knowledge file {str(path)!r}: {why}; "
+                    "the built-in knowledge answers instead"
+                )
+        return not self._refused[path]
+
     def _user_kind(self) -> str | None:
         """What the user path is (see ``kind_of``); None when there is none to use."""
         p = self.user_path
@@ -138,9 +153,10 @@ class KnowledgeBase:
         if p is None or kind is None:
             return []
         if kind != "dir":  # a single file; the reader refuses one that is not regular
-            return [p]
+            return [p] if self._trusted(p) else []
         try:
-            return sorted(f for f in p.iterdir() if f.suffix in SUFFIXES and f.is_file())
+            found = sorted(f for f in p.iterdir() if f.suffix in SUFFIXES and f.is_file())
+            return [f for f in found if self._trusted(f)]
         except FileNotFoundError:
             return []
         except OSError as exc:
@@ -176,10 +192,10 @@ class KnowledgeBase:
         if user is None or kind is None:
             return found
         if kind != "dir":  # a single file
-            return found + ([user] if user.stem == topic_id else [])
+            return found + ([user] if user.stem == topic_id and self._trusted(user) else [])
         for c in (user / f"{topic_id}{s}" for s in SUFFIXES):
             try:
-                if kind_of(c) is not None:
+                if kind_of(c) is not None and self._trusted(c):
                     found.append(c)
             except OSError as exc:  # e.g. an unreadable user directory
                 self._unreadable(c, exc)
@@ -208,11 +224,9 @@ class KnowledgeBase:
         topic = self._load(topic_id)
         if others and self.explicit:
             # The index vouches for every file unchanged since it validated:
-            # a look at each file, not a load. A broken one is loaded again for
-            # its full error.
-            for entry in self.index():
-                if entry.problem is not None and entry.id != topic_id:
-                    self._load(entry.id)
+            # a look at each file, not a load; the first that does not load is
+            # the error (100,000 broken files: the first, not all of them).
+            self.index(strict=True)
         return topic
 
     def _shipped_wording(self) -> dict[str, str]:
@@ -260,7 +274,7 @@ class KnowledgeBase:
         cache.write(cache_file, key, topic)
         return topic
 
-    def index(self) -> list[TopicEntry]:
+    def index(self, *, strict: bool = False) -> list[TopicEntry]:
         """Every topic's id and title, or why it cannot load, oldest file first.
 
         What ``topics`` prints, and only that: an index kept with the cache
@@ -268,6 +282,7 @@ class KnowledgeBase:
         inode, size, modification time), so a run with nothing changed reads no
         topic, and a changed or new file loads that topic alone, without keeping
         it. A topic that cannot load is not indexed: it is read again each time.
+        With ``strict``, the first topic that cannot load raises its error.
         """
         from . import cache
 
@@ -291,6 +306,8 @@ class KnowledgeBase:
                     entry = TopicEntry(topic_id, topic.title, topic.disclaimer)
                     words = words or topic.wording
                 except KnowledgeError as exc:
+                    if strict:  # load(): the first topic that does not load is the error
+                        raise
                     entry = TopicEntry(topic_id, problem=str(exc.problems[0]))
             entries.append(entry)
             if stamp is not None and entry.problem is None:  # a broken one is read again
@@ -314,6 +331,7 @@ class KnowledgeBase:
             try:
                 with os.scandir(user) as found:
                     mine = {e.name: e.is_file() for e in found if Path(e.name).suffix in SUFFIXES}
+                mine = {n: r for n, r in mine.items() if not r or self._trusted(user / n)}
             except FileNotFoundError:
                 pass
             except OSError as exc:
@@ -329,7 +347,8 @@ class KnowledgeBase:
             if ID_RE.match(topic_id):
                 names = [f"{topic_id}{s}" for s in SUFFIXES]
                 files = [self.builtin_dir / n for n in names if n in builtin]
-                files += [user / n for n in names if n in mine] if user is not None else []
+                if user is not None:
+                    files += [user / n for n in names if n in mine]
             out.append((topic_id, files))
         return out
 

@@ -17,14 +17,24 @@ from ..kb.models import fill_in
 from ..report import Field, Report
 
 # The one rule for what may reach a terminal (stdout, stderr and the
-# interactive prompts alike): C0 controls, DEL, C1 controls, the Unicode line
-# and paragraph separators and the direction marks, overrides and isolates.
+# interactive prompts alike) or a file meant for reading: C0 controls, DEL, C1
+# controls, the Unicode line and paragraph separators, lone surrogates (bytes
+# that were not UTF-8) and every format character (category Cf, Unicode 15.1:
+# the direction marks, overrides and isolates, U+061C, zero-width spaces and
+# joiners, U+2060-2064, U+FEFF, the tag characters...).
 # Each is shown as a visible escape, as repr() writes it, so no string (from a
 # knowledge file, a diary note or a path) can drive the terminal (OSC 8 links,
 # BEL, clear-screen) or reorder what is shown. A class body, compiled only for
 # text that holds such a character (0.4 ms): every one of them makes
 # str.isprintable() false, so printable text never reaches the pattern.
-CONTROLS = "\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069"
+CONTROLS = (
+    "\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff"
+    # Cf (a test checks this against the running Python's unicodedata)
+    "\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+)
 
 
 def controls(keep: str = "") -> re.Pattern[str]:
@@ -145,10 +155,31 @@ def evidence_head(words: dict[str, str], claim: str | None) -> str:
 
 def say(text: str, end: str = "\n", stream: TextIO | None = None) -> None:
     """A line for a person on stderr (a warning, a confirmation, a prompt with
-    ``end=""``): inert, and in characters the stream can carry."""
+    ``end=""``): inert, and in characters the stream can carry.
+
+    Never fails: a closed or full stderr (``2>&-``, ``2>/dev/full``) cannot be
+    told anything, and must not turn a saved score into a failed run.
+    """
     out = stream or sys.stderr
-    out.write(encodable(inert(text), out) + end)
-    out.flush()
+    if out is None:  # started with the descriptor closed
+        return
+    try:
+        out.write(encodable(inert(text), out) + end)
+        out.flush()
+    except (OSError, ValueError):
+        silence(out)
+
+
+def silence(stream: TextIO | None) -> None:
+    """Point a stream that cannot be written at the null device, so what is still
+    buffered is dropped at exit instead of ending the run with Python's
+    "Exception ignored" (and status 120)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())  # type: ignore[union-attr]
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def is_terminal(stream: TextIO) -> bool:

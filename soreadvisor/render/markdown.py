@@ -23,6 +23,15 @@ def md(text: str) -> str:
     return "".join(p if n % 2 else _SPECIAL.sub(r"\\\1", p) for n, p in enumerate(parts))
 
 
+def md_cell(text: str) -> str:
+    r"""``md`` for a table cell: a ``|`` inside a code span is escaped too (a table
+    reads ``\|`` there as ``|``), so no note can split the cell."""
+    parts = _CODE.split(one_line(text))
+    return "".join(
+        p.replace("|", r"\|") if n % 2 else _SPECIAL.sub(r"\\\1", p) for n, p in enumerate(parts)
+    )
+
+
 def to_markdown(report: Report) -> str:
     out: list[str] = [f"# {md(report.title)}", ""]
     if report.headline:
@@ -34,10 +43,10 @@ def to_markdown(report: Report) -> str:
         if section.note:
             out += [md(section.note), ""]
         if section.kind == "records" and section.items:  # a table, one row per record
-            heads = [md(f.label) for f in section.items[0].fields]
+            heads = [md_cell(f.label) for f in section.items[0].fields]
             out += ["| " + " | ".join(heads) + " |", "|" + " --- |" * len(heads)]
             for item in section.items:
-                cells = [md(field_text(f, "markdown")) for f in item.fields]
+                cells = [md_cell(field_text(f, "markdown")) for f in item.fields]
                 out.append("| " + " | ".join(cells) + " |")
             out.append("")
             continue
