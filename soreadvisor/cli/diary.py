@@ -5,6 +5,7 @@ Confirmations go to stderr, so stdout holds only what was asked for.
 
 import sys
 from enum import Enum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -26,7 +27,6 @@ from .options import (
     warning,
     within,
 )
-
 
 # Whole numbers on the command line are bounded, so a huge one is a usage error
 # (exit 2) rather than a failure deep in SQLite: its row ids stop at 2**63 - 1.

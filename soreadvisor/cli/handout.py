@@ -7,7 +7,6 @@ from typing import Annotated, Literal
 
 import typer
 
-from ..errors import UserError
 from ..kb.store import DEFAULT_TOPIC
 from .application import app
 from .options import (
@@ -20,7 +19,6 @@ from .options import (
     TopicOpt,
     load_topic,
     person,
-    quiet_stdout,
 )
 
 
@@ -146,12 +144,6 @@ def handout(
 def _to_stdout(text: str) -> None:
     from ..render import encodable
 
-    try:
-        sys.stdout.write(encodable(text, sys.stdout))
-        sys.stdout.flush()
-    except BrokenPipeError:
-        quiet_stdout()
-        raise typer.Exit(141) from None
-    except OSError as exc:
-        quiet_stdout()
-        raise UserError(f"cannot write the answer: {exc.strerror or exc}") from None
+    # A closed pipe or a full stdout is the one output rule's (``application.run``).
+    sys.stdout.write(encodable(text, sys.stdout))
+    sys.stdout.flush()

@@ -31,7 +31,6 @@ from .options import (
     emit,
     load_topic,
     person,
-    quiet_stdout,
     warning,
 )
 
@@ -123,7 +122,9 @@ def remind(
     if output is None:
         _to_stdout(data)
         return
-    _write(output, data, force)
+    from ..files import write_file
+
+    write_file(output, data, force=force)
     gone = f" ({passed} already passed)" if passed else ""
     _say(
         f"Wrote {len(planned)} check-in{'s' if len(planned) != 1 else ''}{gone} to "
@@ -134,9 +135,10 @@ def remind(
 
 def _massage(at: str | None, data_dir: Path | None, now):  # type: ignore[no-untyped-def]
     """When the massage was: --at, else the current episode's in the diary."""
-    if at is not None:
-        from ..timeparse import parse_when
+    from ..timeparse import check_zone, parse_when
 
+    check_zone()
+    if at is not None:
         return min(parse_when(at, now), now)  # input allows a minute ahead: that is now
     from ..diary.store import Diary
 
@@ -157,26 +159,12 @@ def _on_terminal() -> bool:
         return False
 
 
-def _write(path: Path, data: bytes, force: bool) -> None:
-    """The calendar to ``path``: new and private, or replacing it with ``force``.
-    The one call to swap for the shared safe writer."""
-    from .handout import _to_file
-
-    _to_file(path, data.decode("utf-8"), force)
-
-
 def _to_stdout(data: bytes) -> None:
-    """The .ics bytes as they are (UTF-8, CRLF), whatever the locale: a file for another program."""
-    try:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        quiet_stdout()
-        raise typer.Exit(141) from None
-    except OSError as exc:
-        quiet_stdout()
-        raise UserError(f"cannot write the calendar: {exc.strerror or exc}") from None
+    """The .ics bytes as they are (UTF-8, CRLF), whatever the locale: a file for another
+    program. A closed pipe or a full stdout is the one output rule's (``application.run``)."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
 
 
 def _say(text: str) -> None:
