@@ -36,7 +36,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -73,43 +73,13 @@ TABLES = frozenset({"massages", "scores"})
 
 # A row every answer may use: its time is text within the range input accepts
 # (numbers sort before text in SQLite, blobs after it, so the range alone
-# leaves them out, and the time index still serves it), its score a whole
-# number on the scale. Every query asks for these only, so a damaged row never
-# takes the place of a good one; a time in range but not ours (a date alone)
-# is left out when read. Rows left out are named once.
+# leaves them out), its score a whole number on the scale. A row outside it is
+# left out when read and named once (``_name_bad_rows``).
 GOOD_AT = f"(at >= '{EARLIEST.isoformat()}' AND at <= '{LATEST.isoformat()}')"
 GOOD_SCORE = f"(typeof(score) = 'integer' AND score BETWEEN {SCORE_MIN} AND {SCORE_MAX})"
 GOOD = {"massages": GOOD_AT, "scores": f"({GOOD_AT} AND {GOOD_SCORE})"}
-
-
-def _between(
-    lo: datetime | None = None, hi: datetime | None = None, below: bool = False
-) -> tuple[str, tuple[str, str]]:
-    """``at`` from ``lo`` to ``hi`` (before ``hi`` when ``below``) within the range every
-    answer may use, as one lower and one upper bound: given two of either, SQLite
-    seeks on one and tests the other row by row (a scan of everything between)."""
-    low = max(to_text(lo), EARLIEST.isoformat()) if lo is not None else EARLIEST.isoformat()
-    high = LATEST.isoformat()
-    op = "<="
-    if hi is not None and to_text(hi) <= high:
-        high, op = to_text(hi), "<" if below else "<="
-    return f"at >= ? AND at {op} ?", (low, high)
-
-
-# The rows whose score is off the scale, as disjoint ranges of the score index
-# (NULL; below; above, which takes in text and blobs; between two whole numbers).
-BAD_SCORES = [
-    "score IS NULL",
-    f"score < {SCORE_MIN}",
-    f"score > {SCORE_MAX}",
-    *(f"(score > {v} AND score < {v + 1})" for v in range(SCORE_MIN, SCORE_MAX)),
-]
 MASSAGES = f"SELECT id, at, intensity, note FROM massages WHERE {GOOD['massages']}"
-# Questions about time go to the time index by name: the score range every
-# query holds could otherwise draw the planner to the score index, and a scan.
-SCORES_FROM = "SELECT id, at, score, location, note FROM scores"
-SCORES = f"{SCORES_FROM} INDEXED BY scores_at WHERE {GOOD['scores']}"
-BY_TIME = f"{SCORES_FROM} INDEXED BY scores_at WHERE {GOOD_SCORE}"  # and a _between
+SCORES = f"SELECT id, at, score, location, note FROM scores WHERE {GOOD['scores']}"
 MAX_NAMED = 5  # bad rows named one by one; the rest are counted
 
 
@@ -147,11 +117,12 @@ DEFAULT_DAYS = 7  # what `history` shows when no massage is recorded
 
 @dataclass
 class Window:
-    """What `history` shows, read with a few indexed queries (never the whole file).
+    """What `history` shows.
 
     ``entries`` are the scores shown (the last ``limit`` of the window, oldest
-    first) and ``total`` how many the window holds. The episode the trend is
-    about runs from ``start`` (the massage, or the window's start without one).
+    first) and ``total`` how many the window holds. ``episode`` is what the
+    trend is about: the scores from the massage (or the window's start without
+    one) to now, oldest first.
     """
 
     since: datetime
@@ -160,72 +131,7 @@ class Window:
     entries: list[Score]
     total: int
     massages: list[Massage]
-    start: datetime
-
-
-class Episode:
-    """The scores from ``start`` to ``now``, answering what the trend rules ask
-    (``soreadvisor.advice.trend.Episode``) with one indexed query each: the rules
-    live there, this only fetches rows. Valid while its diary is open."""
-
-    def __init__(self, diary: Diary, start: datetime, now: datetime):
-        self._diary = diary
-        self._start, self._now = start, now
-
-    def _one(self, where: str, order: str, params: tuple = ()) -> Score | None:
-        """The first score of the episode in ``order`` that meets ``where`` (by value)."""
-        span, bounds = _between(self._start, self._now)
-        head = f"{SCORES_FROM}{self._diary.by_score} WHERE {GOOD_SCORE} AND {span}"
-        found = self._diary._scores_sql(
-            f"{head}{where} ORDER BY {order} LIMIT 1", (*bounds, *params)
-        )
-        return found[0] if found else None
-
-    def _by_time(self, hi: datetime, below: bool, n: int) -> list[Score]:
-        span, bounds = _between(self._start, hi, below)
-        sql = f"{BY_TIME} AND {span} ORDER BY at DESC, id DESC LIMIT ?"
-        found = self._diary._scores_sql(sql, (*bounds, n))
-        found.reverse()
-        return found
-
-    def latest(self, n: int) -> list[Score]:
-        return self._by_time(self._now, False, n)
-
-    def latest_of(self, values: Collection[int], before: Score) -> Score | None:
-        at = to_text(before.at)
-        found = [
-            self._one(
-                " AND score = ? AND (at < ? OR (at = ? AND id < ?))",
-                "at DESC, id DESC",
-                (v, at, at, before.id),
-            )
-            for v in values
-        ]
-        return max((s for s in found if s), key=lambda s: (s.at, s.id), default=None)
-
-    def highest(self) -> Score | None:
-        for v in range(SCORE_MAX, SCORE_MIN - 1, -1):
-            if found := self._one(" AND score = ?", "at, id", (v,)):
-                return found
-        return None
-
-    def last_before(self, at: datetime) -> Score | None:
-        if _ceil(at) > self._now:  # the whole episode is before it
-            found = self._by_time(self._now, False, 1)
-        else:
-            found = self._by_time(_ceil(at), True, 1)
-        return found[0] if found else None
-
-    def lowest_from(self, at: datetime) -> Score | None:
-        for v in range(SCORE_MIN, SCORE_MAX + 1):
-            if found := self._one(" AND score = ? AND at >= ?", "at, id", (v, to_text(_ceil(at)))):
-                return found
-        return None
-
-
-def _ceil(at: datetime) -> datetime:
-    """Stored times are whole seconds: at or after ``at`` is at or after its ceiling."""
-    return at.replace(microsecond=0) + timedelta(seconds=1) if at.microsecond else at
+    episode: list[Score]
 
 
 class Diary:
@@ -241,14 +147,10 @@ class Diary:
         con: sqlite3.Connection | None,
         writable: bool = False,
         warn: Warn | None = None,
-        version: int = SCHEMA_VERSION,
     ):
         self.path = path
         self._con = con
         self.writable = writable
-        # Which index a query by score value should seek in (a file written before
-        # schema 2 has none until the next write brings it up to date).
-        self.by_score = " INDEXED BY scores_score_at" if version >= 2 else ""
         # Rows left out, a file read as it was last closed: one line each, handed to
         # ``warn`` (the CLI shows them on stderr) or kept here. Nothing here prints.
         self.warnings: list[str] = []
@@ -281,7 +183,7 @@ class Diary:
                 if version == 0:  # created a moment ago, tables still to come
                     probe.close()
                     return cls(path, None, warn=warn)
-                diary = cls(path, probe, warn=warn, version=version)
+                diary = cls(path, probe, warn=warn)
                 if note:
                     diary.warn(note)
                 return diary
@@ -392,18 +294,9 @@ class Diary:
         """Warn once about the rows every query leaves out (one scan of each table)."""
         assert self._con is not None
         bad: list[tuple] = []
-        early, late, most = EARLIEST.isoformat(), LATEST.isoformat(), MAX_NAMED + 1
         for table, cols in (("massages", "id, at, NULL"), ("scores", "id, at, score")):
-            # Times out of range, through the time index: two short searches.
-            sql = " UNION ALL ".join(
-                f"SELECT {cols} FROM {table} WHERE {test}"
-                for test in ("at < ?", "at > ?", "at IS NULL")
-            )
-            bad += [(table, *r) for r in self._con.execute(f"{sql} LIMIT ?", (early, late, most))]
-        sql = " UNION ALL ".join(
-            f"SELECT id, at, score FROM scores{self.by_score} WHERE {b}" for b in BAD_SCORES
-        )
-        bad += [("scores", *r) for r in self._con.execute(f"{sql} LIMIT ?", (most,))]
+            sql = f"SELECT {cols} FROM {table} WHERE {GOOD[table]} IS NOT 1 LIMIT ?"
+            bad += [(table, *r) for r in self._con.execute(sql, (MAX_NAMED + 1,))]
         for table, row_id, at, score in bad[:MAX_NAMED]:
             if table == "massages":
                 ok = self._massage((row_id, at, None, None)) is not None
@@ -482,10 +375,7 @@ class Diary:
         return [m for m in found if m is not None]
 
     def _scores(self, sql: str, params: tuple = ()) -> list[Score]:
-        return self._scores_sql(SCORES + sql, params)
-
-    def _scores_sql(self, sql: str, params: tuple = ()) -> list[Score]:
-        found = (self._score(r) for r in self._rows(sql, params))
+        found = (self._score(r) for r in self._rows(SCORES + sql, params))
         return [s for s in found if s is not None]
 
     def latest_massage(self, at_or_before: datetime | None = None) -> Massage | None:
@@ -503,30 +393,11 @@ class Diary:
             return self._massages(" ORDER BY at, id")
         return self._massages(" AND at >= ? ORDER BY at, id", (to_text(since),))
 
-    def scores(self, since: datetime | None = None, last: int | None = None) -> list[Score]:
-        """Scores at or after ``since`` (all when None), oldest first; only the
-        ``last`` most recent of them when given."""
-        span, bounds = _between(since)
-        if last is None:
-            return self._scores_sql(f"{BY_TIME} AND {span} ORDER BY at, id", bounds)
-        sql = f"{BY_TIME} AND {span} ORDER BY at DESC, id DESC LIMIT ?"
-        found = self._scores_sql(sql, (*bounds, last))
-        found.reverse()
-        return found
-
-    def count_scores(self, since: datetime | None = None) -> int:
-        """How many scores every answer may use, at or after ``since``: the rows in
-        the time range (the time index alone) less those off the scale (the score index)."""
-        span, bounds = _between(since)
-        bad = " UNION ALL ".join(
-            f"SELECT id FROM scores{self.by_score} WHERE {b} AND {span}" for b in BAD_SCORES
-        )
-        rows = self._rows(
-            f"SELECT (SELECT COUNT(*) FROM scores INDEXED BY scores_at WHERE {span})"
-            f" - (SELECT COUNT(*) FROM ({bad}))",
-            bounds * (1 + len(BAD_SCORES)),
-        )
-        return int(rows[0][0]) if rows else 0
+    def scores(self, since: datetime | None = None) -> list[Score]:
+        """Scores at or after ``since`` (all when None), oldest first."""
+        if since is None:
+            return self._scores(" ORDER BY at, id")
+        return self._scores(" AND at >= ? ORDER BY at, id", (to_text(since),))
 
     def counts(self) -> tuple[int, int]:
         """How many massages and scores the diary holds (every row, readable or not)."""
@@ -535,7 +406,7 @@ class Diary:
 
     def window(self, now: datetime, days: float | None = None, limit: int | None = None) -> Window:
         """The scores since the last massage (or of the last ``days``), the last
-        ``limit`` of them to show, and where the episode they belong to starts."""
+        ``limit`` of them to show, and the episode the trend is about."""
         massage = self.latest_massage(at_or_before=now)
         if days is not None:
             since = now - timedelta(days=days)
@@ -543,26 +414,31 @@ class Diary:
             since = massage.at
         else:
             since = now - timedelta(days=DEFAULT_DAYS)
-        entries = self.scores(since, last=limit or None)
-        total = len(entries) if not limit or len(entries) < limit else self.count_scores(since)
+        start = massage.at if massage is not None else since
+        read = self.scores(min(since, start))
+        shown = [s for s in read if s.at >= since]
         massages = [massage] if massage else []
         if days is not None:
             before = self.latest_massage(at_or_before=since)
             massages = ([before] if before else []) + [
                 m for m in self.massages(since) if m.at <= now and m != before
             ]
-        start = massage.at if massage is not None else since
-        return Window(since, days, massage, entries, total, massages, start)
+        return Window(
+            since,
+            days,
+            massage,
+            shown[-limit:] if limit else shown,
+            len(shown),
+            massages,
+            [s for s in read if start <= s.at <= now],
+        )
 
-    def episode(self, start: datetime, now: datetime) -> Episode:
-        """The scores from ``start`` to ``now``, for ``soreadvisor.advice.trend.assess``."""
-        return Episode(self, start, now)
-
-    def current(self, now: datetime) -> tuple[Massage | None, Episode]:
-        """The last massage at or before ``now`` and its episode (the last week without one)."""
+    def current(self, now: datetime) -> tuple[Massage | None, list[Score]]:
+        """The last massage at or before ``now`` and its episode's scores, oldest
+        first (the last week's without a massage)."""
         massage = self.latest_massage(at_or_before=now)
         start = massage.at if massage is not None else now - timedelta(days=DEFAULT_DAYS)
-        return massage, self.episode(start, now)
+        return massage, [s for s in self.scores(start) if s.at <= now]
 
     def everything(
         self, kinds: tuple[str, ...] = ("massages", "scores")
