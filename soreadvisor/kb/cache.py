@@ -10,16 +10,6 @@ schema's classes by name, without calling any constructor.
 
 ``marshal`` is built into the interpreter (nothing to import) and its format
 can change between Python versions, so the key names the interpreter too.
-
-The wheel also ships a cache of each built-in topic, written when it is built
-(``hatch_build.py`` calls ``write_shipped``) next to the topics, so that the
-first run after an install reads no YAML. It is read-only and trusted only
-under a key made of what the files *are* (each one's name, size and CRC-32,
-since an install rewrites modification times), the package version, the
-schema (its version and the CRC-32 of ``models.py``) and ``FORMAT``: a wheel
-built on another Python, or a shipped file edited in place, falls back to
-validating. Its file and folder may belong to root (a system-wide install) but
-must be writable by nobody else.
 """
 
 from __future__ import annotations
@@ -31,7 +21,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
 from . import models
 
 FORMAT = f"marshal-{marshal.version}-py{sys.version_info[0]}.{sys.version_info[1]}"
@@ -84,29 +73,21 @@ def _loads(raw: bytes) -> Any:
     return marshal.loads(raw)
 
 
-def _ours(st: os.stat_result, *, folder: bool, shared: bool = False) -> bool:
-    """Owned by this user and writable by no one else (always true where there are no uids).
-
-    ``shared``: a file installed with the package, which root may own and
-    anyone may read (knowledge, not a secret), but still no one else may write.
-    """
+def _ours(st: os.stat_result, *, folder: bool) -> bool:
+    """Owned by this user and writable by no one else (always true where there are no uids)."""
     if not hasattr(os, "getuid"):  # Windows: the cache is in the user's own profile
         return True
-    if st.st_uid != os.getuid() and not (shared and st.st_uid == 0):
+    if st.st_uid != os.getuid():
         return False
     if folder:
         return stat.S_ISDIR(st.st_mode) and not st.st_mode & 0o022
-    return stat.S_ISREG(st.st_mode) and not st.st_mode & (0o022 if shared else 0o077)
+    return stat.S_ISREG(st.st_mode) and not st.st_mode & 0o077
 
 
 def read(cache_file: Path, key: str) -> models.Topic | None:
     """The cached topic for ``key``, or None (missing, foreign, stale or damaged)."""
-    return _topic(read_data(cache_file, key))
-
-
-def _topic(data: Any) -> models.Topic | None:
     try:
-        topic = decode(data)
+        topic = decode(read_data(cache_file, key))
     except Exception:  # not what we write: validate anew
         return None
     return topic if isinstance(topic, models.Topic) else None
@@ -114,96 +95,20 @@ def _topic(data: Any) -> models.Topic | None:
 
 def read_data(cache_file: Path, key: str) -> Any:
     """The plain data stored under ``key`` in a file of ours (see ``_ours``), or None."""
-    stored = _read_pair(cache_file, shared=False)
-    return stored[1] if stored is not None and stored[0] == key else None
-
-
-def _read_pair(cache_file: Path, *, shared: bool) -> tuple[Any, Any] | None:
-    """(key, data) from a file of ours (see ``_ours``), or None."""
     try:
-        if not _ours(os.stat(cache_file.parent), folder=True, shared=shared):
+        if not _ours(os.stat(cache_file.parent), folder=True):
             return None
         fd = os.open(cache_file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
         return None
     try:
         with open(fd, "rb") as fh:
-            if not _ours(os.fstat(fd), folder=False, shared=shared):
+            if not _ours(os.fstat(fd), folder=False):
                 return None
             stored_key, data = _loads(fh.read())
     except Exception:  # truncated, not ours, or not what we write
         return None
-    return stored_key, data
-
-
-def _dumps(key: str, data: Any) -> bytes:
-    return marshal.dumps((key, data))
-
-
-def shipped_file(topics_dir: Path, topic_id: str) -> Path:
-    """Where the wheel keeps the cache of a built-in topic: beside the topics folder."""
-    return topics_dir.parent / "cache" / f"{topic_id}.cache"
-
-
-def shipped_key(files: list[Path]) -> str:
-    """What a shipped cache must have been built from (OSError when a file cannot be read).
-
-    CRC-32 rather than SHA-256: ``hashlib`` costs 2.5 ms to import (OpenSSL),
-    on every run, while ``zlib`` is loaded anyway. The check tells an edited or
-    reinstalled file from the one the cache was built from; it is not a seal
-    against someone who can write the file, and a file forged to the same
-    checksum would only bring back the validated topic of the wheel.
-    """
-    import zlib
-
-    def what(raw: bytes) -> str:
-        return f"{len(raw)}:{zlib.crc32(raw):08x}"
-
-    schema = f"schema-{models.SCHEMA_VERSION}:{what(Path(models.__file__).read_bytes())}"
-    parts = ["shipped", __version__, FORMAT, schema]
-    parts += [f"{f.name}:{what(f.read_bytes())}" for f in files]
-    return "|".join(parts)
-
-
-def read_shipped(topics_dir: Path, topic_id: str, files: list[Path]) -> models.Topic | None:
-    """The wheel's cached ``topic_id`` if it was built from exactly ``files``, or None.
-
-    The cache file is looked at first, so a tree without one (a source
-    checkout) reads none of the files to check them.
-    """
-    stored = _read_pair(shipped_file(topics_dir, topic_id), shared=True)
-    if stored is None:
-        return None
-    try:
-        if stored[0] != shipped_key(files):
-            return None
-    except OSError:
-        return None
-    return _topic(stored[1])
-
-
-def write_shipped(topics_dir: Path, out: Path) -> list[Path]:
-    """Build time: validate every topic of ``topics_dir`` and cache it under ``out``.
-
-    Each cache goes where ``shipped_file`` looks for it when ``out`` stands for
-    the folder that holds the topics folder. A topic with a problem stops the
-    build: raises ``KnowledgeError`` with every problem.
-    """
-    from .store import KnowledgeBase, KnowledgeError, validate_files
-
-    kb = KnowledgeBase(None, topics_dir)
-    written = []
-    for topic_id in kb.topic_ids():
-        files = kb.sources(topic_id)
-        topic, problems = validate_files(topic_id, files)
-        if topic is None:
-            raise KnowledgeError(problems)
-        target = shipped_file(out / topics_dir.name, topic_id)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(_dumps(shipped_key(files), encode(topic)))
-        target.chmod(0o644)  # knowledge, read by everyone, written by the build
-        written.append(target)
-    return written
+    return data if stored_key == key else None
 
 
 def write(cache_file: Path, key: str, topic: models.Topic) -> None:
@@ -231,7 +136,7 @@ def write_data(cache_file: Path, key: str, data: Any) -> None:
         folder = paths.private_dir(cache_file.parent)
         if not _ours(os.stat(folder), folder=True):
             return
-        raw = _dumps(key, data)
+        raw = marshal.dumps((key, data))
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{cache_file.stem}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fh:
