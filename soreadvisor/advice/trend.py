@@ -31,10 +31,11 @@ The time rules need a massage.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from operator import attrgetter
 
 from ..diary.models import SCORE_MAX, Massage, Score
 from ..kb.models import DiaryRules, Topic, fill_in
@@ -44,6 +45,7 @@ from .common import finish, new_report, phrase
 
 TRENDS = ("improving", "flat", "worse")
 ESCALATIONS = ("high_score", "lasting", "rising")  # most urgent first
+_AT, _SCORE, _ORDER = attrgetter("at"), attrgetter("score"), attrgetter("at", "id")
 
 
 @dataclass(frozen=True)
@@ -74,10 +76,9 @@ def assess(
     out. "Earlier" and "latest" follow the time a score was taken, then the
     order it was logged in.
     """
-    episode = sorted(
-        (s for s in scores if s.at <= now and (massage_at is None or s.at >= massage_at)),
-        key=lambda s: (s.at, s.id),
-    )
+    episode = sorted(scores, key=_ORDER)
+    first = 0 if massage_at is None else bisect_left(episode, massage_at, key=_AT)
+    episode = episode[first : bisect_right(episode, now, key=_AT)]
     if not episode:
         return DiaryVerdict(None)
     latest, band = episode[-1], rules.flat_band
@@ -85,23 +86,22 @@ def assess(
     if len(episode) >= 2:
         previous = episode[-2].score
         # the reference: the most recent earlier score more than the band away
-        ref = next((s for s in reversed(episode[:-1]) if abs(s.score - latest.score) > band), None)
+        earlier = (episode[i] for i in range(len(episode) - 2, -1, -1))
+        ref = next((s for s in earlier if abs(s.score - latest.score) > band), None)
         trend = "flat"
         if ref is not None and ref.score < latest.score and latest.score >= previous:
             trend = "worse"
         elif ref is not None and ref.score > latest.score and latest.score <= previous:
             trend = "improving"
     escalations = set()
-    if max(s.score for s in episode) >= rules.high_score:
+    if max(map(_SCORE, episode)) >= rules.high_score:
         escalations.add("high_score")
     if massage_at is not None:
         if latest.at >= mark(massage_at, rules.lasting_after_hours) and latest.score > 0:
             escalations.add("lasting")
         # from the last score before the rising mark, the lowest since
-        rising = mark(massage_at, rules.rising_after_hours)
-        start = [s.score for s in episode if s.at < rising][-1:]
-        start += [s.score for s in episode if s.at >= rising]
-        if start and latest.score - min(start) > band:
+        rising = bisect_left(episode, mark(massage_at, rules.rising_after_hours), key=_AT)
+        if latest.score - min(map(_SCORE, episode[max(rising - 1, 0) :])) > band:
             escalations.add("rising")
     said = [(e, diary_message(rules, e)) for e in ESCALATIONS if e in escalations]
     return DiaryVerdict(trend, said)

@@ -36,10 +36,12 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from operator import attrgetter
 from pathlib import Path
 
 from .. import paths
@@ -71,15 +73,14 @@ SCHEMA_VERSION = len(MIGRATIONS)
 TABLES = frozenset({"massages", "scores"})
 
 
-# A row every answer may use: its time is text within the range input accepts
+# Every query reads the rows whose time is text within the range input accepts
 # (numbers sort before text in SQLite, blobs after it, so the range alone
-# leaves them out), its score a whole number on the scale. A row outside it is
-# left out when read and named once (``_name_bad_rows``).
+# leaves them out, and the time index serves it); each row read is then judged
+# (``_massage``, ``_score``). The rows out of range are named once, when the
+# file is first read (``_name_bad_rows``); a row read but unusable, when read.
 GOOD_AT = f"(at >= '{EARLIEST.isoformat()}' AND at <= '{LATEST.isoformat()}')"
-GOOD_SCORE = f"(typeof(score) = 'integer' AND score BETWEEN {SCORE_MIN} AND {SCORE_MAX})"
-GOOD = {"massages": GOOD_AT, "scores": f"({GOOD_AT} AND {GOOD_SCORE})"}
-MASSAGES = f"SELECT id, at, intensity, note FROM massages WHERE {GOOD['massages']}"
-SCORES = f"SELECT id, at, score, location, note FROM scores WHERE {GOOD['scores']}"
+MASSAGES = f"SELECT id, at, intensity, note FROM massages WHERE {GOOD_AT}"
+SCORES = f"SELECT id, at, score, location, note FROM scores WHERE {GOOD_AT}"
 MAX_NAMED = 5  # bad rows named one by one; the rest are counted
 
 
@@ -113,6 +114,7 @@ def latest_massage(data_dir: Path | None = None, warn: Warn | None = None) -> da
 
 
 DEFAULT_DAYS = 7  # what `history` shows when no massage is recorded
+_AT = attrgetter("at")
 
 
 @dataclass
@@ -291,29 +293,37 @@ class Diary:
             return self._con.execute(sql, params).fetchall()
 
     def _name_bad_rows(self) -> None:
-        """Warn once about the rows every query leaves out (one scan of each table)."""
+        """Warn once about the rows no query reads: times out of range, through the
+        time index (a few short searches)."""
         assert self._con is not None
-        bad: list[tuple] = []
+        early, late = EARLIEST.isoformat(), LATEST.isoformat()
         for table, cols in (("massages", "id, at, NULL"), ("scores", "id, at, score")):
-            sql = f"SELECT {cols} FROM {table} WHERE {GOOD[table]} IS NOT 1 LIMIT ?"
-            bad += [(table, *r) for r in self._con.execute(sql, (MAX_NAMED + 1,))]
-        for table, row_id, at, score in bad[:MAX_NAMED]:
-            if table == "massages":
-                ok = self._massage((row_id, at, None, None)) is not None
-            else:
-                ok = self._score((row_id, at, score, None, None)) is not None
-            if ok:  # readable after all, but outside what we accept
-                self._skipped(table[:-1], row_id, f"its time {_shown(at)} is out of range")
-        if len(bad) > MAX_NAMED:
+            sql = " UNION ALL ".join(
+                f"SELECT {cols} FROM {table} WHERE {test}"
+                for test in ("at < ?", "at > ?", "at IS NULL")
+            )
+            for row_id, at, score in self._con.execute(
+                f"{sql} LIMIT ?", (early, late, MAX_NAMED + 1)
+            ):
+                if table == "massages":
+                    ok = self._massage((row_id, at, None, None)) is not None
+                else:
+                    ok = self._score((row_id, at, score, None, None)) is not None
+                if ok:  # readable after all, but outside what we accept
+                    self._skipped(table[:-1], row_id, f"its time {_shown(at)} is out of range")
+
+    def _note(self, kind: str, row_id: int, message: str) -> None:
+        """Each row's problem once; after ``MAX_NAMED`` rows, one line for the rest."""
+        if (kind, row_id) in self._named:
+            return
+        self._named.add((kind, row_id))
+        if len(self._named) <= MAX_NAMED:
+            self.warn(message)
+        elif len(self._named) == MAX_NAMED + 1:
             self.warn(
                 f"more rows of the diary {str(self.path)!r} cannot be read; they are "
                 "left out too, and kept in the file"
             )
-
-    def _note(self, kind: str, row_id: int, message: str) -> None:
-        if (kind, row_id) not in self._named:
-            self._named.add((kind, row_id))
-            self.warn(message)
 
     def _skipped(self, kind: str, row_id: int, why: str) -> None:
         self._note(
@@ -334,21 +344,22 @@ class Diary:
         return Massage(row[0], at, intensity, self._text("massage", row[0], "note", row[3]))
 
     def _score(self, row: tuple) -> Score | None:
+        row_id, _, value, where, note = row
         at = self._time("score", row)
         if at is None:
             return None
-        value = row[2]
-        if isinstance(value, bool) or not isinstance(value, int):
-            value = None
-        if value is None or not SCORE_MIN <= value <= SCORE_MAX:
-            self._skipped("score", row[0], f"its score {_shown(row[2])} is not on the scale")
+        if type(value) is not int or not SCORE_MIN <= value <= SCORE_MAX:
+            self._skipped("score", row_id, f"its score {_shown(value)} is not on the scale")
             return None
-        where = self._text("score", row[0], "place", row[3])
-        return Score(row[0], at, value, where, self._text("score", row[0], "note", row[4]))
+        if where is not None and type(where) is not str:
+            where = self._text("score", row_id, "place", where)
+        if note is not None and type(note) is not str:
+            note = self._text("score", row_id, "note", note)
+        return Score(row_id, at, value, where, note)
 
     def _time(self, kind: str, row: tuple) -> datetime | None:
         try:
-            at = from_text(row[1])
+            at = datetime.fromisoformat(row[1])
             if at.tzinfo is None or not EARLIEST <= at <= LATEST:
                 raise ValueError
         except (TypeError, ValueError, OverflowError):
@@ -375,8 +386,7 @@ class Diary:
         return [m for m in found if m is not None]
 
     def _scores(self, sql: str, params: tuple = ()) -> list[Score]:
-        found = (self._score(r) for r in self._rows(SCORES + sql, params))
-        return [s for s in found if s is not None]
+        return [s for r in self._rows(SCORES + sql, params) if (s := self._score(r)) is not None]
 
     def latest_massage(self, at_or_before: datetime | None = None) -> Massage | None:
         if at_or_before is None:
@@ -415,8 +425,8 @@ class Diary:
         else:
             since = now - timedelta(days=DEFAULT_DAYS)
         start = massage.at if massage is not None else since
-        read = self.scores(min(since, start))
-        shown = [s for s in read if s.at >= since]
+        read = self.scores(min(since, start))  # in time order: cut, not filtered
+        shown = read[bisect_left(read, since, key=_AT) :]
         massages = [massage] if massage else []
         if days is not None:
             before = self.latest_massage(at_or_before=since)
@@ -430,7 +440,7 @@ class Diary:
             shown[-limit:] if limit else shown,
             len(shown),
             massages,
-            [s for s in read if start <= s.at <= now],
+            read[bisect_left(read, start, key=_AT) : bisect_right(read, now, key=_AT)],
         )
 
     def current(self, now: datetime) -> tuple[Massage | None, list[Score]]:
@@ -438,7 +448,8 @@ class Diary:
         first (the last week's without a massage)."""
         massage = self.latest_massage(at_or_before=now)
         start = massage.at if massage is not None else now - timedelta(days=DEFAULT_DAYS)
-        return massage, [s for s in self.scores(start) if s.at <= now]
+        read = self.scores(start)
+        return massage, read[: bisect_right(read, now, key=_AT)]
 
     def everything(
         self, kinds: tuple[str, ...] = ("massages", "scores")
