@@ -324,7 +324,7 @@ class PtySession:
 
 
 # Runs the CLI as the entry point does, and writes sys.modules out at exit
-# (to MODULES_OUT): which modules a run imports (test_startup, test_wheel).
+# (to MODULES_OUT): which modules a run imports (test_startup).
 PROBE = """
 import atexit, os, sys
 def dump():

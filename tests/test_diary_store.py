@@ -259,7 +259,7 @@ def test_the_window_is_the_scores_since_the_last_massage(tmp_path, topic):
             diary.add_score(NOW - timedelta(hours=h), s)
         w = diary.window(NOW)
     assert [s.score for s in w.entries] == [3, 6, 4]
-    assert w.total == 3 and w.start == NOW - timedelta(hours=40)
+    assert w.total == 3 and [s.score for s in w.episode] == [3, 6, 4]
 
 
 def test_a_limited_window_counts_what_it_does_not_show_and_the_episode_still_decides(
@@ -272,7 +272,7 @@ def test_a_limited_window_counts_what_it_does_not_show_and_the_episode_still_dec
         diary.add_massage(massage_at)
         diary.add_scores([(NOW - timedelta(hours=90 - i), 9 if i == 0 else 2) for i in range(60)])
         w = diary.window(NOW, limit=5)
-        hidden_peak = assess(diary.episode(w.start, NOW), topic.diary, massage_at, NOW)
+        hidden_peak = assess(w.episode, topic.diary, massage_at, NOW)
     assert len(w.entries) == 5 and w.total == 60
     assert hidden_peak.trend == "improving"  # from the hidden 9, the reference
     assert "high_score" in dict(hidden_peak.escalations)
@@ -288,9 +288,11 @@ def test_the_count_leaves_out_rows_off_the_scale(tmp_path):
     con.commit()
     con.close()
     with Diary.open(tmp_path) as diary:
-        assert diary.count_scores() == 3
-        assert diary.count_scores(NOW - timedelta(hours=2)) == 2
+        assert diary.window(NOW, days=1).total == 3
+        assert diary.window(NOW, days=2 / 24).total == 2
         assert len(diary.scores()) == 3
+        # 8 bad rows: the first MAX_NAMED named one by one, the rest in one line
+        assert len(diary.warnings) == store.MAX_NAMED + 1
 
 
 def test_a_days_window_reaches_back_past_the_last_massage(tmp_path):
@@ -304,7 +306,7 @@ def test_a_days_window_reaches_back_past_the_last_massage(tmp_path):
     assert len(w.massages) == 2 and w.massage == w.massages[-1]
 
 
-# -- the scores that decide, read with a few queries, judge as all of them would -------
+# -- the episode the store hands over is judged as the whole diary would be ---------------
 
 
 def _rules_with(topic, band: float, rising: float, lasting: float):
@@ -360,7 +362,7 @@ _EXAMPLE = dict(limit=0, days=None, lasting=72)
 def test_the_store_hands_over_the_scores_that_decide_the_assessment(
     topic, massage_ago, points, band, rising, lasting, limit, days
 ):
-    """``assess`` asking the store equals ``assess`` of the whole episode as a list."""
+    """``assess`` of the episode the store reads equals ``assess`` of the whole diary."""
     import tempfile
 
     from soreadvisor.advice.trend import assess
@@ -374,7 +376,7 @@ def test_the_store_hands_over_the_scores_that_decide_the_assessment(
         diary.add_scores([(massage_at + timedelta(hours=h), s) for h, s in points])
         everything = diary.scores()
         window = diary.window(now, days, limit)
-        from_window = assess(diary.episode(window.start, now), rules, massage_at, now)
+        from_window = assess(window.episode, rules, massage_at, now)
         massage, episode = diary.current(now)
         current = assess(episode, rules, massage_at, now)
     expected = assess(everything, rules, massage_at, now)
@@ -391,7 +393,7 @@ def test_without_a_massage_the_episode_is_the_last_week(tmp_path, topic):
     with Diary.open(tmp_path) as diary:
         massage, episode = diary.current(NOW)
         assessment = assess(episode, topic.diary, None, NOW)
-        assert massage is None and episode.highest().score == 7  # the 9 is 8 days old
+        assert massage is None and max(s.score for s in episode) == 7  # the 9 is 8 days old
     assert assessment.trend == "worse"
 
 

@@ -297,7 +297,8 @@ def command_tree():
         for param in getattr(cmd, "params", []):
             names = [*getattr(param, "opts", []), *getattr(param, "secondary_opts", [])]
             names = [n for n in names if n.startswith("-") and n not in NEVER]
-            choices = [str(c) for c in getattr(param.type, "choices", [])]
+            # (a Typer past our pin has no Click type here: VALUES holds the words anyway)
+            choices = [str(c) for c in getattr(getattr(param, "type", None), "choices", [])]
             own += [(n, not getattr(param, "is_flag", False), choices) for n in names]
         everywhere.update(name for name, _, _ in own)
         sub = getattr(cmd, "commands", None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,14 @@ HEAVY = (
     "tempfile",
     "pickle",
     "dataclasses",
+)
+
+# Our pin, typer<0.29, is there because the Typer after it imports pydantic on
+# every run. The CI's newest-typer leg runs this suite over the pin; there the
+# tests below must fail, strictly: the day they pass, the pin can go.
+OVER_THE_PIN = tuple(int(p) for p in metadata.version("typer").split(".")[:2]) >= (0, 29)
+costs_over_the_pin = pytest.mark.xfail(
+    OVER_THE_PIN, reason="Typer past our pin imports pydantic on every run", strict=True
 )
 
 
@@ -59,6 +68,7 @@ def modules_of(tmp_path, private_home):
         ("plan", "--since", "30h"),
     ],
 )
+@costs_over_the_pin
 def test_a_cached_piped_answer_imports_no_heavy_module(modules_of, args):
     modules_of(*args)  # the first run validates the YAML and caches it
     modules = modules_of(*args)
@@ -108,6 +118,7 @@ def test_a_cached_piped_answer_imports_no_other_advice(modules_of):
     assert not {"soreadvisor.diary", "soreadvisor.kb.validate", "soreadvisor.advice.plan"} & modules
 
 
+@costs_over_the_pin
 def test_the_first_run_validates_and_later_runs_do_not(modules_of):
     assert "pydantic" in modules_of("cope")
     assert "pydantic" not in modules_of("cope")

@@ -1,7 +1,6 @@
 """The wheel: built, installed into a fresh virtual environment, run from another directory.
 
-Built as a user builds it (the sdist, then the wheel from the sdist), with its
-cache of the shipped topics, which the first run after the install reads.
+Built as a user builds it (the sdist, then the wheel from the sdist).
 Slow (a build and an install), and one test. It is skipped only when no package
 index can be reached (building needs hatchling). The wheel's dependencies are
 pinned to the versions of the environment the test runs in, so each CI leg tries
@@ -11,7 +10,6 @@ the wheel with its own end of the ranges.
 from __future__ import annotations
 
 import importlib.util
-import itertools
 import json
 import os
 import subprocess
@@ -21,7 +19,6 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
-from conftest import PROBE
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -75,8 +72,6 @@ def test_the_wheel_installs_into_a_fresh_venv_and_runs_from_another_directory(tm
     topics_dir = REPO / "data" / "topics"
     shipped = [f"soreadvisor/data/topics/{p.name}" for p in topics_dir.glob("*.yaml")]
     assert shipped and set(shipped) <= set(names), "the knowledge base must be inside the wheel"
-    caches = {f"soreadvisor/data/cache/{p.stem}.cache" for p in topics_dir.glob("*.yaml")}
-    assert caches <= set(names), "each shipped topic's validated cache must be inside the wheel"
     assert not [n for n in names if n.startswith("tests/")]
 
     venv = tmp_path / "venv"
@@ -88,8 +83,6 @@ def test_the_wheel_installs_into_a_fresh_venv_and_runs_from_another_directory(tm
         "installing the wheel",
         env=env,
         timeout=600,
-        # The usual umask: under 002 pip makes the cache group-writable, and so untrusted.
-        preexec_fn=lambda: os.umask(0o022),
     )
 
     elsewhere = Path("/tmp")  # the issue: `cd /tmp && soreadvisor explain`
@@ -148,48 +141,3 @@ def test_the_wheel_installs_into_a_fresh_venv_and_runs_from_another_directory(tm
         timeout=60,
     )
     assert version.stdout.split()[0] == "soreadvisor"
-
-    first_run_after_install_uses_the_shipped_cache(tmp_path, bindir, env, topic, where)
-
-
-def first_run_after_install_uses_the_shipped_cache(tmp_path, bindir, env, topic, installed):
-    """The first run reads the wheel's cache (no YAML, no pydantic) and answers as a
-    validating run does; an edited shipped file or an untrusted cache is passed over."""
-    data = Path(installed).parent / "data"
-    shipped = data / "cache" / f"{topic.id}.cache"
-    source = data / "topics" / f"{topic.id}.yaml"
-    cope = ["cope", "--severity", "high", "--format", "json"]
-    homes = itertools.count()
-
-    def first_run() -> tuple[dict, set[str]]:
-        """The answer and the top-level modules of a run with an empty home (no cache)."""
-        out = tmp_path / "modules.txt"
-        home = tmp_path / f"home-{next(homes)}"
-        proc = run(
-            [str(bindir / "python"), "-c", PROBE, *cope],
-            "a first run",
-            env={**env, "SOREADVISOR_HOME": str(home), "MODULES_OUT": str(out)},
-            cwd=tmp_path,
-            timeout=60,
-        )
-        assert proc.stderr == ""
-        return json.loads(proc.stdout), {m.split(".")[0] for m in out.read_text().split()}
-
-    answer, modules = first_run()
-    assert "soreadvisor" in modules  # the listing is real
-    assert not {"pydantic", "yaml"} & modules
-
-    shipped.chmod(0o664)  # writable by the group: not trusted
-    validated, modules = first_run()
-    assert {"pydantic", "yaml"} <= modules
-    assert validated == answer
-    shipped.chmod(0o644)
-
-    text = source.read_text(encoding="utf-8")
-    source.write_text(text.replace('\ntitle: "', '\ntitle: "Edited: ', 1), encoding="utf-8")
-    edited, modules = first_run()
-    assert {"pydantic", "yaml"} <= modules
-    assert edited["title"].startswith("Edited: ")
-    source.write_text(text, encoding="utf-8")  # the same bytes again: trusted again
-    again, modules = first_run()
-    assert again == answer and "pydantic" not in modules

@@ -29,21 +29,18 @@ Escalations, each with its message, all pointing to ``soreadvisor check``:
   massage, with the last score before that mark as the starting point, the
   latest is more than ``flat_band`` above the lowest.
 
-The time rules need a massage. Only a few scores of an episode decide all of
-this (the latest two, the reference, a highest, and the last before and a
-lowest after the rising mark): ``assess`` asks an ``Episode`` for just those,
-which the diary answers with a few indexed queries however long the episode.
+The time rules need a massage.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Collection, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol
+from operator import attrgetter
 
-from ..diary.models import SCORE_MAX, SCORE_MIN, Massage, Score
+from ..diary.models import SCORE_MAX, Massage, Score
 from ..kb.models import DiaryRules, Topic, fill_in
 from ..report import Field, Item, Report, Section
 from ..timeparse import span_text
@@ -51,6 +48,7 @@ from .common import finish, new_report, phrase
 
 TRENDS = ("improving", "flat", "worse")
 ESCALATIONS = ("worst", "high_score", "lasting", "rising")  # most urgent first
+_AT, _SCORE, _ORDER = attrgetter("at"), attrgetter("score"), attrgetter("at", "id")
 
 
 @dataclass(frozen=True)
@@ -68,108 +66,43 @@ def mark(massage_at: datetime, hours: float) -> datetime:
     return massage_at + timedelta(hours=hours)
 
 
-class Episode(Protocol):
-    """The scores of one episode, as the rules ask for them: a handful of questions.
-
-    "Earlier" and "latest" follow the time a score was taken, then the order
-    it was logged in. The diary answers each question with an indexed query,
-    however long the episode (``soreadvisor.diary.store.Diary.episode``);
-    ``Listed`` answers from a list. None when there is no such score.
-    """
-
-    def latest(self, n: int) -> list[Score]:
-        """The last ``n`` scores, oldest first."""
-        ...
-
-    def latest_of(self, values: Collection[int], before: Score) -> Score | None:
-        """The most recent score earlier than ``before`` whose value is one of ``values``."""
-        ...
-
-    def highest(self) -> Score | None:
-        """A highest score."""
-        ...
-
-    def last_before(self, at: datetime) -> Score | None:
-        """The most recent score taken before ``at``."""
-        ...
-
-    def lowest_from(self, at: datetime) -> Score | None:
-        """A lowest score taken at or after ``at``."""
-        ...
-
-
-class Listed:
-    """An episode held as a list: the scores from ``start`` (None: any) to ``now``."""
-
-    def __init__(self, scores: Sequence[Score], start: datetime | None, now: datetime):
-        self.scores = sorted(
-            (s for s in scores if s.at <= now and (start is None or s.at >= start)),
-            key=_order,
-        )
-
-    def latest(self, n: int) -> list[Score]:
-        return self.scores[-n:]
-
-    def latest_of(self, values: Collection[int], before: Score) -> Score | None:
-        earlier = (s for s in reversed(self.scores) if _order(s) < _order(before))
-        return next((s for s in earlier if s.score in values), None)
-
-    def highest(self) -> Score | None:
-        return max(reversed(self.scores), key=lambda s: s.score, default=None)
-
-    def last_before(self, at: datetime) -> Score | None:
-        return next((s for s in reversed(self.scores) if s.at < at), None)
-
-    def lowest_from(self, at: datetime) -> Score | None:
-        return min((s for s in self.scores if s.at >= at), key=lambda s: s.score, default=None)
-
-
-def _order(score: Score) -> tuple[datetime, int]:
-    return (score.at, score.id)
-
-
 def assess(
-    scores: Sequence[Score] | Episode,
+    scores: Sequence[Score],
     rules: DiaryRules,
     massage_at: datetime | None,
     now: datetime,
 ) -> DiaryVerdict:
     """The trend and escalations of an episode: the one place these rules live.
 
-    ``scores`` are the episode's scores (a list, in any order: scores before the
-    massage, another episode, and after ``now``, a clock set wrong, are left
-    out), or an ``Episode`` that answers for them (the diary's, from its indexes).
+    ``scores`` are the episode's scores, in any order: scores before the
+    massage (another episode) and after ``now`` (a clock set wrong) are left
+    out. "Earlier" and "latest" follow the time a score was taken, then the
+    order it was logged in.
     """
-    episode = Listed(scores, massage_at, now) if isinstance(scores, Sequence) else scores
-    last = episode.latest(2)
-    if not last:
+    episode = sorted(scores, key=_ORDER)
+    first = 0 if massage_at is None else bisect_left(episode, massage_at, key=_AT)
+    episode = episode[first : bisect_right(episode, now, key=_AT)]
+    if not episode:
         return DiaryVerdict(None)
-    latest, band = last[-1], rules.flat_band
+    latest, band = episode[-1], rules.flat_band
     trend = None
-    if len(last) == 2:
-        previous = last[0].score
+    if len(episode) >= 2:
+        previous = episode[-2].score
         # the reference: the most recent earlier score more than the band away
-        far = [v for v in range(SCORE_MIN, SCORE_MAX + 1) if abs(v - latest.score) > band]
-        ref = episode.latest_of(far, before=latest)
+        earlier = (episode[i] for i in range(len(episode) - 2, -1, -1))
+        ref = next((s for s in earlier if abs(s.score - latest.score) > band), None)
         trend = "flat"
         if ref is not None and ref.score < latest.score and latest.score >= previous:
             trend = "worse"
         elif ref is not None and ref.score > latest.score and latest.score <= previous:
             trend = "improving"
     escalations = set()
-    top = episode.highest()
-    if top is not None and top.score >= rules.high_score:
+    if max(map(_SCORE, episode)) >= rules.high_score:
         escalations.add("high_score")
-    if (
-        massage_at is not None
-        and rules.worst_score is not None
-        and rules.worst_within_hours is not None
-    ):
-        # any score that high up to the end of the window: the latest one
-        # logged before a probe placed at the window's end
-        probe = Score(id=2**62, at=mark(massage_at, rules.worst_within_hours), score=SCORE_MIN)
-        high = range(rules.worst_score, SCORE_MAX + 1)
-        if episode.latest_of(high, before=probe) is not None:
+    if massage_at is not None and rules.worst_score is not None and rules.worst_within_hours:
+        # any score that high up to the end of the window
+        end = bisect_right(episode, mark(massage_at, rules.worst_within_hours), key=_AT)
+        if any(s.score >= rules.worst_score for s in episode[:end]):
             # one message: "today" replaces "within a few days" for the score
             escalations.add("worst")
             escalations.discard("high_score")
@@ -177,9 +110,8 @@ def assess(
         if latest.at >= mark(massage_at, rules.lasting_after_hours) and latest.score > 0:
             escalations.add("lasting")
         # from the last score before the rising mark, the lowest since
-        rising = mark(massage_at, rules.rising_after_hours)
-        start = [s for s in (episode.last_before(rising), episode.lowest_from(rising)) if s]
-        if start and latest.score - min(s.score for s in start) > band:
+        rising = bisect_left(episode, mark(massage_at, rules.rising_after_hours), key=_AT)
+        if latest.score - min(map(_SCORE, episode[max(rising - 1, 0) :])) > band:
             escalations.add("rising")
     said = [(e, diary_message(rules, e)) for e in ESCALATIONS if e in escalations]
     return DiaryVerdict(trend, said)

@@ -156,7 +156,7 @@ def _option_meant(ctx: object, args: list[str]) -> str | None:
         if word.startswith("-") or (n and words[n - 1].startswith("-")):
             continue
         for param in params:
-            choices = getattr(param.type, "choices", None) or ()
+            choices = getattr(getattr(param, "type", None), "choices", None) or ()
             opts = [o for o in getattr(param, "opts", []) if o.startswith("--")]
             chosen = word.casefold() in (str(c).casefold() for c in choices)
             if opts and chosen and not set(param.opts) & set(args):

@@ -230,7 +230,7 @@ def history(
         window = diary.window(now, days, limit)
         if t.diary is not None:
             massage_at = window.massage.at if window.massage else None
-            assessment = assess(diary.episode(window.start, now), t.diary, massage_at, now)
+            assessment = assess(window.episode, t.diary, massage_at, now)
     report = history_report(
         t,
         entries=window.entries,

@@ -9,7 +9,7 @@ INTENSITIES = ("light", "moderate", "deep")
 SCORE_MIN, SCORE_MAX = 0, 10  # the 0-10 numeric rating scale
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Massage:
     id: int
     at: datetime
@@ -17,7 +17,9 @@ class Massage:
     note: str | None = None
 
 
-@dataclass(frozen=True)
+# Not frozen: a frozen dataclass sets each field through object.__setattr__,
+# four times the cost, and `history` builds one Score per row of the episode.
+@dataclass(slots=True)
 class Score:
     id: int
     at: datetime

@@ -36,10 +36,12 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Collection, Iterator
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from operator import attrgetter
 from pathlib import Path
 
 from .. import paths
@@ -71,45 +73,14 @@ SCHEMA_VERSION = len(MIGRATIONS)
 TABLES = frozenset({"massages", "scores"})
 
 
-# A row every answer may use: its time is text within the range input accepts
+# Every query reads the rows whose time is text within the range input accepts
 # (numbers sort before text in SQLite, blobs after it, so the range alone
-# leaves them out, and the time index still serves it), its score a whole
-# number on the scale. Every query asks for these only, so a damaged row never
-# takes the place of a good one; a time in range but not ours (a date alone)
-# is left out when read. Rows left out are named once.
+# leaves them out, and the time index serves it); each row read is then judged
+# (``_massage``, ``_score``). The rows out of range are named once, when the
+# file is first read (``_name_bad_rows``); a row read but unusable, when read.
 GOOD_AT = f"(at >= '{EARLIEST.isoformat()}' AND at <= '{LATEST.isoformat()}')"
-GOOD_SCORE = f"(typeof(score) = 'integer' AND score BETWEEN {SCORE_MIN} AND {SCORE_MAX})"
-GOOD = {"massages": GOOD_AT, "scores": f"({GOOD_AT} AND {GOOD_SCORE})"}
-
-
-def _between(
-    lo: datetime | None = None, hi: datetime | None = None, below: bool = False
-) -> tuple[str, tuple[str, str]]:
-    """``at`` from ``lo`` to ``hi`` (before ``hi`` when ``below``) within the range every
-    answer may use, as one lower and one upper bound: given two of either, SQLite
-    seeks on one and tests the other row by row (a scan of everything between)."""
-    low = max(to_text(lo), EARLIEST.isoformat()) if lo is not None else EARLIEST.isoformat()
-    high = LATEST.isoformat()
-    op = "<="
-    if hi is not None and to_text(hi) <= high:
-        high, op = to_text(hi), "<" if below else "<="
-    return f"at >= ? AND at {op} ?", (low, high)
-
-
-# The rows whose score is off the scale, as disjoint ranges of the score index
-# (NULL; below; above, which takes in text and blobs; between two whole numbers).
-BAD_SCORES = [
-    "score IS NULL",
-    f"score < {SCORE_MIN}",
-    f"score > {SCORE_MAX}",
-    *(f"(score > {v} AND score < {v + 1})" for v in range(SCORE_MIN, SCORE_MAX)),
-]
-MASSAGES = f"SELECT id, at, intensity, note FROM massages WHERE {GOOD['massages']}"
-# Questions about time go to the time index by name: the score range every
-# query holds could otherwise draw the planner to the score index, and a scan.
-SCORES_FROM = "SELECT id, at, score, location, note FROM scores"
-SCORES = f"{SCORES_FROM} INDEXED BY scores_at WHERE {GOOD['scores']}"
-BY_TIME = f"{SCORES_FROM} INDEXED BY scores_at WHERE {GOOD_SCORE}"  # and a _between
+MASSAGES = f"SELECT id, at, intensity, note FROM massages WHERE {GOOD_AT}"
+SCORES = f"SELECT id, at, score, location, note FROM scores WHERE {GOOD_AT}"
 MAX_NAMED = 5  # bad rows named one by one; the rest are counted
 
 
@@ -143,15 +114,17 @@ def latest_massage(data_dir: Path | None = None, warn: Warn | None = None) -> da
 
 
 DEFAULT_DAYS = 7  # what `history` shows when no massage is recorded
+_AT = attrgetter("at")
 
 
 @dataclass
 class Window:
-    """What `history` shows, read with a few indexed queries (never the whole file).
+    """What `history` shows.
 
     ``entries`` are the scores shown (the last ``limit`` of the window, oldest
-    first) and ``total`` how many the window holds. The episode the trend is
-    about runs from ``start`` (the massage, or the window's start without one).
+    first) and ``total`` how many the window holds. ``episode`` is what the
+    trend is about: the scores from the massage (or the window's start without
+    one) to now, oldest first.
     """
 
     since: datetime
@@ -160,72 +133,7 @@ class Window:
     entries: list[Score]
     total: int
     massages: list[Massage]
-    start: datetime
-
-
-class Episode:
-    """The scores from ``start`` to ``now``, answering what the trend rules ask
-    (``soreadvisor.advice.trend.Episode``) with one indexed query each: the rules
-    live there, this only fetches rows. Valid while its diary is open."""
-
-    def __init__(self, diary: Diary, start: datetime, now: datetime):
-        self._diary = diary
-        self._start, self._now = start, now
-
-    def _one(self, where: str, order: str, params: tuple = ()) -> Score | None:
-        """The first score of the episode in ``order`` that meets ``where`` (by value)."""
-        span, bounds = _between(self._start, self._now)
-        head = f"{SCORES_FROM}{self._diary.by_score} WHERE {GOOD_SCORE} AND {span}"
-        found = self._diary._scores_sql(
-            f"{head}{where} ORDER BY {order} LIMIT 1", (*bounds, *params)
-        )
-        return found[0] if found else None
-
-    def _by_time(self, hi: datetime, below: bool, n: int) -> list[Score]:
-        span, bounds = _between(self._start, hi, below)
-        sql = f"{BY_TIME} AND {span} ORDER BY at DESC, id DESC LIMIT ?"
-        found = self._diary._scores_sql(sql, (*bounds, n))
-        found.reverse()
-        return found
-
-    def latest(self, n: int) -> list[Score]:
-        return self._by_time(self._now, False, n)
-
-    def latest_of(self, values: Collection[int], before: Score) -> Score | None:
-        at = to_text(before.at)
-        found = [
-            self._one(
-                " AND score = ? AND (at < ? OR (at = ? AND id < ?))",
-                "at DESC, id DESC",
-                (v, at, at, before.id),
-            )
-            for v in values
-        ]
-        return max((s for s in found if s), key=lambda s: (s.at, s.id), default=None)
-
-    def highest(self) -> Score | None:
-        for v in range(SCORE_MAX, SCORE_MIN - 1, -1):
-            if found := self._one(" AND score = ?", "at, id", (v,)):
-                return found
-        return None
-
-    def last_before(self, at: datetime) -> Score | None:
-        if _ceil(at) > self._now:  # the whole episode is before it
-            found = self._by_time(self._now, False, 1)
-        else:
-            found = self._by_time(_ceil(at), True, 1)
-        return found[0] if found else None
-
-    def lowest_from(self, at: datetime) -> Score | None:
-        for v in range(SCORE_MIN, SCORE_MAX + 1):
-            if found := self._one(" AND score = ? AND at >= ?", "at, id", (v, to_text(_ceil(at)))):
-                return found
-        return None
-
-
-def _ceil(at: datetime) -> datetime:
-    """Stored times are whole seconds: at or after ``at`` is at or after its ceiling."""
-    return at.replace(microsecond=0) + timedelta(seconds=1) if at.microsecond else at
+    episode: list[Score]
 
 
 class Diary:
@@ -241,14 +149,10 @@ class Diary:
         con: sqlite3.Connection | None,
         writable: bool = False,
         warn: Warn | None = None,
-        version: int = SCHEMA_VERSION,
     ):
         self.path = path
         self._con = con
         self.writable = writable
-        # Which index a query by score value should seek in (a file written before
-        # schema 2 has none until the next write brings it up to date).
-        self.by_score = " INDEXED BY scores_score_at" if version >= 2 else ""
         # Rows left out, a file read as it was last closed: one line each, handed to
         # ``warn`` (the CLI shows them on stderr) or kept here. Nothing here prints.
         self.warnings: list[str] = []
@@ -298,7 +202,7 @@ class Diary:
                 if version == 0:  # created a moment ago, tables still to come
                     probe.close()
                     return cls(path, None, warn=warn)
-                diary = cls(path, probe, warn=warn, version=version)
+                diary = cls(path, probe, warn=warn)
                 if note:
                     diary.warn(note)
                 return diary
@@ -406,38 +310,37 @@ class Diary:
             return self._con.execute(sql, params).fetchall()
 
     def _name_bad_rows(self) -> None:
-        """Warn once about the rows every query leaves out (one scan of each table)."""
+        """Warn once about the rows no query reads: times out of range, through the
+        time index (a few short searches)."""
         assert self._con is not None
-        bad: list[tuple] = []
-        early, late, most = EARLIEST.isoformat(), LATEST.isoformat(), MAX_NAMED + 1
+        early, late = EARLIEST.isoformat(), LATEST.isoformat()
         for table, cols in (("massages", "id, at, NULL"), ("scores", "id, at, score")):
-            # Times out of range, through the time index: two short searches.
             sql = " UNION ALL ".join(
                 f"SELECT {cols} FROM {table} WHERE {test}"
                 for test in ("at < ?", "at > ?", "at IS NULL")
             )
-            bad += [(table, *r) for r in self._con.execute(f"{sql} LIMIT ?", (early, late, most))]
-        sql = " UNION ALL ".join(
-            f"SELECT id, at, score FROM scores{self.by_score} WHERE {b}" for b in BAD_SCORES
-        )
-        bad += [("scores", *r) for r in self._con.execute(f"{sql} LIMIT ?", (most,))]
-        for table, row_id, at, score in bad[:MAX_NAMED]:
-            if table == "massages":
-                ok = self._massage((row_id, at, None, None)) is not None
-            else:
-                ok = self._score((row_id, at, score, None, None)) is not None
-            if ok:  # readable after all, but outside what we accept
-                self._skipped(table[:-1], row_id, f"its time {_shown(at)} is out of range")
-        if len(bad) > MAX_NAMED:
+            for row_id, at, score in self._con.execute(
+                f"{sql} LIMIT ?", (early, late, MAX_NAMED + 1)
+            ):
+                if table == "massages":
+                    ok = self._massage((row_id, at, None, None)) is not None
+                else:
+                    ok = self._score((row_id, at, score, None, None)) is not None
+                if ok:  # readable after all, but outside what we accept
+                    self._skipped(table[:-1], row_id, f"its time {_shown(at)} is out of range")
+
+    def _note(self, kind: str, row_id: int, message: str) -> None:
+        """Each row's problem once; after ``MAX_NAMED`` rows, one line for the rest."""
+        if (kind, row_id) in self._named:
+            return
+        self._named.add((kind, row_id))
+        if len(self._named) <= MAX_NAMED:
+            self.warn(message)
+        elif len(self._named) == MAX_NAMED + 1:
             self.warn(
                 f"more rows of the diary {str(self.path)!r} cannot be read; they are "
                 "left out too, and kept in the file"
             )
-
-    def _note(self, kind: str, row_id: int, message: str) -> None:
-        if (kind, row_id) not in self._named:
-            self._named.add((kind, row_id))
-            self.warn(message)
 
     def _skipped(self, kind: str, row_id: int, why: str) -> None:
         self._note(
@@ -458,21 +361,22 @@ class Diary:
         return Massage(row[0], at, intensity, self._text("massage", row[0], "note", row[3]))
 
     def _score(self, row: tuple) -> Score | None:
+        row_id, _, value, where, note = row
         at = self._time("score", row)
         if at is None:
             return None
-        value = row[2]
-        if isinstance(value, bool) or not isinstance(value, int):
-            value = None
-        if value is None or not SCORE_MIN <= value <= SCORE_MAX:
-            self._skipped("score", row[0], f"its score {_shown(row[2])} is not on the scale")
+        if type(value) is not int or not SCORE_MIN <= value <= SCORE_MAX:
+            self._skipped("score", row_id, f"its score {_shown(value)} is not on the scale")
             return None
-        where = self._text("score", row[0], "place", row[3])
-        return Score(row[0], at, value, where, self._text("score", row[0], "note", row[4]))
+        if where is not None and type(where) is not str:
+            where = self._text("score", row_id, "place", where)
+        if note is not None and type(note) is not str:
+            note = self._text("score", row_id, "note", note)
+        return Score(row_id, at, value, where, note)
 
     def _time(self, kind: str, row: tuple) -> datetime | None:
         try:
-            at = from_text(row[1])
+            at = datetime.fromisoformat(row[1])
             if at.tzinfo is None or not EARLIEST <= at <= LATEST:
                 raise ValueError
         except (TypeError, ValueError, OverflowError):
@@ -499,11 +403,7 @@ class Diary:
         return [m for m in found if m is not None]
 
     def _scores(self, sql: str, params: tuple = ()) -> list[Score]:
-        return self._scores_sql(SCORES + sql, params)
-
-    def _scores_sql(self, sql: str, params: tuple = ()) -> list[Score]:
-        found = (self._score(r) for r in self._rows(sql, params))
-        return [s for s in found if s is not None]
+        return [s for r in self._rows(SCORES + sql, params) if (s := self._score(r)) is not None]
 
     def latest_massage(self, at_or_before: datetime | None = None) -> Massage | None:
         if at_or_before is None:
@@ -520,30 +420,11 @@ class Diary:
             return self._massages(" ORDER BY at, id")
         return self._massages(" AND at >= ? ORDER BY at, id", (to_text(since),))
 
-    def scores(self, since: datetime | None = None, last: int | None = None) -> list[Score]:
-        """Scores at or after ``since`` (all when None), oldest first; only the
-        ``last`` most recent of them when given."""
-        span, bounds = _between(since)
-        if last is None:
-            return self._scores_sql(f"{BY_TIME} AND {span} ORDER BY at, id", bounds)
-        sql = f"{BY_TIME} AND {span} ORDER BY at DESC, id DESC LIMIT ?"
-        found = self._scores_sql(sql, (*bounds, last))
-        found.reverse()
-        return found
-
-    def count_scores(self, since: datetime | None = None) -> int:
-        """How many scores every answer may use, at or after ``since``: the rows in
-        the time range (the time index alone) less those off the scale (the score index)."""
-        span, bounds = _between(since)
-        bad = " UNION ALL ".join(
-            f"SELECT id FROM scores{self.by_score} WHERE {b} AND {span}" for b in BAD_SCORES
-        )
-        rows = self._rows(
-            f"SELECT (SELECT COUNT(*) FROM scores INDEXED BY scores_at WHERE {span})"
-            f" - (SELECT COUNT(*) FROM ({bad}))",
-            bounds * (1 + len(BAD_SCORES)),
-        )
-        return int(rows[0][0]) if rows else 0
+    def scores(self, since: datetime | None = None) -> list[Score]:
+        """Scores at or after ``since`` (all when None), oldest first."""
+        if since is None:
+            return self._scores(" ORDER BY at, id")
+        return self._scores(" AND at >= ? ORDER BY at, id", (to_text(since),))
 
     def counts(self) -> tuple[int, int]:
         """How many massages and scores the diary holds (every row, readable or not)."""
@@ -552,7 +433,7 @@ class Diary:
 
     def window(self, now: datetime, days: float | None = None, limit: int | None = None) -> Window:
         """The scores since the last massage (or of the last ``days``), the last
-        ``limit`` of them to show, and where the episode they belong to starts."""
+        ``limit`` of them to show, and the episode the trend is about."""
         massage = self.latest_massage(at_or_before=now)
         if days is not None:
             since = now - timedelta(days=days)
@@ -560,26 +441,32 @@ class Diary:
             since = massage.at
         else:
             since = now - timedelta(days=DEFAULT_DAYS)
-        entries = self.scores(since, last=limit or None)
-        total = len(entries) if not limit or len(entries) < limit else self.count_scores(since)
+        start = massage.at if massage is not None else since
+        read = self.scores(min(since, start))  # in time order: cut, not filtered
+        shown = read[bisect_left(read, since, key=_AT) :]
         massages = [massage] if massage else []
         if days is not None:
             before = self.latest_massage(at_or_before=since)
             massages = ([before] if before else []) + [
                 m for m in self.massages(since) if m.at <= now and m != before
             ]
-        start = massage.at if massage is not None else since
-        return Window(since, days, massage, entries, total, massages, start)
+        return Window(
+            since,
+            days,
+            massage,
+            shown[-limit:] if limit else shown,
+            len(shown),
+            massages,
+            read[bisect_left(read, start, key=_AT) : bisect_right(read, now, key=_AT)],
+        )
 
-    def episode(self, start: datetime, now: datetime) -> Episode:
-        """The scores from ``start`` to ``now``, for ``soreadvisor.advice.trend.assess``."""
-        return Episode(self, start, now)
-
-    def current(self, now: datetime) -> tuple[Massage | None, Episode]:
-        """The last massage at or before ``now`` and its episode (the last week without one)."""
+    def current(self, now: datetime) -> tuple[Massage | None, list[Score]]:
+        """The last massage at or before ``now`` and its episode's scores, oldest
+        first (the last week's without a massage)."""
         massage = self.latest_massage(at_or_before=now)
         start = massage.at if massage is not None else now - timedelta(days=DEFAULT_DAYS)
-        return massage, self.episode(start, now)
+        read = self.scores(start)
+        return massage, read[: bisect_right(read, now, key=_AT)]
 
     def everything(
         self, kinds: tuple[str, ...] = ("massages", "scores")

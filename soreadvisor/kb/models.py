@@ -5,12 +5,13 @@ needs no validation library at all. Validation of YAML files is done by
 pydantic in ``kb.validate`` against these same classes; semantic checks (ids,
 references, duplicates) live there too.
 
-Turning a class into a dataclass costs about 0.8 ms (it generates and compiles
-methods), 18 ms for this module, a seventh of a whole run. A cached topic is
-rebuilt from the cache without calling ``__init__``, so ``@model`` defers that work:
-``materialize()`` makes every model a real dataclass, and runs by itself the
-first time a model is constructed or validated. ``dataclass_transform`` tells
-type checkers that the classes are dataclasses all along.
+Turning a class into a dataclass generates and compiles its methods, which
+for this module's classes is a good part of a cached run (docs/design.md has
+the figure). A cached topic is rebuilt from the cache without calling
+``__init__``, so ``@model`` defers that work: ``materialize()`` makes every
+model a real dataclass, and runs by itself the first time a model is
+constructed or validated. ``dataclass_transform`` tells type checkers that the
+classes are dataclasses all along.
 """
 
 from __future__ import annotations
@@ -179,7 +180,7 @@ class _Factory:
 
 def field(*, default_factory: Callable[[], _T]) -> _T:
     """``dataclasses.field(default_factory=...)``, which ``materialize`` puts in
-    its place; the hot path never imports dataclasses (0.8 ms)."""
+    its place; the hot path never imports dataclasses."""
     return _Factory(default_factory)  # type: ignore[return-value]
 
 

@@ -8,9 +8,7 @@ with a new name adds a topic. Only the files of the topic asked for are read.
 A validated topic is cached (plain data, in the user's private cache
 directory; see ``kb.cache``) under a key made of the package version, the
 cache format and each source file's path, size and modification time, so the
-hot path reads no YAML and imports no validation library. A built-in topic the
-user does not override comes from the cache built with the wheel when that
-still matches its files, so even the first run after an install reads no YAML.
+hot path reads no YAML and imports no validation library.
 """
 
 from __future__ import annotations
@@ -259,11 +257,6 @@ class KnowledgeBase:
             raise did_you_mean("topic", topic_id, self.topic_ids())
         from . import cache
 
-        # No overlay (files[0] is the program's wording): the wheel's own cache.
-        if all(f.parent == self.builtin_dir for f in files[1:]):
-            shipped = cache.read_shipped(self.builtin_dir, topic_id, files)
-            if shipped is not None:
-                return shipped
         key, cache_file = _cache_key(topic_id, files)
         cached = cache.read(cache_file, key)
         if cached is not None:

@@ -25,7 +25,7 @@ from ..report import Field, Report
 # Each is shown as a visible escape, as repr() writes it, so no string (from a
 # knowledge file, a diary note or a path) can drive the terminal (OSC 8 links,
 # BEL, clear-screen) or reorder what is shown. A class body, compiled only for
-# text that holds such a character (0.4 ms): every one of them makes
+# text that holds such a character: every one of them makes
 # str.isprintable() false, so printable text never reaches the pattern.
 CONTROLS = (
     "\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff"
