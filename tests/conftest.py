@@ -27,8 +27,10 @@ os.environ["SOREADVISOR_HOME"] = tempfile.mkdtemp(prefix="soreadvisor-tests-")
 
 REPO = Path(__file__).resolve().parent.parent
 ANSI = "\x1b"
-# The program's own words as shipped (data/wording.yaml), read without the loader.
-WORDS: dict[str, str] = yaml.safe_load((REPO / "data" / "wording.yaml").read_bytes())["wording"]
+# The program's own words as shipped in English (data/wording/en.yaml), read without the loader.
+WORDS: dict[str, str] = yaml.safe_load((REPO / "data" / "wording" / "en.yaml").read_bytes())[
+    "wording"
+]
 
 
 def said(words: dict[str, str], key: str, **values: object) -> str:

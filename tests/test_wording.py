@@ -1,5 +1,7 @@
-"""The program's own words are data (issue 13): data/wording.yaml, its schema
-(models.WORDING), the check of a topic's `wording:` and a user's overlay of it.
+"""The program's own words are data (issues 13, 21): one file per language in
+data/wording/, English (en.yaml) complete and the schema of every other (its keys,
+and the placeholders each English text uses), the language chosen by --lang or the
+locale variables, the check of a topic's `wording:` and a user's overlay of it.
 
 The expected words are read from the YAML, never written here in English.
 """
@@ -16,30 +18,16 @@ import pytest
 from conftest import REPO, WORDS, said
 from test_kb_custom import dump, user_dir
 
-from soreadvisor.kb.models import WORDING
+from soreadvisor import language
 from soreadvisor.kb.store import DEFAULT_TOPIC, KnowledgeBase, KnowledgeError
 
-WORDING_YAML = REPO / "data" / "wording.yaml"
+WORDING_YAML = REPO / "data" / "wording" / "en.yaml"
 SHIPPED = REPO / "data" / "topics" / f"{DEFAULT_TOPIC}.yaml"
 ADVICE = REPO / "soreadvisor" / "advice"
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
 # --- the shipped words and their schema ----------------------------------------------------
-
-
-def test_every_key_the_program_uses_is_shipped_and_nothing_else():
-    assert sorted(set(WORDING) - set(WORDS)) == [], "keys with no words in data/wording.yaml"
-    assert sorted(set(WORDS) - set(WORDING)) == [], "words no code asks for (models.WORDING)"
-
-
-def test_the_shipped_words_use_only_the_placeholders_their_key_fills():
-    wrong = {
-        key: names
-        for key, text in WORDS.items()
-        if (names := set(PLACEHOLDER.findall(text)) - set(WORDING[key]))
-    }
-    assert wrong == {}
 
 
 def test_every_topic_gets_the_shipped_words_under_its_own(topic):
@@ -92,46 +80,96 @@ def test_a_command_refuses_a_broken_overlay_of_the_words_in_one_line(cli):
     assert re.match(rf"soreadvisor: error: {re.escape(str(path))}:[34]:", result.err), result.err
 
 
-def builtin_copy(tmp_path: Path, wording_text: str) -> KnowledgeBase:
-    """A knowledge base laid out as data/ is: topics/ and wording.yaml beside it."""
-    topics = tmp_path / "data" / "topics"
-    topics.mkdir(parents=True)
-    shutil.copy(SHIPPED, topics / SHIPPED.name)
-    (tmp_path / "data" / "wording.yaml").write_text(wording_text, encoding="utf-8")
-    return KnowledgeBase(None, topics)
+def builtin_copy(tmp_path: Path, **languages: str) -> Path:
+    """data/ as shipped, in ``tmp_path``: topics/ and wording/ beside it, with
+    ``languages`` (code: YAML text) added to (or replacing) the shipped words."""
+    data = tmp_path / "data"
+    (data / "topics").mkdir(parents=True)
+    shutil.copy(SHIPPED, data / "topics" / SHIPPED.name)
+    shutil.copytree(WORDING_YAML.parent, data / "wording")
+    for code, text in languages.items():
+        (data / "wording" / f"{code}.yaml").write_text(text, encoding="utf-8")
+    return data / "topics"
 
 
 def test_the_shipped_words_pass_the_check_beside_a_copy_of_the_topic(tmp_path):
-    kb = builtin_copy(tmp_path, WORDING_YAML.read_text(encoding="utf-8"))
+    kb = KnowledgeBase(None, builtin_copy(tmp_path), languages=["en"])
     assert kb.check() == (1, [])
 
 
-def test_a_words_file_missing_a_key_is_reported_where_its_words_start(tmp_path):
-    text = WORDING_YAML.read_text(encoding="utf-8")
-    lines = text.splitlines(keepends=True)
-    dropped = next(n for n, line in enumerate(lines) if line.strip().startswith("cope.donts:"))
-    kb = builtin_copy(tmp_path, "".join(lines[:dropped] + lines[dropped + 1 :]))
-    count, problems = kb.check()
-    assert count == 1 and len(problems) == 1, problems
-    (problem,) = problems
-    start = next(n for n, line in enumerate(lines) if line.startswith("wording:"))
-    first = next(n for n in range(start + 1, len(lines)) if lines[n].strip()[:1] not in ("", "#"))
-    assert problem.file == str(tmp_path / "data" / "wording.yaml")
-    assert start + 1 <= problem.line <= first + 1  # the `wording:` key or its first words
-    assert "cope.donts" in problem.message
-
-
-def test_a_words_file_with_a_wrong_placeholder_is_reported_on_its_line(tmp_path):
-    text = WORDING_YAML.read_text(encoding="utf-8")
-    wrong = text.replace('cope.title: "{topic}:', 'cope.title: "{subject}:', 1)
-    assert wrong != text
-    kb = builtin_copy(tmp_path, wrong)
-    (problem,) = kb.check()[1]
-    line = 1 + next(n for n, got in enumerate(wrong.splitlines()) if "{subject}" in got)
-    assert problem.line == line and "{subject}" in problem.message
-    with pytest.raises(KnowledgeError) as refused:  # and nothing answers with it
+def test_a_language_takes_only_the_keys_and_placeholders_of_english(tmp_path):
+    """English is the schema: a key it does not have, or a placeholder its text does
+    not use, is named with the file and line of the language that says it."""
+    text = (
+        'wording:\n  cope.remedies: "Qué hacer"\n  cope.now: "Ahora"\n  cope.title: "{subject}"\n'
+    )
+    topics = builtin_copy(tmp_path, es=text)
+    kb = KnowledgeBase(None, topics, languages=["es", "en"])
+    problems = kb.check()[1]
+    where = {(p.file, p.line) for p in problems}
+    spanish = str(topics.parent / "wording" / "es.yaml")
+    assert where == {(spanish, 3), (spanish, 4)}, problems
+    assert any("cope.now" in p.message for p in problems)
+    assert any("{subject}" in p.message for p in problems)
+    with pytest.raises(KnowledgeError):  # and nothing answers with it
         kb.load(DEFAULT_TOPIC)
-    assert "{subject}" in str(refused.value)
+    assert KnowledgeBase(None, topics, languages=["en"]).check() == (1, [])  # English alone
+
+
+def test_a_key_a_language_leaves_out_is_said_in_english(tmp_path):
+    topics = builtin_copy(tmp_path, es='wording:\n  cope.remedies: "Qué hacer"\n')
+    words = KnowledgeBase(None, topics, languages=["es", "en"]).load().wording
+    assert words["cope.remedies"] == "Qué hacer"
+    assert {k: v for k, v in words.items() if k != "cope.remedies"} == {
+        k: v for k, v in WORDS.items() if k != "cope.remedies"
+    }
+
+
+SPANISH = 'wording:\n  cope.remedies: "Qué hacer"\n'
+
+
+@pytest.mark.parametrize(
+    ("option", "env", "spoken"),
+    [
+        (["--lang", "es"], {}, True),
+        (["--lang", "es_MX"], {}, True),  # a country's language falls back to the language
+        ([], {"LANG": "es_ES.UTF-8"}, True),
+        ([], {"LC_ALL": "es_ES.UTF-8", "LANG": "de_DE.UTF-8"}, True),  # LC_ALL before LANG
+        ([], {"LANG": "de_DE.UTF-8", "LC_MESSAGES": "es_ES"}, True),
+        ([], {"LANGUAGE": "fr:es", "LANG": "de_DE.UTF-8"}, True),  # the first there
+        ([], {"LANGUAGE": "es"}, False),  # LANGUAGE alone counts for nothing (tldr, gettext)
+        ([], {"LANGUAGE": "es", "LANG": "C"}, False),  # nor under the C locale
+        ([], {"LANG": "de_DE.UTF-8"}, False),  # no words in German: English
+        (["--lang", "en"], {"LANG": "es_ES.UTF-8"}, False),  # --lang before the locale
+    ],
+)
+def test_the_language_is_chosen_by_lang_then_the_locale(
+    cli, tmp_path, monkeypatch, option, env, spoken
+):
+    from soreadvisor import paths
+
+    topics = builtin_copy(tmp_path, es=SPANISH)
+    monkeypatch.setattr(paths, "builtin_topics_dir", lambda: topics)
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    for var, value in env.items():
+        monkeypatch.setenv(var, value)
+    result = cli(*option, "cope", "--format", "markdown")
+    assert result.code == 0, result.err
+    heading = "## Qué hacer" if spoken else f"## {WORDS['cope.remedies']}"
+    assert heading in result.out.splitlines()
+
+
+def test_lang_refuses_a_language_with_no_words_in_one_line(cli):
+    result = cli("--lang", "xx", "cope")
+    assert result.code == 2 and result.out == ""
+    assert result.err.count("\n") == 1 and "xx" in result.err and "en" in result.err
+
+
+def test_a_locale_never_names_a_file_outside_the_words(monkeypatch):
+    monkeypatch.setattr(language, "chosen", None)
+    assert language.preferred({"LANG": "../../etc/passwd"}) == ["en"]
+    assert language.preferred({"LANG": "pt_BR.UTF-8@euro"}) == ["pt_BR", "pt", "en"]
 
 
 # --- a user's own words --------------------------------------------------------------------
@@ -237,9 +275,9 @@ def test_the_advice_asks_only_for_keys_the_words_have():
                     continue
                 for key in keys_in(call.args[at]):
                     if isinstance(key, ast.Constant) and isinstance(key.value, str):
-                        ok = key.value in WORDING
+                        ok = key.value in WORDS
                     elif isinstance(key, ast.JoinedStr) and isinstance(key.values[0], ast.Constant):
-                        ok = any(k.startswith(str(key.values[0].value)) for k in WORDING)
+                        ok = any(k.startswith(str(key.values[0].value)) for k in WORDS)
                     else:
                         continue  # chosen at run time (a variable)
                     if not ok:

@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 import typer
 
 from .. import __version__
+from .options import LangOpt
 
 app: typer.Typer = typer.Typer(
     name="soreadvisor",
@@ -43,7 +44,11 @@ def root(
     debug: Annotated[
         bool, typer.Option("--debug", help="Show tracebacks (also SOREADVISOR_DEBUG=1).")
     ] = False,
+    lang: LangOpt = None,
 ) -> None:
+    from .. import language
+
+    language.chosen = lang
     if debug:
         os.environ["SOREADVISOR_DEBUG"] = "1"
 
@@ -73,9 +78,11 @@ def load_commands(name: str | None = None) -> typer.Typer:
 def run(argv: list[str] | None = None) -> None:
     """Run the CLI and exit: 0 ok, 1 not found / bad data / stdout cannot be written
     (full, broken), 2 usage, 70 internal error, 130 interrupted, 141 pipe closed."""
+    from .. import language
     from ..errors import UserError
     from .options import quiet_stdout
 
+    language.chosen = None  # until --lang says otherwise
     code = 0
     if sys.stdout is None:  # started with stdout closed
         sys.stderr.write("soreadvisor: error: standard output is closed\n")
@@ -201,7 +208,11 @@ def _only_what_is_asked(argv: list[str] | None) -> typer.Typer:
     import copy
 
     args = sys.argv[1:] if argv is None else argv
-    name = next((a for a in args if not a.startswith("-")), None)
+    # the first word that is not an option (nor the value of --lang)
+    words = (
+        a for n, a in enumerate(args) if not a.startswith("-") and args[n - 1 : n] != ["--lang"]
+    )
+    name = next(words, None)
     known = any(name in names for names in COMMANDS.values())
     if not known or any(k.endswith("_COMPLETE") for k in os.environ):
         return _help_style(load_commands())

@@ -109,6 +109,31 @@ TopicOpt = Annotated[
 ]
 
 
+def _lang(value: str) -> str:
+    """A language the program has words in (a colon-separated list: the first there wins)."""
+    from .. import language, paths
+
+    folder = paths.builtin_topics_dir().parent / "wording"
+    there = sorted(f.stem for f in folder.glob("*.yaml"))
+    if not any(code in there for code in language.codes(value.split(":"))):
+        raise typer.BadParameter(
+            f"{value!r} is not a language soreadvisor has words in (it has: {', '.join(there)})"
+        )
+    return value
+
+
+LangOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        parser=_lang,
+        metavar="CODE",
+        help="The language to answer in (default: LANGUAGE, LC_ALL, LC_MESSAGES, LANG; "
+        "else English).",
+    ),
+]
+
+
 def _kb_path(value: str) -> Path:
     """An empty --kb (say, an unset shell variable) is an error, not the current directory."""
     if not value:

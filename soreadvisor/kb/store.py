@@ -20,15 +20,16 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import __version__, paths
+from .. import __version__, language, paths
 from ..errors import UserError, did_you_mean
 from .models import ID_RE, SCHEMA_VERSION, Topic
 
 if TYPE_CHECKING:
     from .yamlfile import Doc, Problem
 
-# The program's own words (headings, labels), merged under every topic.
-WORDING_FILE = "wording.yaml"
+# The program's own words (headings, labels), one file per language in this
+# folder beside the topics; merged under every topic, English first.
+WORDING_DIR = "wording"
 DEFAULT_TOPIC = "foot-massage-leg-soreness"
 SUFFIXES = (".yaml", ".yml")
 
@@ -83,8 +84,16 @@ def _entry(topic_id: str, stored: Any, stamp: tuple | None) -> TopicEntry | None
 class KnowledgeBase:
     """The built-in topics plus the user's (a directory or a single file)."""
 
-    def __init__(self, user_path: Path | None, builtin_dir: Path, explicit: bool = False):
+    def __init__(
+        self,
+        user_path: Path | None,
+        builtin_dir: Path,
+        explicit: bool = False,
+        languages: list[str] | None = None,
+    ):
         self.user_path = user_path
+        # most wanted first, English last (see ``language.preferred``)
+        self.languages = language.preferred() if languages is None else languages
         self.builtin_dir = builtin_dir
         self.explicit = explicit  # the user path was given (--kb / SOREADVISOR_KB)
         # What went wrong but did not stop the answer (an unreadable user directory),
@@ -173,8 +182,15 @@ class KnowledgeBase:
         return self._with_wording(self._topic_sources(topic_id))
 
     def _with_wording(self, files: list[Path]) -> list[Path]:
-        wording = self.builtin_dir.parent / WORDING_FILE
-        return [wording, *files] if files else files
+        return [*self.wording_files(), *files] if files else files
+
+    def wording_files(self) -> list[Path]:
+        """The words of the languages asked for that are there, English first
+        (always, and complete) and the most wanted last, so it wins each key."""
+        folder = self.builtin_dir.parent / WORDING_DIR
+        wanted = [folder / f"{code}.yaml" for code in reversed(self.languages)]
+        english = folder / f"{language.ENGLISH}.yaml"
+        return [english, *(f for f in wanted if f != english and f.is_file())]
 
     def _topic_sources(self, topic_id: str) -> list[Path]:
         """The files that make up one topic, built-in first (no directory listing).
@@ -231,12 +247,16 @@ class KnowledgeBase:
         """The program's words as shipped, for when no topic loads."""
         from .yamlfile import FileProblems, read_doc
 
+        out: dict[str, str] = {}
         try:
-            doc = read_doc(self.builtin_dir.parent / WORDING_FILE).data
+            for f in self.wording_files():
+                doc = read_doc(f).data
+                words = doc.get("wording") if isinstance(doc, dict) else None
+                if isinstance(words, dict):
+                    out.update({str(k): str(v) for k, v in words.items()})
         except FileProblems as exc:
             raise KnowledgeError(exc.problems) from None
-        words = doc.get("wording") if isinstance(doc, dict) else None
-        return {str(k): str(v) for k, v in words.items()} if isinstance(words, dict) else {}
+        return out
 
     def _asked(self, topic_id: str) -> str:
         """With ``--kb FILE``, the default topic is the file's own."""
@@ -354,7 +374,7 @@ class KnowledgeBase:
             folders.append(os.path.realpath(self.user_path))
         name = f"index-{zlib.crc32('|'.join(folders).encode()):08x}.index"
         # Whether a topic is valid depends on the wording merged under it too.
-        wording = _stamp([self.builtin_dir.parent / WORDING_FILE])
+        wording = _stamp(self.wording_files())
         return paths.cache_dir() / "topics" / name, "|".join([*_base_key(), repr(wording)])
 
     def check(
@@ -439,20 +459,29 @@ def validate_files(topic_id: str, files: list[Path]) -> tuple[Topic | None, list
 
     if not files:
         return None, [Problem(f"{topic_id}.yaml", 1, 1, "no file for this topic")]
+    # The program's words come first (English, then the languages asked for),
+    # all from one folder; English is the schema of every other's keys.
+    words = 0
+    if files[0].name == f"{language.ENGLISH}.yaml" and files[0].parent.name == WORDING_DIR:
+        words = next((i for i, f in enumerate(files) if f.parent != files[0].parent), len(files))
+    english: dict[str, str] | None = None
     try:
         doc = read_doc(files[0])
-        for i, f in enumerate(files[1:]):
+        if words:
+            found = doc.data.get("wording") if isinstance(doc.data, dict) else None
+            english = {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
+        for i, f in enumerate(files[1:], 1):
             top = read_doc(f)
             doc = merge(doc, top)
-            if i == 0 and files[0].name == WORDING_FILE:
-                # The topic starts in its own first file, not in the wording under
+            if i == words:
+                # The topic starts in its own first file, not in the words under
                 # it: a missing field is reported there (or in the last file).
                 doc.positions.pop((), None)
                 if () in top.positions:
                     doc.positions[()] = top.positions[()]
     except FileProblems as exc:
         return None, exc.problems
-    return validate(doc, str(files[-1]), topic_id)
+    return validate(doc, str(files[-1]), topic_id, english)
 
 
 def kind_of(path: Path) -> str | None:

@@ -76,8 +76,14 @@ def json_schema() -> dict[str, Any]:
     return schema
 
 
-def validate(doc: Doc, file: str, expected_id: str | None) -> tuple[Topic | None, list[Problem]]:
-    """Check a topic document; return the typed topic or every problem found."""
+def validate(
+    doc: Doc, file: str, expected_id: str | None, english: dict[str, str] | None = None
+) -> tuple[Topic | None, list[Problem]]:
+    """Check a topic document; return the typed topic or every problem found.
+
+    ``english`` is the program's words in English (data/wording/en.yaml): the
+    keys a topic's ``wording`` may have, each with the placeholders its English
+    text uses. Without it the wording is not checked."""
     from pydantic import ValidationError
 
     def at(path: Path_, message: str) -> Problem:
@@ -96,6 +102,8 @@ def validate(doc: Doc, file: str, expected_id: str | None) -> tuple[Topic | None
             problems.append(at(loc, f"{where}: {_plain(dict(err))}"))
         return None, problems
     problems = [at(path, msg) for path, msg in _meaning(topic, expected_id)]
+    if english is not None:
+        problems += [at(path, msg) for path, msg in _wording(topic.wording, english)]
     return (None if problems else topic), problems
 
 
@@ -218,7 +226,6 @@ def _meaning(t: Topic, expected_id: str | None) -> Iterator[tuple[Path_, str]]:
                     yield path, f"unknown remedy {step.remedy!r}"
             if i and phase.from_hours <= tl.phases[i - 1].from_hours:
                 yield ("timeline", "phases", i, "from_hours"), "phases must be in increasing order"
-    yield from _wording(t.wording)
     if t.triage:
         yield from _triage(t, cited, profile_ids)
     if t.diary:
@@ -304,18 +311,14 @@ def _diary_placeholders(messages: dict[str, str]) -> Iterator[tuple[Path_, str]]
             yield ("diary", "messages", key), message
 
 
-def _wording(wording: dict[str, str]) -> Iterator[tuple[Path_, str]]:
-    """Every key the program says (data/wording.yaml), each with only its placeholders."""
-    from .models import WORDING
-
-    missing = sorted(set(WORDING) - set(wording))
-    if missing:
-        yield ("wording",), "missing: " + ", ".join(missing)
+def _wording(wording: dict[str, str], english: dict[str, str]) -> Iterator[tuple[Path_, str]]:
+    """Every key the program says, each with only the placeholders its English text uses."""
     for key, text in wording.items():
-        if key not in WORDING:
+        if key not in english:
             yield ("wording", key), f"{key}: not a key soreadvisor uses"
             continue
-        for problem in _unknown_placeholders(text, WORDING[key], f"{key}: "):
+        allowed = PLACEHOLDER.findall(english[key])
+        for problem in _unknown_placeholders(text, allowed, f"{key}: "):
             yield ("wording", key), problem
 
 
