@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from ..errors import did_you_mean
-from ..kb.models import Topic, fill_in
+from ..kb.models import Topic
 from ..report import Report
+from ..text import fill_in
 
 
 def phrase(topic: Topic, key: str, /, **values: object) -> str:

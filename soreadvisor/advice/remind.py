@@ -18,8 +18,9 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta, timezone
 
-from ..kb.models import Checkin, Night, Reminders, Topic, fill_in
+from ..kb.models import Checkin, Night, Reminders, Topic
 from ..report import Field, Item, Report, Section
+from ..text import fill_in
 from ..timeparse import span_text
 from .common import finish, new_report, phrase
 from .profile import Profile

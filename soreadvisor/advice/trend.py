@@ -41,8 +41,9 @@ from datetime import datetime, timedelta
 from operator import attrgetter
 
 from ..diary.models import SCORE_MAX, Massage, Score
-from ..kb.models import DiaryRules, Topic, fill_in
+from ..kb.models import DiaryRules, Topic
 from ..report import Field, Item, Report, Section
+from ..text import fill_in
 from ..timeparse import span_text
 from .common import finish, new_report, phrase
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..errors import UserError, did_you_mean
-from ..kb.models import Level, Region, Sign, Topic, Triage, fill_in
+from ..kb.models import Level, Region, Sign, Topic, Triage
 from ..report import Item, Report, Section, Tone
+from ..text import fill_in
 from .common import finish, new_report, phrase
 from .profile import Profile
 

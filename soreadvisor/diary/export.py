@@ -68,7 +68,7 @@ def export(
     if fmt == "csv":
         import csv
 
-        from ..render import inert
+        from ..text import inert
 
         shown: Callable[[object], object] = (
             (lambda v: inert(v) if isinstance(v, str) else v) if terminal else (lambda v: v)

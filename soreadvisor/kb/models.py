@@ -17,7 +17,7 @@ classes are dataclasses all along.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 if TYPE_CHECKING:
@@ -30,16 +30,6 @@ else:  # a marker for type checkers only; nothing to do at run time
 
 SCHEMA_VERSION = 1
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-# A placeholder in knowledge text: ``{number}``, ``{high_score}``.
-PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-
-
-def fill_in(text: str, values: Mapping[str, object]) -> str:
-    """``text`` with each ``{name}`` of ``values`` filled in, in one pass (a value
-    that itself says ``{text}`` is not filled in again); others stay as written."""
-    return PLACEHOLDER.sub(lambda m: str(values[m[1]]) if m[1] in values else m[0], text)
-
-
 Verdict = Literal["supported", "mixed", "unsupported", "myth"]
 Severity = Literal["low", "moderate", "high"]
 VERDICTS: tuple[Verdict, ...] = ("supported", "mixed", "unsupported", "myth")

@@ -11,7 +11,8 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from .models import ID_RE, PLACEHOLDER, SCHEMA_VERSION, Caution, Topic, materialize
+from ..text import PLACEHOLDER
+from .models import ID_RE, SCHEMA_VERSION, Caution, Topic, materialize
 from .yamlfile import Doc, Path_, Problem
 
 if TYPE_CHECKING:

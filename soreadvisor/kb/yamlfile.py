@@ -35,7 +35,7 @@ class Problem:
 
     def __str__(self) -> str:
         # a file name or key may carry controls: shown as escapes, on one line
-        from ..render import inert
+        from ..text import inert
 
         return inert(f"{self.file}:{self.line}:{self.column}: {self.message}")
 

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from rich.text import Text
 
-from ..kb.models import fill_in
+from ..text import fill_in
 
 MIN_SPAN_HOURS = 6.0  # a first score just after the massage still gets an axis
 HOURS_UP_TO = 48.0  # the x axis is in hours up to two days, in days beyond

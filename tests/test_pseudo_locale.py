@@ -1,0 +1,208 @@
+"""Language as data, proved: a pseudo-language built at test time from the English
+words (every letter of every value swapped for an accented one, placeholders kept)
+is run through every command and format, and no English may be left in what they
+say, except ids, numbers, and the knowledge the topic itself holds.
+
+The pseudo-language is made from data/wording/en.yaml as it is when the tests run,
+so a key added there is covered without a change here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from typing import Any
+
+import pytest
+import yaml
+from conftest import REPO, WORDS
+
+from soreadvisor.kb.store import DEFAULT_TOPIC
+
+PLACEHOLDER = re.compile(r"(\{[^{}]*\})")
+ACCENTED = dict(
+    zip(
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
+        "áƀçðéƒĝĥíĵķĺɱñóþǫŕšţúṽŵẋýžÁɃÇÐÉƑĜĤÍĴĶĹⱮÑÓÞǪŔŠŢÚṼŴẊÝŽ",
+        strict=True,
+    )
+)
+CODE = "qps"  # no language has this code (ISO 639-3 reserves qaa-qtz for local use)
+
+
+def pseudo(text: str) -> str:
+    """Every letter accented; ``{placeholders}`` as they are (the program fills them)."""
+    return "".join(
+        part if PLACEHOLDER.fullmatch(part) else "".join(ACCENTED.get(c, c) for c in part)
+        for part in PLACEHOLDER.split(text)
+    )
+
+
+def strings(node: Any, *, skip: str | None = None) -> list[str]:
+    """Every text in a YAML document: keys and values, all the way down."""
+    if isinstance(node, dict):
+        out = []
+        for key, value in node.items():
+            if key != skip:
+                out += [str(key), *strings(value, skip=skip)]
+        return out
+    if isinstance(node, list):
+        return [s for item in node for s in strings(item, skip=skip)]
+    return [] if node is None else [str(node)]
+
+
+def squeeze(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+TOPIC_TEXT = strings(
+    yaml.safe_load((REPO / "data" / "topics" / f"{DEFAULT_TOPIC}.yaml").read_bytes()),
+    skip="wording",
+)
+# What the topic says, in pieces between its placeholders, longest first: they are
+# taken out of an answer before looking for English.
+FRAGMENTS = sorted(
+    {squeeze(p) for t in TOPIC_TEXT for p in PLACEHOLDER.split(t) if not PLACEHOLDER.fullmatch(p)}
+    - {""},
+    key=len,
+    reverse=True,
+)
+TOPIC_SAYS = re.compile(
+    "|".join(rf"(?<!\w){re.escape(f)}(?!\w)" if f[0].isalnum() else re.escape(f) for f in FRAGMENTS)
+)
+ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
+# What a person typed on the command line below, and the names of formats, given as is.
+TYPED = {"calves", "stiff", "sam", "alex", "jo"}
+
+
+def leaks(text: str, also: tuple[str, ...] = ()) -> list[str]:
+    """The English words left in ``text`` once the topic's own text is taken out."""
+    rest = squeeze(text.replace("\\", ""))
+    for known in (squeeze(a) for a in also if a):
+        rest = rest.replace(known, " ")
+    rest = TOPIC_SAYS.sub(" ", rest)
+    return sorted({w for w in ENGLISH_WORD.findall(rest) if w.casefold() not in TYPED})
+
+
+def json_texts(doc: Any) -> list[str]:
+    """The values of a JSON answer (its keys are for programs, not people)."""
+    if isinstance(doc, dict):
+        return [t for v in doc.values() for t in json_texts(v)]
+    if isinstance(doc, list):
+        return [t for v in doc for t in json_texts(v)]
+    return [doc] if isinstance(doc, str) and not ID.fullmatch(doc) else []
+
+
+ID = re.compile(r"[a-z0-9]+([-_][a-z0-9]+)*")  # a value for programs: `rising`, `lactic-acid`
+
+
+@pytest.fixture
+def pseudo_cli(cli, tmp_path, monkeypatch):
+    """``cli`` over a copy of data/ that has the pseudo-language, chosen by the locale."""
+    from soreadvisor import paths
+
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data" / "topics", data / "topics")
+    shutil.copytree(REPO / "data" / "wording", data / "wording")
+    pseudo_words = {key: pseudo(text) for key, text in WORDS.items()}
+    (data / "wording" / f"{CODE}.yaml").write_text(
+        yaml.safe_dump({"wording": pseudo_words}, allow_unicode=True), encoding="utf-8"
+    )
+    monkeypatch.setattr(paths, "builtin_topics_dir", lambda: data / "topics")
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", f"{CODE}.UTF-8")
+    monkeypatch.setenv("COLUMNS", "400")  # a line Rich wraps is still one sentence
+    return cli
+
+
+# Each answer, as a user would ask for it (after `soreadvisor`).
+ANSWERS = {
+    "explain": ["explain"],
+    "explain-cause": ["explain", "lactic-acid"],
+    "cope": ["cope", "--severity", "high", "--condition", "raynauds", "--age", "70"],
+    "cope-pregnant": ["cope", "--pregnant-weeks", "20", "--region", "uk"],
+    "prevent": ["prevent"],
+    "sources": ["sources"],
+    "search": ["search", "ice"],
+    "topics": ["topics"],
+    "check-none": ["check", "--none"],
+    "check-sign": ["check", "--symptom", "one-leg-swelling"],
+    "check-list": ["check", "--list"],
+    "plan": ["plan", "--at", "30h", "--condition", "raynauds"],
+    "history": ["history"],
+    "remind": ["remind"],
+    "profile": ["profile", "show"],
+}
+FORMATS = ["rich", "plain", "markdown", "json"]
+
+
+def diary(run) -> None:  # type: ignore[no-untyped-def]
+    for args in (
+        ["massage", "--at", "30h ago", "--intensity", "deep"],
+        ["log", "7", "--at", "20h ago", "--where", "calves", "--note", "stiff"],
+        ["log", "8", "--at", "2h ago"],
+        ["profile", "set", "--age", "40", "--region", "uk"],
+    ):
+        assert run(*args).code == 0
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("answer", list(ANSWERS))
+def test_no_english_is_left_in_any_answer(pseudo_cli, private_home, answer, fmt):
+    diary(pseudo_cli)
+    result = pseudo_cli(*ANSWERS[answer], "--format", fmt, "--color", "never")
+    assert result.code == 0, result.err
+    texts = json_texts(json.loads(result.out)) if fmt == "json" else [result.out]
+    assert [w for t in texts for w in leaks(t, (str(private_home),))] == []
+
+
+def test_the_confirmations_of_the_diary_are_in_the_language(pseudo_cli, private_home):
+    said = []
+    for args in (
+        ["massage", "--at", "30h ago", "--intensity", "deep"],
+        ["log", "7", "--at", "20h ago", "--where", "calves"],
+        ["diary", "delete", "--id", "1", "--yes"],
+        ["diary", "delete", "--all", "--yes"],
+        ["diary", "delete", "--all", "--yes"],  # nothing left to delete
+    ):
+        result = pseudo_cli(*args)
+        assert result.code == 0, result.err
+        said += [line for line in result.err.splitlines() if not line.startswith("soreadvisor:")]
+    assert len(said) >= 4
+    assert [w for line in said for w in leaks(line, (str(private_home),))] == []
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "csv", "json"])
+def test_the_diary_export_is_in_the_language(pseudo_cli, fmt):
+    diary(pseudo_cli)
+    result = pseudo_cli("diary", "export", "--format", fmt)
+    assert result.code == 0, result.err
+    if fmt == "markdown":
+        assert leaks(result.out) == []
+    else:  # CSV and JSON are for programs: their columns, keys and kinds are ids
+        assert "calves" in result.out
+
+
+@pytest.mark.parametrize("fmt", ["html", "markdown", "plain"])
+def test_the_handout_is_in_the_language(pseudo_cli, fmt):
+    args = ["handout", "--client", "Sam", "--therapist", "Jo", "--date", "2026-01-05"]
+    result = pseudo_cli(*args, "--intensity", "deep", "--region", "uk", "--format", fmt)
+    assert result.code == 0, result.err
+    text = result.out
+    if fmt == "html":
+        text = re.sub(r"<style.*?</style>|<[^>]*>|&\w+;", " ", text, flags=re.S)
+    assert leaks(text) == []
+
+
+def test_a_pseudo_word_is_not_english(pseudo_cli):
+    """The check itself can fail: the English words are found when they are there."""
+    assert leaks(WORDS["cope.remedies"]) != []
+    assert leaks(pseudo(WORDS["cope.remedies"])) == []
+
+
+def test_kb_check_passes_with_the_pseudo_language(pseudo_cli):
+    result = pseudo_cli("kb", "check")
+    assert result.code == 0, result.out + result.err
+
