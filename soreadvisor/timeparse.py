@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 
 from .errors import UsageProblem, UserError
+from .text import fill_in
 
 _UNITS = {
     "m": "minutes", "min": "minutes", "mins": "minutes", "minute": "minutes",
@@ -169,14 +171,41 @@ def hours_between(start: datetime, end: datetime) -> float:
     return (end - start).total_seconds() / 3600
 
 
-def span_text(hours: float) -> str:
+def span_text(hours: float, words: Mapping[str, str]) -> str:
     """``under a minute``, ``1 min``, ``45 min``, ``6 h``, ``6.5 h``, ``30 h``, ``3 days``,
-    ``3.5 days``; rounded down, so a plan at 47.9 h never says 48."""
+    ``3.5 days`` (in ``words``, the program's words: ``time.*``); rounded down, so a
+    plan at 47.9 h never says 48."""
     if hours < 1:
         minutes = max(math.floor(hours * 60), 0)
-        return "under a minute" if minutes == 0 else f"{minutes} min"
+        if minutes == 0:
+            return words["time.under_a_minute"]
+        return fill_in(words["time.minutes"], {"n": minutes})
     if hours < 10:
-        return f"{math.floor(hours * 10) / 10:g} h"
+        return fill_in(words["time.hours"], {"n": f"{math.floor(hours * 10) / 10:g}"})
     if hours < 48:
-        return f"{math.floor(hours)} h"
-    return f"{math.floor(hours / 24 * 10) / 10:g} days"
+        return fill_in(words["time.hours"], {"n": math.floor(hours)})
+    return fill_in(words["time.days_many"], {"n": f"{math.floor(hours / 24 * 10) / 10:g}"})
+
+
+def days_text(hours: float, words: Mapping[str, str]) -> str:
+    """``3 days``, ``1 day``, ``36 h``: whole days as days, anything else as span_text."""
+    if hours >= 24 and hours % 24 == 0:
+        days = int(hours // 24)
+        return fill_in(words["time.days_one" if days == 1 else "time.days_many"], {"n": days})
+    return span_text(hours, words)
+
+
+def moment_text(at: datetime, words: Mapping[str, str], key: str = "time.moment") -> str:
+    """A moment in local time as ``words[key]`` writes it (``Mon 24 Nov 2026 18:00``):
+    the names of days and months are words too, never the C library's English."""
+    local = at.astimezone()
+    weekdays = [w.strip() for w in words["time.weekdays"].split(",")]
+    months = [m.strip() for m in words["time.months"].split(",")]
+    values = {
+        "weekday": weekdays[local.weekday()] if len(weekdays) == 7 else "",
+        "day": f"{local.day:02d}",
+        "month": months[local.month - 1] if len(months) == 12 else f"{local.month:02d}",
+        "year": local.year,
+        "time": f"{local.hour:02d}:{local.minute:02d}",
+    }
+    return " ".join(fill_in(words[key], values).split())

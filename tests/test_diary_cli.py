@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import WORDS
 
 from soreadvisor.advice.trend import diary_message
 from soreadvisor.diary.store import Diary
@@ -116,7 +117,7 @@ def test_log_refuses_a_bad_or_future_time_and_writes_nothing(cli, private_home, 
 
 def test_log_warns_at_once_about_a_high_score(cli, topic):
     result = ok(cli("log", str(topic.diary.high_score)))
-    assert diary_message(topic.diary, "high_score") in result.err
+    assert diary_message(topic.diary, "high_score", WORDS) in result.err
     assert f"{topic.diary.high_score} or more" in result.err
     assert result.out == ""
 
@@ -251,14 +252,14 @@ def test_history_escalates_and_points_to_check_in_every_format(cli, topic, fmt):
         assert doc["trend"] == "worse"
         assert [e["id"] for e in doc["escalations"]] == ["high_score", "lasting", "rising"]
         assert [e["message"] for e in doc["escalations"]] == [
-            diary_message(rules, k) for k in ("high_score", "lasting", "rising")
+            diary_message(rules, k, WORDS) for k in ("high_score", "lasting", "rising")
         ]
-        assert doc["headline"] == diary_message(rules, "high_score")
+        assert doc["headline"] == diary_message(rules, "high_score", WORDS)
     elif fmt == "plain":
         # "see a doctor" is the headline, above the trend
-        assert out.splitlines()[1] == diary_message(rules, "high_score")
+        assert out.splitlines()[1] == diary_message(rules, "high_score", WORDS)
         assert plain_section(out, "GET CHECKED") == [
-            f"- {diary_message(rules, k)}" for k in ("high_score", "lasting", "rising")
+            f"- {diary_message(rules, k, WORDS)}" for k in ("high_score", "lasting", "rising")
         ]
         titles = plain_titles(out)
         assert titles.index("GET CHECKED") < titles.index("TREND: WORSE") < titles.index("SCORES")
@@ -266,10 +267,10 @@ def test_history_escalates_and_points_to_check_in_every_format(cli, topic, fmt):
         lines = out.splitlines()
         heads = ["Get checked", "Trend: worse", "Scores"]
         if fmt == "markdown":
-            assert lines[2] == f"**{diary_message(rules, 'high_score')}**"
+            assert lines[2] == f"**{diary_message(rules, 'high_score', WORDS)}**"
             heads = [f"## {h}" for h in heads]
         else:
-            first = " ".join(diary_message(rules, "high_score").split())
+            first = " ".join(diary_message(rules, "high_score", WORDS).split())
             assert " ".join(" ".join(lines[1:3]).lstrip("▌ ").split()).startswith(first[:60])
         at = [lines.index(h) for h in heads]
         assert at == sorted(at)
@@ -296,13 +297,13 @@ def test_warnings_follow_the_thresholds_of_a_custom_topic(cli, topic, tmp_path):
     ok(cli("log", "3", "--at", "4h"))
     doc = history_json(cli, *kb)
     assert [e["id"] for e in doc["escalations"]] == ["high_score"]
-    assert doc["escalations"][0]["message"] == diary_message(changed, "high_score")
+    assert doc["escalations"][0]["message"] == diary_message(changed, "high_score", WORDS)
     shipped = history_json(cli)
     assert [e["id"] for e in shipped["escalations"]] == ["high_score", "lasting"]
 
     ok(cli("log", "3", "--at", "1h"))
     messages = {e["id"]: e["message"] for e in history_json(cli, *kb)["escalations"]}
-    assert messages["lasting"] == diary_message(changed, "lasting")
+    assert messages["lasting"] == diary_message(changed, "lasting", WORDS)
     assert f"still sore {int(lasting // 24)} days or more" in messages["lasting"]
     assert f"{int(rules.lasting_after_hours // 24)} days" not in messages["lasting"]
 

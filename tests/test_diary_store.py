@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from conftest import WORDS
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -272,7 +273,7 @@ def test_a_limited_window_counts_what_it_does_not_show_and_the_episode_still_dec
         diary.add_massage(massage_at)
         diary.add_scores([(NOW - timedelta(hours=90 - i), 9 if i == 0 else 2) for i in range(60)])
         w = diary.window(NOW, limit=5)
-        hidden_peak = assess(w.episode, topic.diary, massage_at, NOW)
+        hidden_peak = assess(w.episode, topic.diary, massage_at, NOW, WORDS)
     assert len(w.entries) == 5 and w.total == 60
     assert hidden_peak.trend == "improving"  # from the hidden 9, the reference
     assert "high_score" in dict(hidden_peak.escalations)
@@ -376,10 +377,10 @@ def test_the_store_hands_over_the_scores_that_decide_the_assessment(
         diary.add_scores([(massage_at + timedelta(hours=h), s) for h, s in points])
         everything = diary.scores()
         window = diary.window(now, days, limit)
-        from_window = assess(window.episode, rules, massage_at, now)
+        from_window = assess(window.episode, rules, massage_at, now, WORDS)
         massage, episode = diary.current(now)
-        current = assess(episode, rules, massage_at, now)
-    expected = assess(everything, rules, massage_at, now)
+        current = assess(episode, rules, massage_at, now, WORDS)
+    expected = assess(everything, rules, massage_at, now, WORDS)
     assert from_window == expected
     assert massage is not None and massage.at == massage_at
     assert current == expected
@@ -392,7 +393,7 @@ def test_without_a_massage_the_episode_is_the_last_week(tmp_path, topic):
     log(tmp_path, 3, 5, 7, start=NOW - timedelta(hours=5))
     with Diary.open(tmp_path) as diary:
         massage, episode = diary.current(NOW)
-        assessment = assess(episode, topic.diary, None, NOW)
+        assessment = assess(episode, topic.diary, None, NOW, WORDS)
         assert massage is None and max(s.score for s in episode) == 7  # the 9 is 8 days old
     assert assessment.trend == "worse"
 

@@ -18,7 +18,7 @@ import io
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from conftest import assert_golden
+from conftest import WORDS, assert_golden
 
 from soreadvisor.advice import trend, triage
 from soreadvisor.advice.profile import Profile
@@ -122,7 +122,7 @@ def test_golden_history(topic, monkeypatch, fmt, episode):
     time.tzset()
     scores = _scores(EPISODES[episode])
     rules = topic.diary
-    assessment = trend.assess(scores, rules, MASSAGE.at, NOW)
+    assessment = trend.assess(scores, rules, MASSAGE.at, NOW, WORDS)
     report = trend.history_report(
         topic,
         entries=scores,

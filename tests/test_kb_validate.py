@@ -14,6 +14,7 @@ from dataclasses import MISSING, fields
 from pathlib import Path
 
 import pytest
+from conftest import WORDS
 
 from soreadvisor.kb.models import Topic
 from soreadvisor.kb.validate import validate
@@ -526,7 +527,7 @@ def test_a_placeholder_the_check_allows_is_one_the_diary_fills(topic):
     from soreadvisor.advice.trend import thresholds
     from soreadvisor.kb.validate import _DIARY_PLACEHOLDERS, _OWN_PLACEHOLDER
 
-    assert set(thresholds(topic.diary)) == _DIARY_PLACEHOLDERS
+    assert set(thresholds(topic.diary, WORDS)) == _DIARY_PLACEHOLDERS
     assert set(_OWN_PLACEHOLDER) <= set(topic.diary.messages)
 
 

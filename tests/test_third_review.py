@@ -14,6 +14,7 @@ import re
 
 import pytest
 import safety_spec as spec
+from conftest import WORDS
 
 from soreadvisor.advice.triage import fill
 
@@ -416,7 +417,7 @@ def test_a_10_within_the_window_counts_however_the_episode_goes_on(topic):
 
     early = [Score(1, at(5), 10), Score(2, at(30), 6), Score(3, at(60), 3)]
     now = at(70)
-    assert [e for e, _ in assess(early, topic.diary, start, now).escalations][0] == "worst"
+    assert [e for e, _ in assess(early, topic.diary, start, now, WORDS).escalations][0] == "worst"
     late = [Score(1, at(5), 5), Score(2, at(80), 10)]
-    ids = [e for e, _ in assess(late, topic.diary, start, at(81)).escalations]
+    ids = [e for e, _ in assess(late, topic.diary, start, at(81), WORDS).escalations]
     assert "worst" not in ids and "high_score" in ids

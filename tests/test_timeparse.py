@@ -6,6 +6,7 @@ import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from conftest import WORDS
 
 from soreadvisor.errors import UsageProblem
 from soreadvisor.timeparse import EARLIEST, hours_between, parse_duration, parse_when, span_text
@@ -176,4 +177,4 @@ def test_a_time_the_clocks_passed_twice_is_the_first_of_the_two(uk_time):
     ],
 )
 def test_spans_read_naturally_and_round_down(hours, text):
-    assert span_text(hours) == text
+    assert span_text(hours, WORDS) == text

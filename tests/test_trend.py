@@ -10,6 +10,7 @@ import math
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from conftest import WORDS
 
 from soreadvisor.advice.trend import assess, history_report
 from soreadvisor.diary.models import Massage, Score
@@ -32,7 +33,7 @@ def episode(*points: tuple[float, int]) -> list[Score]:
 def run(rules, *points, massage_at=M):
     scores = episode(*points)
     now = max([s.at for s in scores], default=M) + timedelta(minutes=5)
-    return assess(scores, rules, massage_at, now)
+    return assess(scores, rules, massage_at, now, WORDS)
 
 
 def ids(result) -> list[str]:
@@ -128,19 +129,19 @@ def test_the_order_of_the_scores_given_does_not_matter(rules):
     points = [(2, 2), (24, 2 + 2 * over), (40, 2 + over)]
     scores = episode(*points)
     now = M + timedelta(hours=41)
-    assert assess(scores[::-1], rules, M, now) == assess(scores, rules, M, now)
+    assert assess(scores[::-1], rules, M, now, WORDS) == assess(scores, rules, M, now, WORDS)
 
 
 def test_scores_after_now_are_left_out(rules):
     scores = episode((5, 2), (10, 9))
-    result = assess(scores, rules, M, now=M + timedelta(hours=6))
+    result = assess(scores, rules, M, now=M + timedelta(hours=6), words=WORDS)
     assert result.trend is None
     assert "high_score" not in ids(result)
 
 
 def test_scores_before_the_massage_belong_to_another_episode(rules):
     scores = episode((-5, rules.high_score), (5, 2), (10, 2))
-    result = assess(scores, rules, M, now=M + timedelta(hours=11))
+    result = assess(scores, rules, M, now=M + timedelta(hours=11), words=WORDS)
     assert result.trend == "flat" and result.escalations == []
 
 
@@ -282,7 +283,7 @@ def test_a_gradual_rise_after_the_threshold_is_rising_and_worse(rules):
     h = rules.rising_after_hours
     points = [(h + 1 + 2 * i, 3 + i * at) for i in range(5)]
     scores = episode(*points)
-    result = assess(scores, rules, M, now=M + timedelta(hours=70))
+    result = assess(scores, rules, M, now=M + timedelta(hours=70), words=WORDS)
     assert result.trend == "worse"
     assert "rising" in ids(result)
 
@@ -349,7 +350,7 @@ def test_history_report_counts_hours_from_the_massage_before_each_entry(topic):
         Score(2, M + timedelta(days=3, hours=6), 5),
     ]
     now = M + timedelta(days=4)
-    result = assess(scores[1:], topic.diary, second.at, now)
+    result = assess(scores[1:], topic.diary, second.at, now, WORDS)
     report = history_report(
         topic, entries=scores, total=2, massage=second, massages=[first, second],
         days=7, assessment=result, now=now,
@@ -368,7 +369,7 @@ def test_a_trend_message_may_name_a_threshold_too(topic):
     now = M + timedelta(hours=3)
     report = history_report(
         dataclasses.replace(topic, diary=rules), entries=scores, total=2, massage=Massage(1, M),
-        massages=[Massage(1, M)], days=7, assessment=assess(scores, rules, M, now), now=now,
+        massages=[Massage(1, M)], days=7, assessment=assess(scores, rules, M, now, WORDS), now=now,
     )  # fmt: skip
     said = next(s for s in report.sections if s.key == "trend_message").items[0].title
     assert said == f"The same; {rules.high_score} or more needs a check."

@@ -95,7 +95,7 @@ def _appointment_line(topic: Topic, appointment: Appointment, intensity: str) ->
         parts.append(phrase(topic, "handout.for", client=appointment.client))
     if appointment.date:
         parts.append(appointment.date)
-    parts.append(phrase(topic, "handout.massage", intensity=intensity.capitalize()))
+    parts.append(phrase(topic, f"handout.massage_{intensity}"))
     if appointment.therapist or appointment.contact:
         who = " ".join(p for p in (appointment.therapist, appointment.contact) if p)
         parts.append(phrase(topic, "handout.therapist", who=who))

@@ -32,7 +32,7 @@ def phase_at(timeline: Timeline, hours: float) -> Phase:
 def plan(topic: Topic, hours: float, profile: Profile) -> Report:
     timeline = timeline_of(topic)
     phase = phase_at(timeline, hours)
-    report = new_report(topic, "plan", "plan.title", span=span_text(hours))
+    report = new_report(topic, "plan", "plan.title", span=span_text(hours, topic.wording))
     report.headline = f"{phase.title}: {phase.summary}"
     report.intro = timeline.summary
     report.tone = "warning" if phase is timeline.phases[-1] and len(timeline.phases) > 1 else "info"

@@ -16,15 +16,16 @@ the same massage give the same check-ins, and the same UIDs.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 
 from ..kb.models import Checkin, Night, Reminders, Topic
 from ..report import Field, Item, Report, Section
 from ..text import fill_in
-from ..timeparse import span_text
+from ..timeparse import days_text, span_text
 from .common import finish, new_report, phrase
 from .profile import Profile
-from .trend import _span, iso_local, when_text
+from .trend import iso_local, when_text
 from .triage import pointer_section, region_of, warning_sign_sections
 
 
@@ -97,16 +98,16 @@ def uid(topic: Topic, checkin: Checkin, massage_at: datetime) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:32] + "@soreadvisor"
 
 
-def worded(checkin: Checkin, text: str) -> str:
+def worded(checkin: Checkin, text: str, words: Mapping[str, str]) -> str:
     """A check-in's text with ``{after}`` as words: ``2 days``, ``8 h``."""
-    return fill_in(text, {"after": _span(checkin.after_hours)})
+    return fill_in(text, {"after": days_text(checkin.after_hours, words)})
 
 
 def description(topic: Topic, checkin: Checkin, profile: Profile) -> str:
     """What a check-in's calendar entry says: what to look for, then the warning
     signs that mean not waiting (each level headed by what to do, with the
     person's emergency number, or the generic one once), then how to log it."""
-    lines = [worded(checkin, checkin.look_for)]
+    lines = [worded(checkin, checkin.look_for, topic.wording)]
     triage = topic.triage
     # The emergency heading already says "call {number} now". Its action says
     # it again, then what to do while waiting: kept with the region's short
@@ -134,7 +135,11 @@ def plan_checkins(
         text = description(topic, checkin, profile)
         planned.append(
             Planned(
-                checkin, at, worded(checkin, checkin.title), uid(topic, checkin, massage_at), text
+                checkin,
+                at,
+                worded(checkin, checkin.title, topic.wording),
+                uid(topic, checkin, massage_at),
+                text,
             )
         )
     planned.sort(key=lambda p: p.at)
@@ -148,7 +153,7 @@ def listing(
     """The check-ins as a short list: the warning-sign line first, then each time."""
     report = new_report(topic, "remind", "remind.title")
     massage = counted_from(massage_at)
-    report.headline = phrase(topic, "remind.massage", when=when_text(massage))
+    report.headline = phrase(topic, "remind.massage", when=when_text(massage, topic.wording))
     report.intro = phrase(topic, "remind.save")
     report.meta["massage"] = {"at": iso_local(massage)}
     pointer = pointer_section(topic, profile)
@@ -168,14 +173,16 @@ def listing(
                 fields=[
                     Field("at", label("field.at"), value=p.at),
                     Field(
-                        "hours_since_massage", label("field.hours_since_massage"), span_text(hours)
+                        "hours_since_massage",
+                        label("field.hours_since_massage"),
+                        span_text(hours, topic.wording),
                     ),
                     Field("checkin", label("remind.checkin"), p.title),
                 ],
                 data={
                     "at": iso_local(p.at),
                     "hours_since_massage": round(hours, 1),
-                    "look_for": worded(p.checkin, p.checkin.look_for),
+                    "look_for": worded(p.checkin, p.checkin.look_for, topic.wording),
                     "uid": p.uid,
                 },
                 cites=p.checkin.references,

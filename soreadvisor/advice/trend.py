@@ -35,7 +35,7 @@ The time rules need a massage.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from operator import attrgetter
@@ -44,7 +44,7 @@ from ..diary.models import SCORE_MAX, Massage, Score
 from ..kb.models import DiaryRules, Topic
 from ..report import Field, Item, Report, Section
 from ..text import fill_in
-from ..timeparse import span_text
+from ..timeparse import days_text, moment_text, span_text
 from .common import finish, new_report, phrase
 
 TRENDS = ("improving", "flat", "worse")
@@ -72,13 +72,14 @@ def assess(
     rules: DiaryRules,
     massage_at: datetime | None,
     now: datetime,
+    words: Mapping[str, str],
 ) -> DiaryVerdict:
     """The trend and escalations of an episode: the one place these rules live.
 
     ``scores`` are the episode's scores, in any order: scores before the
     massage (another episode) and after ``now`` (a clock set wrong) are left
     out. "Earlier" and "latest" follow the time a score was taken, then the
-    order it was logged in.
+    order it was logged in. ``words`` (the program's) say the spans in messages.
     """
     episode = sorted(scores, key=_ORDER)
     first = 0 if massage_at is None else bisect_left(episode, massage_at, key=_AT)
@@ -114,32 +115,24 @@ def assess(
         rising = bisect_left(episode, mark(massage_at, rules.rising_after_hours), key=_AT)
         if latest.score - min(map(_SCORE, episode[max(rising - 1, 0) :])) > band:
             escalations.add("rising")
-    said = [(e, diary_message(rules, e)) for e in ESCALATIONS if e in escalations]
+    said = [(e, diary_message(rules, e, words)) for e in ESCALATIONS if e in escalations]
     return DiaryVerdict(trend, said)
 
 
-def thresholds(rules: DiaryRules) -> dict[str, str]:
+def thresholds(rules: DiaryRules, words: Mapping[str, str]) -> dict[str, str]:
     """The placeholders a diary message may use, as the words that fill them."""
     return {
-        "lasting_after": _span(rules.lasting_after_hours),
-        "rising_after": _span(rules.rising_after_hours),
+        "lasting_after": days_text(rules.lasting_after_hours, words),
+        "rising_after": days_text(rules.rising_after_hours, words),
         "high_score": str(rules.high_score),
         "worst_score": str(rules.worst_score),
-        "worst_within": _span(rules.worst_within_hours or 0),
+        "worst_within": days_text(rules.worst_within_hours or 0, words),
     }
 
 
-def diary_message(rules: DiaryRules, key: str) -> str:
+def diary_message(rules: DiaryRules, key: str, words: Mapping[str, str]) -> str:
     """A diary message (a trend or an escalation) with its thresholds filled in."""
-    return fill_in(rules.messages[key], thresholds(rules))
-
-
-def _span(hours: float) -> str:
-    """``3 days``, ``1 day``, ``36 h``: whole days as days, anything else as span_text."""
-    if hours >= 24 and hours % 24 == 0:
-        days = int(hours // 24)
-        return f"{days} day" if days == 1 else f"{days} days"
-    return span_text(hours)
+    return fill_in(rules.messages[key], thresholds(rules, words))
 
 
 # -- the history report ------------------------------------------------------
@@ -153,8 +146,9 @@ def iso_local(at: datetime) -> str:
     return local(at).isoformat(timespec="seconds")
 
 
-def when_text(at: datetime) -> str:
-    return local(at).strftime("%a %d %b %Y %H:%M")
+def when_text(at: datetime, words: Mapping[str, str]) -> str:
+    """A moment for a sentence, in local time and the program's words."""
+    return moment_text(at, words)
 
 
 def massage_dict(massage: Massage | None, now: datetime) -> dict | None:
@@ -169,8 +163,8 @@ def massage_dict(massage: Massage | None, now: datetime) -> dict | None:
     }
 
 
-def _after(hours: float | None) -> str:
-    return "" if hours is None else span_text(hours)
+def _after(hours: float | None, words: Mapping[str, str]) -> str:
+    return "" if hours is None else span_text(hours, words)
 
 
 def _entry(score: Score, hours: float | None, topic: Topic) -> Item:
@@ -185,7 +179,9 @@ def _entry(score: Score, hours: float | None, topic: Topic) -> Item:
         fields=[
             Field("at", label("at"), value=score.at),
             Field("score", label("score"), f"{score.score}/{SCORE_MAX}"),
-            Field("hours_since_massage", label("hours_since_massage"), _after(hours)),
+            Field(
+                "hours_since_massage", label("hours_since_massage"), _after(hours, topic.wording)
+            ),
             Field("where", label("where"), score.where or ""),
             Field("note", label("note"), score.note or ""),
         ],
@@ -218,13 +214,15 @@ def history_report(
     """
     report = new_report(topic, "history", "history.title")
     if massage is not None:
-        ago = span_text(hours_after(massage.at, now) or 0.0)
+        words = topic.wording
+        ago = span_text(hours_after(massage.at, now) or 0.0, words)
         key = "history.last_massage_how" if massage.intensity else "history.last_massage"
-        last = phrase(topic, key, when=when_text(massage.at), intensity=massage.intensity, ago=ago)
+        how = words.get(f"intensity.{massage.intensity}", massage.intensity or "")
+        last = phrase(topic, key, when=when_text(massage.at, words), intensity=how, ago=ago)
     else:
         last = phrase(topic, "history.no_massage")
     if days is not None:
-        scope = phrase(topic, "history.scope_days", span=_span(days * 24))
+        scope = phrase(topic, "history.scope_days", span=days_text(days * 24, topic.wording))
     elif massage is not None:
         scope = phrase(topic, "history.scope_massage")
     else:
@@ -261,8 +259,9 @@ def history_report(
     if rules is None:
         message = phrase(topic, "history.no_rules")
     elif assessment.trend is not None:
-        message = diary_message(rules, assessment.trend)
-        title = phrase(topic, "history.trend_named", trend=assessment.trend)
+        message = diary_message(rules, assessment.trend, topic.wording)
+        trend = phrase(topic, f"trend.{assessment.trend}")
+        title = phrase(topic, "history.trend_named", trend=trend)
     else:
         message = phrase(topic, "history.too_few")
     report.add(Section("trend_message", title, [Item(title=message)], kind="sentence"))
@@ -287,7 +286,7 @@ def history_report(
             "top": SCORE_MAX,
             "severe": rules.high_score,
             "mark_hours": rules.lasting_after_hours,
-            "mark_label": _span(rules.lasting_after_hours),
+            "mark_label": days_text(rules.lasting_after_hours, topic.wording),
             "bands": list(rules.bands),
         }
     return finish(report, topic)

@@ -65,8 +65,22 @@ def _say(text: str, end: str = "\n") -> None:
     say(text, end)
 
 
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
+def _words() -> dict[str, str]:
+    """The program's words in the language asked for (no topic needed)."""
+    from .. import paths
+    from ..kb.store import KnowledgeBase
+
+    return KnowledgeBase(None, paths.builtin_topics_dir()).program_words()
+
+
+def _said(words: dict[str, str], key: str, **values: object) -> str:
+    from ..text import fill_in
+
+    return fill_in(words[key], values)
+
+
+def _count(words: dict[str, str], n: int, kind: str) -> str:
+    return _said(words, f"diary.{kind}_one" if n == 1 else f"diary.{kind}_many", n=n)
 
 
 def _text(value: str | None) -> str | None:
@@ -132,8 +146,13 @@ def massage(
     when = _when(at)
     with Diary.open(data_dir, write=True, warn=warning) as diary:
         diary.add_massage(when, intensity.value if intensity else None, _text(note))
-    how = f" ({intensity.value})" if intensity else ""
-    _say(f"Recorded a massage{how} at {when_text(when)}.")
+    words = _words()
+    when_said = when_text(when, words)
+    if intensity:
+        how = words[f"intensity.{intensity.value}"]
+        _say(_said(words, "diary.recorded_how", intensity=how, when=when_said))
+    else:
+        _say(_said(words, "diary.recorded", when=when_said))
 
 
 @app.command(context_settings={"ignore_unknown_options": True})
@@ -168,21 +187,24 @@ def log(
         diary.add_score(when, value, _text(where), _text(note))
         now = datetime.now(timezone.utc)
         massage = diary.latest_massage(at_or_before=now)
-        after = ""
+        words = _words()
+        when_said = when_text(when, words)
         if massage is not None and massage.at <= when:
-            after = f", {span_text(hours_after(massage.at, when) or 0.0)} after the massage"
-        _say(f"Logged {value}/10 at {when_text(when)}{after}.")
+            after = span_text(hours_after(massage.at, when) or 0.0, words)
+            _say(_said(words, "diary.logged_after", score=value, when=when_said, after=after))
+        else:
+            _say(_said(words, "diary.logged", score=value, when=when_said))
         try:
             t = load_topic(topic, kb)
         except UserError as exc:  # the score is saved; only the advice is missing
-            _say(f"(no advice on the trend: {exc})")
+            _say(_said(words, "diary.no_advice", why=exc))
             return
         if t.diary is None:
             return
         massage, episode = diary.current(now)
-        assessment = assess(episode, t.diary, massage.at if massage else None, now)
+        assessment = assess(episode, t.diary, massage.at if massage else None, now, t.wording)
     for _, message in assessment.escalations:
-        _say(f"Warning: {message}")
+        _say(_said(t.wording, "diary.warning", message=message))
 
 
 @app.command()
@@ -230,7 +252,7 @@ def history(
         window = diary.window(now, days, limit)
         if t.diary is not None:
             massage_at = window.massage.at if window.massage else None
-            assessment = assess(window.episode, t.diary, massage_at, now)
+            assessment = assess(window.episode, t.diary, massage_at, now, t.wording)
     report = history_report(
         t,
         entries=window.entries,
@@ -274,10 +296,17 @@ def diary_export(
 
     Example: soreadvisor diary export --format csv -o diary.csv
     """
-    from ..diary.export import export
+    from ..diary.export import as_report, export
     from ..diary.store import Diary
-    from ..render.markdown import md_cell
     from .options import quiet_stdout
+
+    def write(diary: Diary, out, terminal: bool = False) -> None:  # type: ignore[no-untyped-def]
+        if format is ExportFormat.markdown:  # for people: a Report, in their words
+            from ..render.markdown import to_markdown
+
+            out.write(to_markdown(as_report(diary, _words())))
+        else:
+            export(diary, format.value, out, terminal=terminal)
 
     _zone()
     if output is not None:
@@ -285,7 +314,7 @@ def diary_export(
 
         refuse_existing(output, force)  # before the diary is read
         with Diary.open(data_dir, warn=warning) as diary, replacing(output, force=force) as raw:
-            export(diary, format.value, _Utf8(raw), escape=md_cell)  # type: ignore[arg-type]
+            write(diary, _Utf8(raw))
         return
     out = sys.stdout
     with Diary.open(data_dir, warn=warning) as diary:
@@ -297,7 +326,7 @@ def diary_export(
                 out.reconfigure(encoding="utf-8", errors="strict")
             from ..render import is_terminal
 
-            export(diary, format.value, out, escape=md_cell, terminal=is_terminal(out))
+            write(diary, out, terminal=is_terminal(out))
             out.flush()
         except BrokenPipeError:
             quiet_stdout()
@@ -346,9 +375,10 @@ def diary_delete(
     if all_ == (score_id is not None):
         raise UsageProblem("say --all to delete the whole diary, or --id N to delete one score")
     _zone()
+    words = _words()
     with Diary.open(data_dir, warn=warning) as diary:
         if not diary.exists:
-            _say(f"There is no diary at {diary.path}; nothing to delete.")
+            _say(_said(words, "diary.no_diary", path=diary.path))
             if score_id is not None:
                 raise typer.Exit(1)
             return
@@ -356,17 +386,23 @@ def diary_delete(
             found = next((s for s in diary.scores() if s.id == score_id), None)
             if found is None:
                 raise UserError(f"there is no score with id {score_id}; nothing was deleted")
-            what = f"the score {found.score}/10 of {_when_text(found.at)} (id {score_id})"
+            when = _when_text(found.at, words)
+            what = _said(words, "diary.the_score", score=found.score, when=when, id=score_id)
         else:
             massages, scores = diary.counts()
-            what = f"all {_count(scores, 'score')} and {_count(massages, 'massage')}"
+            what = _said(
+                words,
+                "diary.everything",
+                scores=_count(words, scores, "scores"),
+                massages=_count(words, massages, "massages"),
+            )
     if not yes:
-        _confirm(f"Delete {what} from {diary.path}? This cannot be undone. [y/N] ")
+        _confirm(_said(words, "diary.confirm_delete", what=what, path=diary.path), words)
     if score_id is not None:
         with Diary.open(data_dir, write=True, warn=warning) as diary:
             if not diary.delete_score(score_id):  # gone meanwhile: another run deleted it
                 raise UserError(f"there is no score with id {score_id}; nothing was deleted")
-        _say(f"Deleted {what}.")
+        _say(_said(words, "diary.deleted", what=what))
         return
     try:
         with Diary.open(data_dir, write=True, warn=warning) as diary:
@@ -377,12 +413,13 @@ def diary_delete(
         if not _no_space(diary.path):
             raise
         _remove_files(diary.path)
-        _say(
-            f"Deleted {what}: the disk is full, so the diary file itself was removed "
-            "(the next entry starts a new one)."
-        )
+        _say(_said(words, "diary.deleted_disk_full", what=what))
         return
-    _say(f"Deleted {_count(scores, 'score')} and {_count(massages, 'massage')}.")
+    scores_said, massages_said = (
+        _count(words, scores, "scores"),
+        _count(words, massages, "massages"),
+    )
+    _say(_said(words, "diary.deleted_counts", scores=scores_said, massages=massages_said))
 
 
 def _remove_files(path: Path) -> None:
@@ -396,13 +433,13 @@ def _remove_files(path: Path) -> None:
             os.unlink(f"{real}{suffix}")
 
 
-def _when_text(when) -> str:  # type: ignore[no-untyped-def]
+def _when_text(when, words: dict[str, str]) -> str:  # type: ignore[no-untyped-def]
     from ..advice.trend import when_text
 
-    return when_text(when)
+    return when_text(when, words)
 
 
-def _confirm(question: str) -> None:
+def _confirm(question: str, words: dict[str, str]) -> None:
     """Ask on the terminal; anything but yes leaves with status 1."""
     if sys.stdin is None or not sys.stdin.isatty():
         raise UsageProblem("not deleting without confirmation: no terminal to ask on; pass --yes")
@@ -412,8 +449,8 @@ def _confirm(question: str) -> None:
     except KeyboardInterrupt:  # end the question's line, then leave (130)
         _say("")
         raise
-    if answer not in ("y", "yes"):
-        _say("Nothing deleted.")
+    if answer not in (w.strip().lower() for w in words["check.answers_yes"].split(",")):
+        _say(words["diary.nothing_deleted"])
         raise typer.Exit(1)
 
 

@@ -113,10 +113,12 @@ def remind(
 
     if not planned:
         raise UserError(
-            f"all {passed} check-ins after the massage of {when_text(massage_at)} have passed; "
+            f"all {passed} check-ins after the massage of {when_text(massage_at, t.wording)} "
+            "have passed; "
             "nothing to put in a calendar"
         )
     from ..render.ical import to_ics
+    from ..text import fill_in
 
     data = to_ics(planned, reminders.minutes, now)
     if output is None:
@@ -125,11 +127,15 @@ def remind(
     from ..files import write_file
 
     write_file(output, data, force=force)
-    gone = f" ({passed} already passed)" if passed else ""
+    words, n = t.wording, len(planned)
+    checkins = fill_in(words["remind.wrote_one" if n == 1 else "remind.wrote_many"], {"n": n})
+    gone = fill_in(words["remind.wrote_passed"], {"n": passed}) if passed else ""
+    times = "; ".join(when_text(p.at, words) for p in planned)
     _say(
-        f"Wrote {len(planned)} check-in{'s' if len(planned) != 1 else ''}{gone} to "
-        f"{str(output)!r}: {'; '.join(when_text(p.at) for p in planned)}. "
-        "Open it with your calendar app."
+        fill_in(
+            words["remind.wrote"],
+            {"checkins": checkins + gone, "file": repr(str(output)), "times": times},
+        )
     )
 
 

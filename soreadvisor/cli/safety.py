@@ -196,7 +196,7 @@ def plan(
             from ..advice.trend import when_text
 
             raise UserError(
-                f"the last massage in your diary is in the future ({when_text(last)}); "
+                f"the last massage in your diary is in the future ({when_text(last, t.wording)}); "
                 "check the computer's clock, or pass --at or --since (e.g. --at 6h)"
             )
         start = last

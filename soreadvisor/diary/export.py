@@ -1,18 +1,21 @@
 """The whole diary as CSV, JSON or Markdown, oldest first, times in local time.
 
-Every format streams: rows are read a few hundred at a time and written as
-they come, so memory stays flat however long the diary. Nothing here renders:
-Markdown's escaping is the one rule of ``soreadvisor.render.markdown``, handed
-in by the caller.
+CSV and JSON stream: rows are read a few hundred at a time and written as
+they come, so memory stays flat however long the diary. Markdown is for people:
+the diary as a Report (``as_report``, in the program's words), which the
+Markdown renderer writes like every other answer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TextIO
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, TextIO
 
 from .models import Massage, Score
 from .store import SCHEMA_VERSION, Diary
+
+if TYPE_CHECKING:
+    from ..report import Report
 
 COLUMNS = ("kind", "id", "at", "score", "intensity", "where", "note")
 JSON_FIELDS = {
@@ -56,15 +59,9 @@ def neutral(value: object) -> object:
     return value
 
 
-def export(
-    diary: Diary,
-    fmt: str,
-    out: TextIO,
-    escape: Callable[[str], str] | None = None,
-    terminal: bool = False,
-) -> None:
-    """Write the diary to ``out``; ``escape`` makes a Markdown table cell inert (needed
-    for it); on a ``terminal`` CSV text is made inert too (JSON escapes by itself)."""
+def export(diary: Diary, fmt: str, out: TextIO, terminal: bool = False) -> None:
+    """Write the diary to ``out`` as CSV or JSON; on a ``terminal`` CSV text is made
+    inert (JSON escapes by itself)."""
     if fmt == "csv":
         import csv
 
@@ -81,19 +78,38 @@ def export(
             writer.writerow({k: shown(neutral(v)) for k, v in _row(entry).items()})
     elif fmt == "json":
         _json(diary, out)
-    elif fmt == "markdown":
-        if escape is None:
-            raise ValueError("a Markdown export needs the escaping rule")
-        heads = ("When", "What", "Score", "Intensity", "Where", "Note")
-        out.write("# Soreness diary\n\n")
-        out.write("| " + " | ".join(heads) + " |\n")
-        out.write("|" + " --- |" * len(heads) + "\n")
-        for row in map(_row, diary.everything()):
-            score = "" if row["score"] is None else f"{row['score']}/10"
-            cells = [row["at"], row["kind"], score, row["intensity"], row["where"], row["note"]]
-            out.write("| " + " | ".join(escape(str(c)) if c else "" for c in cells) + " |\n")
     else:
         raise ValueError(f"unknown export format {fmt!r}")
+
+
+def as_report(diary: Diary, words: Mapping[str, str]) -> Report:
+    """The whole diary as a Report of records, oldest first, in ``words`` (the
+    program's): a table in Markdown, its times in ISO 8601 as CSV and JSON have them."""
+    from ..report import Field, Item, Report, Section
+
+    def said(key: str, value: object) -> str:
+        return "" if value is None else words.get(f"{key}.{value}", str(value))
+
+    report = Report("diary export", "", words["history.title"], "", show_disclaimer=False)
+    report.words = dict(words)
+    items = []
+    for row in map(_row, diary.everything()):
+        score = "" if row["score"] is None else f"{row['score']}/10"
+        cells = [
+            ("at", row["at"]),
+            ("kind", said("diary.kind", row["kind"])),
+            ("score", score),
+            ("intensity", said("intensity", row["intensity"])),
+            ("where", row["where"] or ""),
+            ("note", row["note"] or ""),
+        ]
+        fields = [Field(key, words[f"field.{key}"], str(text)) for key, text in cells]
+        items.append(Item(title="", fields=fields))
+    section = Section("entries", words["diary.entries"], items, kind="records")
+    if not items:
+        section.note = words["diary.empty"]
+    report.add(section)
+    return report
 
 
 class _Rows:

@@ -243,8 +243,9 @@ class KnowledgeBase:
             self.index(strict=True)
         return topic
 
-    def _shipped_wording(self) -> dict[str, str]:
-        """The program's words as shipped, for when no topic loads."""
+    def program_words(self) -> dict[str, str]:
+        """The program's words as shipped, in the languages asked for, without a
+        topic (for when none loads, or a command that needs none)."""
         from .yamlfile import FileProblems, read_doc
 
         out: dict[str, str] = {}
@@ -327,7 +328,7 @@ class KnowledgeBase:
                 fresh[topic_id] = (stamp, entry.title, entry.disclaimer)
         if words is None:
             valid = next((e for e in entries if e.problem is None), None)
-            words = self._load(valid.id).wording if valid else self._shipped_wording()
+            words = self._load(valid.id).wording if valid else self.program_words()
         self.words = words
         if fresh and words:
             fresh[_WORDS] = words

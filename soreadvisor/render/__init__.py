@@ -79,21 +79,27 @@ def one_line(text: str) -> str:
     return " ".join(safe(text).split())
 
 
-# How each format writes a moment: a terminal and Markdown for reading, plain
-# text sortable (it is grepped and pasted into notes); JSON uses ISO 8601.
-TIME_FORMATS = {
-    "terminal": "%d %b %Y %H:%M",
-    "markdown": "%a %d %b %Y %H:%M",
-    "plain": "%Y-%m-%d %H:%M",
-}
+# How each format writes a moment: a terminal and Markdown for reading, in the
+# program's words; plain text sortable (it is grepped and pasted into notes);
+# JSON uses ISO 8601.
+TIME_WORDS = {"terminal": "time.moment_short", "markdown": "time.moment"}
 
 
-def field_text(field: Field, style: str) -> str:
-    """A field as ``style`` (a key of TIME_FORMATS) writes it: a moment in local time."""
+def field_text(field: Field, style: str, words: dict[str, str]) -> str:
+    """A field as ``style`` (terminal, markdown or plain) writes it: a moment in local time."""
     value = field.value
     if value is not None and hasattr(value, "astimezone"):
-        return value.astimezone().strftime(TIME_FORMATS[style])
+        if style in TIME_WORDS:
+            from ..timeparse import moment_text
+
+            return moment_text(value, words, TIME_WORDS[style])
+        return value.astimezone().strftime("%Y-%m-%d %H:%M")
     return field.text
+
+
+def verdict_word(words: dict[str, str], verdict: str) -> str:
+    """A verdict on a claim as a word (``verdict.*``), not its id."""
+    return words.get(f"verdict.{verdict}", verdict)
 
 
 def label(words: dict[str, str], key: str, **values: object) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ..report import Report
-from . import evidence_head, field_text, label, one_line
+from . import evidence_head, field_text, label, one_line, verdict_word
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|!~])")
 # A code span: one backtick, text without one, one backtick.
@@ -46,7 +46,7 @@ def to_markdown(report: Report) -> str:
             heads = [md_cell(f.label) for f in section.items[0].fields]
             out += ["| " + " | ".join(heads) + " |", "|" + " --- |" * len(heads)]
             for item in section.items:
-                cells = [md_cell(field_text(f, "markdown")) for f in item.fields]
+                cells = [md_cell(field_text(f, "markdown", report.words)) for f in item.fields]
                 out.append("| " + " | ".join(cells) + " |")
             out.append("")
             continue
@@ -69,7 +69,8 @@ def to_markdown(report: Report) -> str:
                 ev = item.evidence
                 refs = ", ".join(md(r) for r in ev.references)
                 head = md(evidence_head(report.words, ev.claim))
-                out.append(f"  - {head}: **{md(ev.verdict)}**. {md(ev.summary)} ({refs})")
+                verdict = md(verdict_word(report.words, ev.verdict))
+                out.append(f"  - {head}: **{verdict}**. {md(ev.summary)} ({refs})")
         out.append("")
     if report.show_disclaimer:
         out += [f"> {md(report.disclaimer)}", ""]

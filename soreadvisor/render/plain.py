@@ -7,7 +7,7 @@ entry can be picked out with grep.
 from __future__ import annotations
 
 from ..report import Item, Report
-from . import evidence_head, field_text, label, one_line
+from . import evidence_head, field_text, label, one_line, verdict_word
 
 
 def evidence_line(item: Item, words: dict[str, str]) -> str:
@@ -16,7 +16,8 @@ def evidence_line(item: Item, words: dict[str, str]) -> str:
     if ev is None:
         return ""
     refs = ", ".join(ev.references)
-    return f"{evidence_head(words, ev.claim)}: {ev.verdict}. {one_line(ev.summary)} [{refs}]"
+    verdict = verdict_word(words, ev.verdict)
+    return f"{evidence_head(words, ev.claim)}: {verdict}. {one_line(ev.summary)} [{refs}]"
 
 
 def index_line(item: Item) -> str:
@@ -24,8 +25,8 @@ def index_line(item: Item) -> str:
     return "\t".join(one_line(p) for p in parts if p)
 
 
-def record_line(item: Item) -> str:
-    return " | ".join(one_line(field_text(f, "plain")) or "-" for f in item.fields)
+def record_line(item: Item, words: dict[str, str]) -> str:
+    return " | ".join(one_line(field_text(f, "plain", words)) or "-" for f in item.fields)
 
 
 def to_plain(report: Report) -> str:
@@ -45,7 +46,7 @@ def to_plain(report: Report) -> str:
         if section.kind == "records":  # the labels, then one line each, fields in place
             if section.items:
                 lines.append(" | ".join(one_line(f.label) for f in section.items[0].fields))
-            lines += [record_line(i) for i in section.items]
+            lines += [record_line(i, report.words) for i in section.items]
             continue
         for item in section.items:
             head = one_line(item.title)

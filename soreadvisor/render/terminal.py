@@ -23,7 +23,7 @@ from rich.segment import Segment, Segments
 from rich.text import Text
 
 from ..report import Item, Report, Section
-from . import encodable, evidence_head, field_text, label, one_line
+from . import encodable, evidence_head, field_text, label, one_line, verdict_word
 
 VERDICT_STYLE = {
     "supported": "bold white on green",
@@ -139,11 +139,12 @@ def _item(page: _Page, item: Item, tone: str, ids: bool) -> None:
         page.add(entry, indent=4, marker="  " + page.t("–"))
     if item.evidence:
         ev = item.evidence
+        verdict = page.t(verdict_word(page.words, ev.verdict))
         page.add(
             Text.assemble(
                 (page.t(evidence_head(page.words, ev.claim) + ":") + " ", "bold"),
                 # A badge in colour; a word with its full stop without (NO_COLOR).
-                (f" {ev.verdict} " if page.color else f"{ev.verdict}.", VERDICT_STYLE[ev.verdict]),
+                (f" {verdict} " if page.color else f"{verdict}.", VERDICT_STYLE[ev.verdict]),
                 " ",
                 (page.t(ev.summary), "italic"),
                 (f" [{', '.join(ev.references)}]", "dim"),
@@ -157,7 +158,10 @@ def _table(page: _Page, section: Section) -> None:
     terminal too narrow for every cell whole, one wrapped "label: cell" line per
     row (nothing is ever cut)."""
     heads = [page.t(f.label) for f in section.items[0].fields]
-    rows = [[page.t(field_text(f, "terminal")) for f in item.fields] for item in section.items]
+    rows = [
+        [page.t(field_text(f, "terminal", page.words)) for f in item.fields]
+        for item in section.items
+    ]
     widths = [
         max(cell_len(r[n]) if n < len(r) else 0 for r in [heads, *rows]) for n in range(len(heads))
     ]
