@@ -5,17 +5,22 @@ file of ours (never through a link), written in a folder no other user can
 change (``paths.own_dir``), through a fresh temporary file made with an
 exclusive, no-follow create (``tempfile.mkstemp``, mode 0600) and renamed over
 the old one, so an interrupted save never leaves half a file and a planted
-link is never followed. Its values are held to what the flags accept.
+link is never followed. What the facts mean is the domain's
+(``advice.profile``): it hands ``load`` its reader, which holds them to what
+the flags accept, and ``save`` its plain dictionary. This file knows only JSON.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TypeVar
 
 from . import paths
-from .advice.profile import Profile, from_saved
 from .errors import UserError
+
+T = TypeVar("T")
 
 MAX_BYTES = 64 * 1024  # a profile is a few hundred bytes; more is not one of ours
 
@@ -24,12 +29,14 @@ def profile_path() -> Path:
     return paths.config_dir() / "profile.json"
 
 
-def load() -> Profile:
+def load(read: Callable[[object], T]) -> T:
+    """The saved facts as ``read`` makes them (a ValueError or TypeError from it
+    means a damaged file); ``read({})`` when none is saved."""
     path = profile_path()
     try:
         fd = paths.own_file(path, strict=False)
     except (FileNotFoundError, NotADirectoryError):  # ENOENT, ENOTDIR: it cannot be there
-        return Profile()
+        return read({})
     except OSError as exc:
         raise UserError(f"cannot read the profile {str(path)!r}: {exc.strerror}") from None
     try:
@@ -42,7 +49,7 @@ def load() -> Profile:
     try:
         if len(raw) > MAX_BYTES:
             raise ValueError("too large")
-        profile = from_saved(json.loads(raw.decode("utf-8")))
+        profile = read(json.loads(raw.decode("utf-8")))
     except (ValueError, TypeError, RecursionError):  # UnicodeDecodeError is a ValueError
         raise UserError(
             f"the profile {str(path)!r} is damaged; fix it or run `soreadvisor profile clear`"
@@ -50,7 +57,7 @@ def load() -> Profile:
     return profile
 
 
-def save(profile: Profile) -> Path:
+def save(profile: Mapping[str, object]) -> Path:
     import json
     import tempfile
 
@@ -60,7 +67,7 @@ def save(profile: Profile) -> Path:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".profile.", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(profile.as_dict(), fh, indent=2)
+                json.dump(dict(profile), fh, indent=2)
                 fh.write("\n")
             os.replace(tmp, folder / path.name)
         except BaseException:

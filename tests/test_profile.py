@@ -245,15 +245,15 @@ def test_save_and_load_round_trip_without_the_cli():
     profile = Profile(
         conditions=["asthma"], medications=["aspirin"], age=44, pregnant_weeks=None, region="eu"
     )
-    userprofile.save(profile)
-    assert userprofile.load() == profile
+    userprofile.save(profile.as_dict())
+    assert userprofile.load(from_saved) == profile
 
 
 def test_load_refuses_a_profile_with_wrong_types(private_home):
-    userprofile.save(Profile())
+    userprofile.save(Profile().as_dict())
     userprofile.profile_path().write_text(json.dumps({"conditions": "asthma"}))
     with pytest.raises(UserError):
-        userprofile.load()
+        userprofile.load(from_saved)
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""``explain``, ``prevent``, ``sources`` and ``topics``: what the knowledge says."""
+"""``explain``, ``prevent``, ``sources``, ``topics`` and ``kb check``: what the
+knowledge says, and what is wrong with it."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from .common import find, finish, new_report, phrase, worded
 
 if TYPE_CHECKING:
     from ..kb.store import TopicEntry
+    from ..kb.yamlfile import Problem
 
 
 def cause_item(cause: Cause, full: bool, topic: Topic) -> Item:
@@ -131,3 +133,39 @@ def topics(
     heading = worded(wording, "topics.heading")
     report.add(Section("topics", heading, items, kind="index", ids=True))
     return report
+
+
+def check_report(count: int, problems: list[Problem]) -> Report:
+    """What ``kb check`` found, as a Report: one item per problem, file:line:column
+    first. Its words are a checker's, in English like its problems: it must speak
+    when the program's own words are what is broken."""
+
+    report = Report(
+        command="kb check",
+        topic="",
+        title="soreadvisor: kb check",
+        disclaimer="",
+        headline=check_summary(count, len(problems)),
+        tone="critical" if problems else "info",
+        show_disclaimer=False,
+    )
+    report.meta.update(topics_checked=count, valid=not problems)
+    items = [
+        Item(
+            title=str(p),
+            data={"file": p.file, "line": p.line, "column": p.column, "message": p.message},
+        )
+        for p in problems
+    ]
+    report.add(Section("problems", "Problems", items, tone="critical", kind="index"))
+    return report
+
+
+def check_summary(count: int, problems: int) -> str:
+    """``ok: 1 topic valid``, ``1 problem in 1 topic``, ``13 problems in 2 topics``."""
+    topics = _count(count, "topic")
+    return f"{_count(problems, 'problem')} in {topics}" if problems else f"ok: {topics} valid"
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")

@@ -49,8 +49,8 @@ def kb_check(
     Example:
       soreadvisor kb check ~/my-topics
     """
+    from ..advice.explain import check_report
     from ..kb.store import KnowledgeBase
-    from ..kb.validate import check_report
     from ..render import say
 
     base = KnowledgeBase.from_env(kb)

@@ -311,7 +311,7 @@ def person(
     the advice. With ``must_answer`` (the warning-sign screen) a saved profile
     that cannot be read at all is passed over the same way.
     """
-    from ..advice.profile import Profile, check_ids, known_only
+    from ..advice.profile import Profile, check_ids, from_saved, known_only
     from ..errors import UserError, did_you_mean
     from ..render import say
     from ..userprofile import load
@@ -319,7 +319,7 @@ def person(
     saved = Profile()
     if not no_profile:
         try:
-            saved = load()
+            saved = load(from_saved)
         except UserError as exc:
             if not must_answer:
                 raise

@@ -234,7 +234,7 @@ def profile_set(
             "nothing to set: give --condition, --medication, --age, --pregnant-weeks or --region"
         )
     who = person(load_topic(topic, kb), condition, medication, age, pregnant_weeks, region)
-    path = save(who)
+    path = save(who.as_dict())
     typer.echo(f"Saved to {path}", err=True)
 
 
@@ -251,10 +251,12 @@ def profile_show(
     Example:
       soreadvisor profile show --format json
     """
-    from ..advice.profile import profile_report
+    from ..advice.profile import from_saved, profile_report
     from ..userprofile import load, profile_path
 
-    emit(profile_report(load_topic(topic, kb), load(), str(profile_path())), format, color)
+    emit(
+        profile_report(load_topic(topic, kb), load(from_saved), str(profile_path())), format, color
+    )
 
 
 @profile_app.command("clear")

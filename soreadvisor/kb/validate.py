@@ -9,14 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..text import PLACEHOLDER
 from .models import ID_RE, SCHEMA_VERSION, Caution, Topic, materialize
 from .yamlfile import Doc, Path_, Problem
-
-if TYPE_CHECKING:
-    from ..report import Report
 
 # R12, or R41b for part of a reference split off (what was checked stays R41).
 REF_ID_RE = re.compile(r"^(R[0-9]+[a-z]?|[a-z0-9]+(-[a-z0-9]+)*)$")
@@ -28,41 +25,6 @@ def _adapter() -> Any:
 
     materialize()
     return TypeAdapter(Topic)
-
-
-def check_report(count: int, problems: list[Problem]) -> Report:
-    """What ``kb check`` found, as a Report: one item per problem, file:line:column first."""
-    from ..report import Item, Report, Section
-
-    report = Report(
-        command="kb check",
-        topic="",
-        title="soreadvisor: kb check",
-        disclaimer="",
-        headline=check_summary(count, len(problems)),
-        tone="critical" if problems else "info",
-        show_disclaimer=False,
-    )
-    report.meta.update(topics_checked=count, valid=not problems)
-    items = [
-        Item(
-            title=str(p),
-            data={"file": p.file, "line": p.line, "column": p.column, "message": p.message},
-        )
-        for p in problems
-    ]
-    report.add(Section("problems", "Problems", items, tone="critical", kind="index"))
-    return report
-
-
-def check_summary(count: int, problems: int) -> str:
-    """``ok: 1 topic valid``, ``1 problem in 1 topic``, ``13 problems in 2 topics``."""
-    topics = _count(count, "topic")
-    return f"{_count(problems, 'problem')} in {topics}" if problems else f"ok: {topics} valid"
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
 def prepare() -> None:
