@@ -23,6 +23,7 @@ from .options import (
     SourcesOpt,
     TopicOpt,
     emit,
+    format_option,
     load_topic,
     warning,
     within,
@@ -49,12 +50,6 @@ class Intensity(str, Enum):
     light = "light"
     moderate = "moderate"
     deep = "deep"
-
-
-class ExportFormat(str, Enum):
-    csv = "csv"
-    json = "json"
-    markdown = "markdown"
 
 
 def _say(text: str, end: str = "\n") -> None:
@@ -276,10 +271,9 @@ app.add_typer(diary_app, name="diary")
 
 @diary_app.command("export")
 def diary_export(
-    format: Annotated[
-        ExportFormat,
-        typer.Option("--format", "-f", help="csv, json or markdown.", case_sensitive=False),
-    ] = ExportFormat.csv,
+    format: format_option(  # type: ignore[valid-type]
+        Format.csv, Format.json, Format.markdown, help="csv, json or markdown."
+    ) = Format.csv,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", metavar="FILE", help="Write to this file (default stdout)."),
@@ -301,10 +295,10 @@ def diary_export(
     from .options import quiet_stdout
 
     def write(diary: Diary, out, terminal: bool = False) -> None:  # type: ignore[no-untyped-def]
-        if format is ExportFormat.markdown:  # for people: a Report, in their words
-            from ..render.markdown import to_markdown
+        if Format(format) is Format.markdown:  # for people: a Report, in their words
+            from ..render import to_text
 
-            out.write(to_markdown(as_report(diary, _words())))
+            out.write(to_text(as_report(diary, _words()), format.value))
         else:
             export(diary, format.value, out, terminal=terminal)
 

@@ -12,11 +12,13 @@ from .application import app
 from .options import (
     AgeOpt,
     ConditionOpt,
+    Format,
     KbOpt,
     MedicationOpt,
     PregnantOpt,
     RegionOpt,
     TopicOpt,
+    format_option,
     load_topic,
     person,
 )
@@ -26,12 +28,6 @@ class Intensity(str, Enum):
     light = "light"
     moderate = "moderate"
     deep = "deep"
-
-
-class SheetFormat(str, Enum):
-    html = "html"
-    markdown = "markdown"
-    plain = "plain"
 
 
 # The massage's intensity as cope's severity: what to expect after it.
@@ -94,9 +90,9 @@ def handout(
     ),
     topic: TopicOpt = DEFAULT_TOPIC,
     kb: KbOpt = None,
-    format: Annotated[
-        SheetFormat, typer.Option("--format", "-f", help="html, markdown or plain.")
-    ] = SheetFormat.html,
+    format: format_option(  # type: ignore[valid-type]
+        Format.html, Format.markdown, Format.plain, help="html, markdown or plain."
+    ) = Format.html,
 ) -> None:
     """A one-page aftercare sheet for a client: warning signs, what to expect, what to do.
 
@@ -121,18 +117,9 @@ def handout(
     who = person(t, condition, medication, age, pregnant_weeks, region, not use_profile)
     appointment = Appointment(client, therapist, contact, date)
     report = build(t, SEVERITY[intensity.value], who, appointment, intensity.value)
-    if format is SheetFormat.html:
-        from ..render.html import to_html
+    from ..render import to_text
 
-        text = to_html(report)
-    elif format is SheetFormat.markdown:
-        from ..render.markdown import to_markdown
-
-        text = to_markdown(report)
-    else:
-        from ..render.plain import to_plain
-
-        text = to_plain(report)
+    text = to_text(report, Format(format).value)
     if output is None:
         _to_stdout(text)
     else:

@@ -3,7 +3,7 @@
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -11,11 +11,26 @@ from ..advice.profile import AGE_RANGE, PREGNANT_WEEKS_RANGE
 
 
 class Format(str, Enum):
+    """Every output format, for every command: the one registry. Which of them a
+    command takes is its ``--format`` option's (``format_option``); a Report is
+    written in any of the first six by ``render``; the diary's export writes
+    CSV and JSON itself, and remind's calendar is an iCalendar file."""
+
     auto = "auto"
     rich = "rich"
     plain = "plain"
     markdown = "markdown"
     json = "json"
+    html = "html"
+    csv = "csv"
+
+
+def format_option(*taken: Format, help: str) -> Any:
+    """The ``--format`` option of a command that takes the formats ``taken``: a
+    choice among them (help, completion and a did-you-mean list only these),
+    whose value names the registry's ``Format`` (``Format(value)``)."""
+    choice = Enum("Formats", {f.name: f.value for f in taken}, type=str)  # type: ignore[misc]
+    return Annotated[choice, typer.Option("--format", "-f", help=help, case_sensitive=False)]
 
 
 class Color(str, Enum):
@@ -83,15 +98,14 @@ def completes(kind: str):  # type: ignore[no-untyped-def]
     return complete
 
 
-FormatOpt = Annotated[
-    Format,
-    typer.Option(
-        "--format",
-        "-f",
-        help="auto = rich on a terminal, plain in a pipe.",
-        case_sensitive=False,
-    ),
-]
+FormatOpt = format_option(
+    Format.auto,
+    Format.rich,
+    Format.plain,
+    Format.markdown,
+    Format.json,
+    help="auto = rich on a terminal, plain in a pipe.",
+)
 ColorOpt = Annotated[
     Color, typer.Option("--color", help="Colour in rich output (NO_COLOR is honoured).")
 ]
@@ -257,7 +271,7 @@ def emit(report, fmt: Format, color: Color, sources: bool = False) -> None:  # t
     from ..render import render
 
     try:
-        render(report, fmt.value, color.value, sources=sources)
+        render(report, Format(fmt).value, color.value, sources=sources)
         sys.stdout.flush()
     except BrokenPipeError:
         quiet_stdout()

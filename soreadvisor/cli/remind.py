@@ -6,7 +6,6 @@ where raw iCalendar would only scroll past, the check-ins are listed instead
 """
 
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -29,18 +28,11 @@ from .options import (
     RegionOpt,
     TopicOpt,
     emit,
+    format_option,
     load_topic,
     person,
     warning,
 )
-
-
-class ListFormat(str, Enum):
-    auto = "auto"
-    rich = "rich"
-    plain = "plain"
-    markdown = "markdown"
-    json = "json"
 
 
 @app.command()
@@ -70,16 +62,15 @@ def remind(
     data_dir: DataDirOpt = None,
     topic: TopicOpt = DEFAULT_TOPIC,
     kb: KbOpt = None,
-    format: Annotated[
-        ListFormat,
-        typer.Option(
-            "--format",
-            "-f",
-            help="auto = the calendar (.ics) in a pipe, the list of check-ins on a terminal; "
-            "rich, plain, markdown or json: the list.",
-            case_sensitive=False,
-        ),
-    ] = ListFormat.auto,
+    format: format_option(  # type: ignore[valid-type]
+        Format.auto,
+        Format.rich,
+        Format.plain,
+        Format.markdown,
+        Format.json,
+        help="auto = the calendar (.ics) in a pipe, the list of check-ins on a terminal; "
+        "rich, plain, markdown or json: the list.",
+    ) = Format.auto,
     color: ColorOpt = Color.auto,
 ) -> None:
     """Check-ins for your calendar after a massage: when to look again, what to look for.
@@ -103,11 +94,11 @@ def remind(
     now = datetime.now(timezone.utc)
     massage_at = _massage(at, data_dir, now)
     planned, passed = plan_checkins(t, massage_at, who, now)
-    if output is not None and format is not ListFormat.auto:
+    format = Format(format)
+    if output is not None and format is not Format.auto:
         raise UsageProblem("-o writes the calendar file; --format is for the list: give one")
-    if output is None and (format is not ListFormat.auto or _on_terminal()):
-        fmt = Format.auto if format is ListFormat.auto else Format(format.value)
-        emit(listing(t, massage_at, planned, passed, who), fmt, color)
+    if output is None and (format is not Format.auto or _on_terminal()):
+        emit(listing(t, massage_at, planned, passed, who), format, color)
         return
     from ..advice.trend import when_text
 

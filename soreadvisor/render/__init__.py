@@ -193,16 +193,27 @@ def render(
 
         print_rich(report, out, use_color(color, out), use_attributes(color, out), sources)
         return
+    ascii_only = encodable("\u2013", out) != "\u2013"
+    out.write(encodable(to_text(report, fmt, ascii_only=ascii_only), out))
+
+
+def to_text(report: Report, fmt: str, ascii_only: bool = False) -> str:
+    """``report`` as the text of ``fmt`` (plain, markdown, json or html): the one
+    dispatch of every format that is not a terminal's."""
     if fmt == "json":
         from .jsondoc import to_json
 
-        text = to_json(report, ascii_only=encodable("\u2013", out) != "\u2013")
-    elif fmt == "markdown":
+        return to_json(report, ascii_only=ascii_only)
+    if fmt == "markdown":
         from .markdown import to_markdown
 
-        text = to_markdown(report)
-    else:
+        return to_markdown(report)
+    if fmt == "html":
+        from .html import to_html
+
+        return to_html(report)
+    if fmt == "plain":
         from .plain import to_plain
 
-        text = to_plain(report)
-    out.write(encodable(text, out))
+        return to_plain(report)
+    raise ValueError(f"no text format {fmt!r}")
