@@ -12,8 +12,6 @@ import re
 
 import pytest
 from conftest import WORDS, said
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from soreadvisor.advice import triage
@@ -534,34 +532,6 @@ def test_rich_output_fits_60_columns(monkeypatch, topic):
     monkeypatch.setenv("COLUMNS", "60")
     out = rendered(cope(topic, "high", Profile()), "rich", color="never", tty=True)
     assert max(len(line) for line in SGR.sub("", out).splitlines()) <= 60
-
-
-# Words as knowledge text has them: ASCII, accents, wide CJK, emoji (a ZWJ
-# family too), and some longer than a narrow line.
-GLYPHS = [*"abcdefghij-/.,:", "é", "日", "本", "👍", "👨\u200d👩\u200d👧"]
-WORD = st.lists(st.sampled_from(GLYPHS), min_size=1, max_size=14).map("".join)
-
-
-@given(words=st.lists(WORD, min_size=1, max_size=40), width=st.integers(10, 60))
-@settings(max_examples=300, deadline=None)
-def test_rich_wraps_each_paragraph_where_rich_itself_would(words, width):
-    """Our fast word wrap breaks exactly where Rich's Text.wrap does, and every
-    line fits; when a word is wider than the line, Rich's own folding is used."""
-    from rich.cells import cell_len
-    from rich.console import Console
-    from rich.text import Text
-
-    from soreadvisor.render.terminal import _line_starts
-
-    text = " ".join(words)
-    rich_lines = [str(line).rstrip() for line in Text(text).wrap(Console(width=200), width)]
-    starts = _line_starts(text, width)
-    if starts is None:
-        assert any(cell_len(w) > width for w in words)
-        return
-    ours = [str(line).rstrip() for line in Text(text).divide(starts)]
-    assert ours == rich_lines
-    assert all(cell_len(line) <= width for line in ours)
 
 
 def test_rich_output_folds_a_word_wider_than_the_terminal(monkeypatch):

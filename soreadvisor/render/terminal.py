@@ -4,16 +4,14 @@ Knowledge text only ever enters Rich as ``Text`` objects (never as markup),
 after ``safe()``, so ``[link=...]``, ``:emoji:`` or escape sequences in a
 file are shown literally.
 
-Lines are wrapped here, with hanging indents, and printed in one call with
-soft wrapping: laying out a Rich table per bullet cost more than the rest of
-the run put together (measured with cProfile). The wrap breaks where Rich's
-would (a test checks it against ``Text.wrap``) at a fraction of the cost.
+Lines are wrapped here by Rich's own ``Text.wrap``, with hanging indents, and
+printed in one call with soft wrapping: laying out a Rich table per bullet cost
+more than the rest of the run put together (measured with cProfile).
 """
 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 from typing import TextIO
 
@@ -62,9 +60,7 @@ class _Page:
     ) -> None:
         body = text if isinstance(text, Text) else Text(self.t(text), style=style)
         width = max(self.width - indent, 10)
-        starts = _line_starts(body.plain, width)
-        wrapped = body.wrap(self.console, width) if starts is None else body.divide(starts)
-        for n, line in enumerate(wrapped):
+        for n, line in enumerate(body.wrap(self.console, width)):
             line.rstrip()
             lead = marker.ljust(indent) if n == 0 and marker else " " * indent
             self.lines.append(Text(lead, style=marker_style) + line if lead else line)
@@ -75,35 +71,6 @@ class _Page:
 
     def blank(self) -> None:
         self.lines.append(Text())
-
-
-_WORD = re.compile(r"\s*\S+\s*")  # a word with the blanks around it, as Rich splits
-
-
-def _line_starts(plain: str, width: int) -> list[int] | None:
-    """Where each wrapped line after the first starts: Rich's greedy word wrap.
-
-    The same breaks as ``Text.wrap``, at a fraction of its cost (it also splits
-    lines, justifies and truncates, none of which one-line text needs). None
-    when Rich has more to do: a word wider than the line (Rich folds it), a
-    tab or a line break.
-    """
-    if "\t" in plain or "\n" in plain:
-        return None
-    starts: list[int] = []
-    used = 0
-    for match in _WORD.finditer(plain):
-        word = match.group()
-        bare = word.rstrip()
-        size = len(bare) if bare.isascii() and bare.isprintable() else cell_len(bare)
-        if size > width:
-            return None
-        if used and used + size > width:
-            starts.append(match.start())
-            used = 0
-        blanks = word[len(bare) :]
-        used += size + (len(blanks) if blanks.isascii() else cell_len(blanks))
-    return starts
 
 
 def _item(page: _Page, item: Item, tone: str, ids: bool) -> None:
