@@ -8,8 +8,8 @@ from .common import finish, new_report, phrase
 from .profile import Profile, is_general, matched_by
 from .triage import pointer_section, warning_sign_sections
 
-# Plain classes, not @dataclass: generating dataclass methods costs about a
-# millisecond per class on every start-up (python -X importtime).
+# Plain classes, not @dataclass: on the path of every answer, where importing
+# dataclasses and generating methods is measurable (docs/design.md).
 
 
 class Fit:

@@ -16,8 +16,8 @@ if TYPE_CHECKING:  # only for annotations: the CLI's options import this module'
 AGE_RANGE = (0, 130)
 PREGNANT_WEEKS_RANGE = (0, 45)
 
-# Plain classes, not @dataclass: generating dataclass methods costs about a
-# millisecond per class on every start-up (python -X importtime).
+# Plain classes, not @dataclass: on the path of every answer, where importing
+# dataclasses and generating methods is measurable (docs/design.md).
 
 
 class Profile:

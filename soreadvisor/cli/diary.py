@@ -61,11 +61,17 @@ def _say(text: str, end: str = "\n") -> None:
 
 
 def _words() -> dict[str, str]:
-    """The program's words in the language asked for (no topic needed)."""
+    """The program's words in the language asked for: the default topic's, from
+    the cache (reading the words' YAML imports the YAML reader: docs/design.md),
+    or as shipped when that topic does not load (a confirmation never waits on it)."""
     from .. import paths
     from ..kb.store import KnowledgeBase
 
-    return KnowledgeBase(None, paths.builtin_topics_dir()).program_words()
+    base = KnowledgeBase(None, paths.builtin_topics_dir())
+    try:
+        return base.load().wording
+    except UserError:
+        return base.program_words()
 
 
 def _said(words: dict[str, str], key: str, **values: object) -> str:

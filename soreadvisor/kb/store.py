@@ -421,7 +421,7 @@ class KnowledgeBase:
 
 
 Progress = Callable[[int, int], None]
-PARALLEL_FROM = 16  # topics: fewer are checked in this process (a pool costs ~50 ms)
+PARALLEL_FROM = 16  # topics: fewer are checked in this process (starting a pool costs more)
 
 
 def _workers() -> int:
