@@ -208,6 +208,9 @@ def test_a_pseudo_word_is_not_english(pseudo_cli):
     assert leaks(pseudo(WORDS["cope.remedies"])) == []
 
 
-def test_kb_check_passes_with_the_pseudo_language(pseudo_cli):
+def test_kb_check_passes_with_the_pseudo_language_and_says_so_in_it(pseudo_cli):
     result = pseudo_cli("kb", "check")
     assert result.code == 0, result.out + result.err
+    assert result.err.strip() and leaks(result.err) == []
+    doc = json.loads(pseudo_cli("kb", "check", "--format", "json").out)
+    assert leaks(doc["title"]) == []

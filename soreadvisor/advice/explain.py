@@ -135,17 +135,16 @@ def topics(
     return report
 
 
-def check_report(count: int, problems: list[Problem]) -> Report:
+def check_report(count: int, problems: list[Problem], words: dict[str, str]) -> Report:
     """What ``kb check`` found, as a Report: one item per problem, file:line:column
-    first. Its words are a checker's, in English like its problems: it must speak
-    when the program's own words are what is broken."""
-
+    first (the problems themselves are a checker's one-line errors), in ``words``
+    (the program's, as shipped: a topic need not load)."""
     report = Report(
         command="kb check",
         topic="",
-        title="soreadvisor: kb check",
+        title=worded(words, "kb.title"),
         disclaimer="",
-        headline=check_summary(count, len(problems)),
+        headline=check_summary(count, len(problems), words),
         tone="critical" if problems else "info",
         show_disclaimer=False,
     )
@@ -157,15 +156,19 @@ def check_report(count: int, problems: list[Problem]) -> Report:
         )
         for p in problems
     ]
-    report.add(Section("problems", "Problems", items, tone="critical", kind="index"))
+    report.words = words
+    title = worded(words, "kb.problems")
+    report.add(Section("problems", title, items, tone="critical", kind="index"))
     return report
 
 
-def check_summary(count: int, problems: int) -> str:
+def check_summary(count: int, problems: int, words: dict[str, str]) -> str:
     """``ok: 1 topic valid``, ``1 problem in 1 topic``, ``13 problems in 2 topics``."""
-    topics = _count(count, "topic")
-    return f"{_count(problems, 'problem')} in {topics}" if problems else f"ok: {topics} valid"
+    topics = _count(words, count, "kb.topics")
+    if not problems:
+        return worded(words, "kb.ok", topics=topics)
+    return worded(words, "kb.found", problems=_count(words, problems, "kb.problems"), topics=topics)
 
 
-def _count(n: int, word: str) -> str:
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
+def _count(words: dict[str, str], n: int, key: str) -> str:
+    return worded(words, f"{key}_one" if n == 1 else f"{key}_many", n=f"{n:,}")

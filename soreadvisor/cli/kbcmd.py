@@ -61,7 +61,7 @@ def kb_check(
         bar.close()
         for message in base.warnings:
             warning(message)
-    report = check_report(count, problems)
+    report = check_report(count, problems, base.program_words())
     emit(report, format, color)
     say(report.headline)
     if problems:
