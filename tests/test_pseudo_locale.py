@@ -72,7 +72,7 @@ FRAGMENTS = sorted(
 TOPIC_SAYS = re.compile(
     "|".join(rf"(?<!\w){re.escape(f)}(?!\w)" if f[0].isalnum() else re.escape(f) for f in FRAGMENTS)
 )
-PATH = re.compile(r"(?<!\S)/\S+")
+PATH = re.compile(r"(?<![\w.:/])/[\w./-]+")
 ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
 # What a person typed on the command line below, and the names of formats, given as is.
 TYPED = {"calves", "stiff", "sam", "alex", "jo"}
@@ -164,20 +164,24 @@ def test_no_english_is_left_in_any_answer(pseudo_cli, private_home, answer, fmt)
     assert [w for t in texts for w in leaks(t, (str(private_home),))] == []
 
 
-def test_the_confirmations_of_the_diary_are_in_the_language(pseudo_cli, private_home):
+def test_every_confirmation_is_in_the_language(pseudo_cli, private_home, tmp_path):
     said = []
     for args in (
         ["massage", "--at", "30h ago", "--intensity", "deep"],
         ["log", "7", "--at", "20h ago", "--where", "calves"],
+        ["remind", "--at", "2h ago", "-o", str(tmp_path / "checkins.ics")],
         ["diary", "delete", "--id", "1", "--yes"],
         ["diary", "delete", "--all", "--yes"],
         ["diary", "delete", "--all", "--yes"],  # nothing left to delete
+        ["profile", "set", "--age", "40"],
+        ["profile", "clear"],
+        ["profile", "clear"],  # nothing left to clear
     ):
         result = pseudo_cli(*args)
         assert result.code == 0, result.err
         said += [line for line in result.err.splitlines() if not line.startswith("soreadvisor:")]
-    assert len(said) >= 4
-    assert [w for line in said for w in leaks(line, (str(private_home),))] == []
+    assert len(said) >= 9
+    assert [w for line in said for w in leaks(line, (str(private_home), str(tmp_path)))] == []
 
 
 @pytest.mark.parametrize("fmt", ["markdown", "csv", "json"])

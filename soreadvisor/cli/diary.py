@@ -25,6 +25,7 @@ from .options import (
     emit,
     format_option,
     load_topic,
+    program_words,
     warning,
     within,
 )
@@ -58,20 +59,6 @@ def _say(text: str, end: str = "\n") -> None:
     from ..render import say
 
     say(text, end)
-
-
-def _words() -> dict[str, str]:
-    """The program's words in the language asked for: the default topic's, from
-    the cache (reading the words' YAML imports the YAML reader: docs/design.md),
-    or as shipped when that topic does not load (a confirmation never waits on it)."""
-    from .. import paths
-    from ..kb.store import KnowledgeBase
-
-    base = KnowledgeBase(None, paths.builtin_topics_dir())
-    try:
-        return base.load().wording
-    except UserError:
-        return base.program_words()
 
 
 def _said(words: dict[str, str], key: str, **values: object) -> str:
@@ -147,7 +134,7 @@ def massage(
     when = _when(at)
     with Diary.open(data_dir, write=True, warn=warning) as diary:
         diary.add_massage(when, intensity.value if intensity else None, _text(note))
-    words = _words()
+    words = program_words()
     when_said = when_text(when, words)
     if intensity:
         how = words[f"intensity.{intensity.value}"]
@@ -188,7 +175,7 @@ def log(
         diary.add_score(when, value, _text(where), _text(note))
         now = datetime.now(timezone.utc)
         massage = diary.latest_massage(at_or_before=now)
-        words = _words()
+        words = program_words()
         when_said = when_text(when, words)
         if massage is not None and massage.at <= when:
             after = span_text(hours_after(massage.at, when) or 0.0, words)
@@ -304,7 +291,7 @@ def diary_export(
         if Format(format) is Format.markdown:  # for people: a Report, in their words
             from ..render import to_text
 
-            out.write(to_text(as_report(diary, _words()), format.value))
+            out.write(to_text(as_report(diary, program_words()), format.value))
         else:
             export(diary, format.value, out, terminal=terminal)
 
@@ -375,7 +362,7 @@ def diary_delete(
     if all_ == (score_id is not None):
         raise UsageProblem("say --all to delete the whole diary, or --id N to delete one score")
     _zone()
-    words = _words()
+    words = program_words()
     with Diary.open(data_dir, warn=warning) as diary:
         if not diary.exists:
             _say(_said(words, "diary.no_diary", path=diary.path))

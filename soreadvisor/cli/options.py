@@ -299,6 +299,22 @@ def load_topic(topic: str, kb: Path | None):  # type: ignore[no-untyped-def]
             warning(message)
 
 
+def program_words() -> dict[str, str]:
+    """The program's words in the language asked for, for a command with no topic
+    of its own: the default topic's, from the cache (reading the words' YAML
+    imports the YAML reader: docs/design.md), or as shipped when that topic does
+    not load (a confirmation never waits on it)."""
+    from .. import paths
+    from ..errors import UserError
+    from ..kb.store import KnowledgeBase
+
+    base = KnowledgeBase(None, paths.builtin_topics_dir())
+    try:
+        return base.load().wording
+    except UserError:
+        return base.program_words()
+
+
 def warning(message: str) -> None:
     """Something passed over that did not stop the answer, as one line on stderr."""
     from ..render import say

@@ -227,15 +227,18 @@ def profile_set(
     Example:
       soreadvisor profile set --condition raynauds --medication anticoagulant --region uk
     """
+    from ..advice.common import phrase
+    from ..render import say
     from ..userprofile import save
 
     if not (condition or medication or region) and age is None and pregnant_weeks is None:
         raise UsageProblem(
             "nothing to set: give --condition, --medication, --age, --pregnant-weeks or --region"
         )
-    who = person(load_topic(topic, kb), condition, medication, age, pregnant_weeks, region)
+    t = load_topic(topic, kb)
+    who = person(t, condition, medication, age, pregnant_weeks, region)
     path = save(who.as_dict())
-    typer.echo(f"Saved to {path}", err=True)
+    say(phrase(t, "profile.saved", where=path))
 
 
 @profile_app.command("show")
@@ -267,9 +270,12 @@ def profile_clear() -> None:
     Example:
       soreadvisor profile clear
     """
+    from ..render import say
     from ..userprofile import clear
+    from .options import program_words
 
-    typer.echo("Profile cleared." if clear() else "There was no saved profile.", err=True)
+    words = program_words()
+    say(words["profile.cleared" if clear() else "profile.none_to_clear"])
 
 
 @profile_app.command("path")
