@@ -218,3 +218,39 @@ def test_kb_check_passes_with_the_pseudo_language_and_says_so_in_it(pseudo_cli):
     assert result.err.strip() and leaks(result.err) == []
     doc = json.loads(pseudo_cli("kb", "check", "--format", "json").out)
     assert leaks(doc["title"]) == []
+
+
+def test_the_questions_of_check_on_a_terminal_are_in_the_language(
+    private_home, tmp_path, monkeypatch
+):
+    """The interactive check, in a real pseudo-terminal: its guide line, each
+    question's frame and the answers it takes are words too. The pseudo-language
+    reaches the child process as a topic overlay (a knowledge file's own
+    `wording:`), which is merged over the English words as a language file is."""
+    from conftest import PtySession
+
+    mine = tmp_path / "mine"
+    mine.mkdir(mode=0o700)
+    words = {key: pseudo(text) for key, text in WORDS.items()}
+    (mine / f"{DEFAULT_TOPIC}.yaml").write_text(
+        yaml.safe_dump({"wording": words}, allow_unicode=True), encoding="utf-8"
+    )
+    monkeypatch.setenv("SOREADVISOR_KB", str(mine))
+    frame = re.escape(pseudo("[y/n/?]"))
+    no = pseudo("n")  # the first of the pseudo-language's answers for "no"
+    assert no in [a.strip() for a in words["check.answers_no"].split(",")]
+    s = PtySession("check", "--format", "json")
+    try:
+        s.expect(frame, timeout=30)
+        s.send(no + "\n")
+        for _ in range(40):  # every question, answered "no"
+            try:
+                s.expect(frame, timeout=10)
+            except AssertionError:
+                break
+            s.send(no + "\n")
+        assert s.wait() == 0, s.screen
+        assert s.result()["level"] == "self-care"
+        assert leaks(s.screen) == []
+    finally:
+        s.close()
