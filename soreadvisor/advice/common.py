@@ -9,7 +9,7 @@ from ..text import fill_in
 
 
 def phrase(topic: Topic, key: str, /, **values: object) -> str:
-    """The topic's wording for ``key`` (data/wording.yaml), placeholders filled in."""
+    """The topic's wording for ``key`` (data/wording/), placeholders filled in."""
     return worded(topic.wording, key, **values)
 
 

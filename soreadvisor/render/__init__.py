@@ -103,7 +103,7 @@ def verdict_word(words: dict[str, str], verdict: str) -> str:
 
 
 def label(words: dict[str, str], key: str, **values: object) -> str:
-    """A label the topic words (``render.*`` in data/wording.yaml), filled in."""
+    """A label the topic words (``render.*`` in data/wording/), filled in."""
     return fill_in(words.get(key, ""), values)
 
 
