@@ -12,12 +12,10 @@ asks for ``pt_BR``, then ``pt``. Nothing here knows a topic or a screen.
 from __future__ import annotations
 
 import os
-import re
 
 ENGLISH = "en"
 # Set by the global --lang option for this run (a colon-separated list, like LANGUAGE).
 chosen: str | None = None
-_CODE = re.compile(r"^[A-Za-z]{2,3}(_[A-Za-z0-9]{2,3})?$")
 
 
 def preferred(environ: os._Environ[str] | dict[str, str] | None = None) -> list[str]:
@@ -38,12 +36,21 @@ def codes(asked: list[str]) -> list[str]:
     """The file names to look for, in order: ``pt_BR``, then ``pt``; no repeats."""
     out: list[str] = []
     for code in (_bare(a) for a in asked):
-        if not _CODE.match(code):
+        if not _is_code(code):
             continue  # not a language code (and never a path)
         for name in (code, code.split("_")[0]):
             if name not in out:
                 out.append(name)
     return out
+
+
+def _is_code(code: str) -> bool:
+    """``pt``, ``pt_BR``, ``es_419``: a language, then perhaps a country or region
+    (checked without a regular expression: compiling one costs start-up time)."""
+    language, _, region = code.partition("_")
+    if not (2 <= len(language) <= 3 and language.isascii() and language.isalpha()):
+        return False
+    return not region or (2 <= len(region) <= 3 and region.isascii() and region.isalnum())
 
 
 def _bare(value: str) -> str:
