@@ -400,7 +400,7 @@ class KnowledgeBase:
 
 
 Progress = Callable[[int, int], None]
-PARALLEL_FROM = 16  # topics: fewer are checked in this process (a pool costs ~50 ms)
+PARALLEL_FROM = 16  # topics: fewer are checked in this process (a pool costs start-up)
 
 
 def _workers() -> int:
