@@ -3,10 +3,6 @@
 ``run`` (called by ``soreadvisor.cli.main``, the entry point) turns every
 failure into one line on stderr and an exit code; ``--debug`` (or
 ``SOREADVISOR_DEBUG=1``) shows the traceback instead, for bug reports.
-
-The command modules of this package leave out ``from __future__ import annotations``:
-with string annotations Typer evaluates every parameter's type again while it
-builds a command (the cost is in docs/design.md).
 """
 
 import os
