@@ -456,7 +456,7 @@ def test_delete_asks_on_a_terminal_and_yes_deletes(cli, sore, monkeypatch):
 def test_delete_asks_on_a_terminal_and_anything_else_keeps_it(cli, sore, monkeypatch, answer):
     monkeypatch.setattr(sys, "stdin", FakeTerminal(answer))
     result = cli("diary", "delete", "--all")
-    assert result.code == 1 and "Nothing deleted" in result.err
+    assert result.code == 0 and "Nothing deleted" in result.err
     assert len(history_json(cli)["entries"]) == 3
 
 
