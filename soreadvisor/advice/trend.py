@@ -193,8 +193,9 @@ def _after(hours: float | None) -> str:
     return "" if hours is None else span_text(hours)
 
 
-def _entry(score: Score, hours: float | None, topic: Topic) -> Item:
-    """One score as a record: the same fields for every score, so they line up."""
+def _entry(score: Score, hours: float | None, topic: Topic, in_day: bool = False) -> Item:
+    """One score as a record: the same fields for every score, so they line up;
+    ``in_day``: under its day's heading, so its time of day is enough."""
 
     def label(key: str) -> str:
         return phrase(topic, f"field.{key}")
@@ -204,7 +205,9 @@ def _entry(score: Score, hours: float | None, topic: Topic) -> Item:
         title="",
         fields=[
             Field("id", label("id"), str(score.id)),
-            Field("at", label("at"), value=score.at),
+            Field("at", label("at"), local(score.at).strftime("%H:%M"))
+            if in_day
+            else Field("at", label("at"), value=score.at),
             Field("score", label("score"), f"{score.score}/{SCORE_MAX}"),
             Field("hours_since_massage", label("hours_since_massage"), _after(hours)),
             Field("where", label("where"), score.where or ""),
@@ -399,12 +402,13 @@ def score_sections(
     sections = []
     for group, scores in groups.items():
         if by_day:
-            scores = sorted(scores, key=lambda s: (s.where or "", s.at, s.id))
+            # by place (scores without one last), each place in time order
+            scores = sorted(scores, key=lambda s: (s.where is None, s.where or "", s.at, s.id))
             title = phrase(topic, title_key, day=group)
         elif group:
             title = phrase(topic, title_key, place=group)
         else:
             title = phrase(topic, title_key, place=phrase(topic, "report.no_place"))
-        items = [_entry(s, hours_since_start(s, starts), topic) for s in scores]
+        items = [_entry(s, hours_since_start(s, starts), topic, by_day) for s in scores]
         sections.append(Section(key, title, items, kind="records"))
     return sections

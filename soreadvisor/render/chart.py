@@ -192,7 +192,7 @@ def draw(
         glyph = g["mark"] if mark_col is not None else g["beyond"]
         keys.append(fill_in(words.get(which, ""), {"glyph": glyph, "label": mark_label}))
     for entry in keys:
-        for n, part in enumerate(_wrap(entry, width - prefix)):
+        for n, part in enumerate(_wrap(entry, width - prefix - 2)):
             lines.append(_line([(" " * (prefix + (2 if n else 0)) + part, AXIS_STYLE)]))
     for line in lines:  # a long mark label, a width under 20 or a huge ``top``
         line.truncate(width)
