@@ -155,7 +155,7 @@ def _profile(topic: Topic, profile: Profile) -> Section:
     none = phrase(topic, "report.none_given")
 
     def names(ids: list[str], known: list) -> str:  # type: ignore[type-arg]
-        titles = {n.id: n.title for n in known}
+        titles = {n.id: n.name for n in known}
         return "; ".join(titles.get(i, i) for i in ids) or none
 
     conditions = names(profile.conditions, topic.conditions)
