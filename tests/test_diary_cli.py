@@ -432,7 +432,7 @@ def test_export_times_are_local(cli, india_time):
 
 
 def test_export_of_no_diary_is_empty_and_creates_nothing(cli, private_home):
-    assert ok(cli("diary", "export")).out == "kind,id,at,score,intensity,where,note\n"
+    assert ok(cli("diary", "export")).out == "kind,id,at,score,intensity,where,note,level,signs\n"
     assert json.loads(ok(cli("diary", "export", "-f", "json")).out)["scores"] == []
     assert not (private_home / "diary.sqlite3").exists()
 

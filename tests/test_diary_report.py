@@ -173,6 +173,21 @@ def test_an_older_diary_reads_as_having_no_checks_and_is_upgraded_when_written(t
     assert path.stat().st_mode & 0o077 == 0
 
 
+def test_export_holds_the_check_results_in_time_order(cli, episode):
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(ok(cli("diary", "export")).out)))
+    assert [r["kind"] for r in rows] == ["massage"] + ["score"] * len(SCORES) + ["check"]
+    assert rows[-1]["level"] == "urgent" and rows[-1]["signs"] == episode.text
+    out = ok(cli("diary", "export", "--format", "json")).out
+    doc = json.loads(out)
+    assert doc["checks"][0]["signs"] == [episode.text] and doc["checks"][0]["level"] == "urgent"
+    assert out == json.dumps(doc, indent=2, ensure_ascii=False) + "\n"  # streamed, the same
+    markdown = ok(cli("diary", "export", "--format", "markdown")).out
+    assert markdown.splitlines()[-1].endswith(f"; {episode.text} |")
+
+
 def test_delete_all_removes_the_check_results_too(cli, episode):
     ok(cli("diary", "delete", "--all", "--yes"))
     with Diary.open() as diary:
