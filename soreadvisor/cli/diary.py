@@ -639,17 +639,17 @@ def save_check_result(
     nothing otherwise. Saving never spoils the answer already shown: a diary that
     cannot be written is a warning on stderr.
     """
+    if save is False:
+        return
+    if save is None and (sys.stdin is None or not sys.stdin.isatty()):
+        return  # nothing to ask on, nothing asked for: the diary is not even opened
     from datetime import datetime, timedelta, timezone
 
     from ..advice.common import phrase
     from ..diary.store import DEFAULT_DAYS, Diary
 
-    if save is False:
-        return
     now = datetime.now(timezone.utc)
     if save is None:
-        if sys.stdin is None or not sys.stdin.isatty():
-            return
         try:
             with Diary.open(data_dir, warn=warning) as diary:
                 massage = diary.latest_massage(at_or_before=now)
