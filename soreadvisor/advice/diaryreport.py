@@ -24,7 +24,6 @@ from .trend import (
     massage_dict,
     scale_of,
     score_sections,
-    series,
     when_text,
 )
 
@@ -108,8 +107,9 @@ def diary_report(
         empty = Section("scores", phrase(topic, "report.scores"), [], kind="records")
         empty.note = phrase(topic, "history.no_scores")
         places = [empty]
-    elif rules is not None:
-        places[0].scale = {**scale_of(rules), "series": series(scores, massages)}
+    elif rules is not None:  # a terminal charts each place; the page, all in one chart
+        for section in places:
+            section.scale = scale_of(rules)
     for section in places:
         report.add(section)
     noted = _notes(topic, massage, scores)

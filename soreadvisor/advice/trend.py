@@ -410,5 +410,8 @@ def score_sections(
         else:
             title = phrase(topic, title_key, place=phrase(topic, "report.no_place"))
         items = [_entry(s, hours_since_start(s, starts), topic, by_day) for s in scores]
+        if not by_day:  # the heading names the place: its column would only repeat it
+            for item in items:
+                item.fields = [f for f in item.fields if f.key != "where"]
         sections.append(Section(key, title, items, kind="records"))
     return sections

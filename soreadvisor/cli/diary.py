@@ -609,8 +609,7 @@ def _report_html(report) -> str:  # type: ignore[no-untyped-def]
             for s in scored
             if s.items
         ]
-        chart_scale = {k: v for k, v in scale.items() if k != "series"}
-        chart = svg_chart(groups, words=report.words, **chart_scale)
+        chart = svg_chart(groups, words=report.words, **scale)
         words = report.words
         key = [label(words, "chart.key_point", glyph="●")]
         if chart and chart["severe"]:
@@ -621,6 +620,7 @@ def _report_html(report) -> str:  # type: ignore[no-untyped-def]
         report,
         "diary_report.html",
         chart=chart,
+        chart_before=next((s for s in scored if s.scale), None),
         chart_title=label(report.words, "report.chart"),
         chart_key=key,
         looks=SVG_LOOKS,
