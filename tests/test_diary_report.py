@@ -421,3 +421,27 @@ def test_the_report_prints_on_one_page_with_everything_in_it(cli, episode, tmp_p
 
 
 assert CHROMIUM  # the browser the handout's tests use, found the same way
+
+
+def test_each_escalation_date_starts_a_run_in_which_it_held(topic):
+    """Whatever the episode: the dated score is one at which the rule held, and at
+    the score before it (if any) the rule did not."""
+    import random
+
+    rules = topic.diary
+    m = datetime(2026, 11, 23, 18, tzinfo=timezone.utc)
+    rng = random.Random(24)
+    for _ in range(150):
+        hours = sorted(rng.uniform(0, 120) for _ in range(rng.randint(1, 25)))
+        scores = [Score(n, m + timedelta(hours=h), rng.randint(0, 10)) for n, h in enumerate(hours)]
+        now = scores[-1].at
+        dates = escalation_dates(scores, rules, m, now)
+        assert set(dates) == {e for e, _ in assess(scores, rules, m, now).escalations}
+        for rule, first in dates.items():
+            k = scores.index(first)
+
+            def held(i: int, rule: str = rule) -> bool:
+                verdict = assess(scores[: i + 1], rules, m, scores[i].at)
+                return rule in {e for e, _ in verdict.escalations}
+
+            assert held(k) and (k == 0 or not held(k - 1)), (rule, k, scores)

@@ -124,17 +124,34 @@ def _episode(scores: Sequence[Score], massage_at: datetime | None, now: datetime
 def escalation_dates(
     scores: Sequence[Score], rules: DiaryRules, massage_at: datetime | None, now: datetime
 ) -> dict[str, Score]:
-    """For each escalation of the episode now, the score that first set it off: the
-    earliest score at which ``assess`` (the one place the rules live) already said it."""
-    wanted = {e for e, _ in assess(scores, rules, massage_at, now).escalations}
+    """For each escalation of the episode now, the score from which it has held: the
+    first of the scores up to the latest at each of which ``assess`` (the one place
+    the rules live) already said it, found by galloping back from the latest and
+    bisecting (a few dozen assessments, not one a score: an episode may hold
+    10,000). A rule that held, stopped and held again is dated by the start of a
+    run it held through, never by a score at which it did not hold."""
     episode = _episode(scores, massage_at, now)
     found: dict[str, Score] = {}
-    for n, score in enumerate(episode):
-        if len(found) == len(wanted):
-            break
-        for e, _ in assess(episode[: n + 1], rules, massage_at, score.at).escalations:
-            if e in wanted and e not in found:
-                found[e] = score
+    for rule, _ in assess(episode, rules, massage_at, now).escalations:
+
+        def holds(k: int, rule: str = rule) -> bool:
+            said = assess(episode[: k + 1], rules, massage_at, episode[k].at).escalations
+            return any(e == rule for e, _ in said)
+
+        # It holds at the latest (the verdict now); -1 stands for before the first score.
+        hi, lo, step = len(episode) - 1, -1, 1
+        while hi - step >= 0:  # gallop back while it holds
+            if not holds(hi - step):
+                lo = hi - step
+                break
+            hi, step = hi - step, step * 2
+        while hi - lo > 1:  # bisect: it holds at hi, and not at lo
+            mid = (lo + hi) // 2
+            if holds(mid):
+                hi = mid
+            else:
+                lo = mid
+        found[rule] = episode[hi]
     return found
 
 
