@@ -440,7 +440,7 @@ def test_each_escalation_date_starts_a_run_in_which_it_held(topic):
         for rule, first in dates.items():
             k = scores.index(first)
 
-            def held(i: int, rule: str = rule) -> bool:
+            def held(i: int, rule: str = rule, scores: list[Score] = scores) -> bool:
                 verdict = assess(scores[: i + 1], rules, m, scores[i].at)
                 return rule in {e for e, _ in verdict.escalations}
 
