@@ -188,8 +188,10 @@ def test_export_holds_the_check_results_in_time_order(cli, episode):
     assert markdown.splitlines()[-1].endswith(f"; {episode.text} |")
 
 
-def test_delete_all_removes_the_check_results_too(cli, episode):
-    ok(cli("diary", "delete", "--all", "--yes"))
+def test_delete_all_removes_the_check_results_too(cli, episode, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", FakeTerminal("y\n"))
+    asked = ok(cli("diary", "delete", "--all")).err
+    assert "(and 1 check result)" in asked  # the question says what goes
     with Diary.open() as diary:
         assert diary.checks() == []
 

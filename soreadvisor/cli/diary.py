@@ -368,6 +368,9 @@ def diary_delete(
         else:
             massages, scores = diary.counts()
             what = f"all {_count(scores, 'score')} and {_count(massages, 'massage')}"
+            checks = len(diary.checks())
+            if checks:  # kept check results go too: say so before asking
+                what += f" (and {_count(checks, 'check result')})"
     if not yes and not _confirm(f"Delete {what} from {diary.path}? This cannot be undone. [y/N] "):
         _say("Nothing deleted.")
         return  # a question answered no is not a failure
