@@ -19,6 +19,7 @@ from .profile import Profile
 from .trend import (
     DiaryVerdict,
     check_item,
+    checks_tone,
     escalation_dates,
     iso_local,
     massage_dict,
@@ -41,8 +42,9 @@ def diary_report(
     profile: Profile | None = None,
 ) -> Report:
     """The summary: the massage, why to get checked (with the date each reason
-    first held), the trend, the scores by place (charted), the notes, the saved
-    checks and, only when given, the person's conditions and medicines.
+    first held), the saved warning-sign checks, the trend, the scores by place
+    (charted), the notes and, only when given, the person's conditions and
+    medicines.
 
     ``massages`` are those the scores count from (the latest at or before each).
     """
@@ -89,6 +91,17 @@ def diary_report(
             Section("escalations", phrase(topic, "report.escalations"), items, tone="critical")
         )
         report.cite(topic.references, rules.references)
+    # What the warning-sign checks said comes before the scores: the dangerous first.
+    checked = Section(
+        "checks",
+        phrase(topic, "report.checks"),
+        [check_item(c, topic) for c in checks],
+        tone=checks_tone(topic, checks),
+        kind="records",
+    )
+    if not checks:
+        checked.note = phrase(topic, "report.no_checks")
+    report.add(checked)
     if rules is not None and assessment.trend is not None:
         from .trend import diary_message
 
@@ -115,15 +128,6 @@ def diary_report(
     noted = _notes(topic, massage, scores)
     if noted:
         report.add(Section("score_notes", phrase(topic, "report.notes"), noted))
-    checked = Section(
-        "checks",
-        phrase(topic, "report.checks"),
-        [check_item(c, topic) for c in checks],
-        kind="records",
-    )
-    if not checks:
-        checked.note = phrase(topic, "report.no_checks")
-    report.add(checked)
     if profile is not None:
         report.add(_profile(topic, profile))
     return finish(report, topic)

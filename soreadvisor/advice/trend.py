@@ -42,7 +42,7 @@ from operator import attrgetter
 
 from ..diary.models import SCORE_MAX, CheckResult, Massage, Score
 from ..kb.models import DiaryRules, Topic, fill_in
-from ..report import Field, Item, Report, Section
+from ..report import Field, Item, Report, Section, Tone
 from ..timeparse import span_text
 from .common import finish, new_report, phrase
 
@@ -286,6 +286,18 @@ def check_item(check: CheckResult, topic: Topic) -> Item:
     )
 
 
+def checks_tone(topic: Topic, checks: Sequence[CheckResult]) -> Tone:
+    """How loud the saved checks are: as loud as the most serious of their levels."""
+    from .triage import level_tone
+
+    triage = topic.triage
+    if triage is None:
+        return "info"
+    levels = {lv.id: lv for lv in triage.levels}
+    tones = [level_tone(triage, levels[c.level]) for c in checks if c.level in levels]
+    return max(tones, key=("info", "warning", "critical").index, default="info")
+
+
 def history_report(
     topic: Topic,
     *,
@@ -377,6 +389,7 @@ def history_report(
                 "checks",
                 phrase(topic, "history.checks"),
                 [check_item(c, topic) for c in checks],
+                tone=checks_tone(topic, checks),
                 kind="records",
             )
         )
