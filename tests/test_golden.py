@@ -153,3 +153,39 @@ def test_golden_remind_list(topic, monkeypatch, fmt):
     monkeypatch.undo()
     time.tzset()
     assert_golden(f"remind-list.{fmt}.txt", text)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_golden_diary_report(topic, monkeypatch, fmt):
+    """The doctor's page in every text format: two places, notes, a saved check."""
+    from soreadvisor.advice.diaryreport import diary_report
+    from soreadvisor.diary.models import CheckResult
+
+    monkeypatch.setenv("TZ", "UTC")
+    import time
+
+    time.tzset()
+    points = [
+        (2, 3, "left calf"),
+        (14, 5, "right foot"),
+        (40, 7, "left calf"),
+        (80, 4, "left calf"),
+    ]
+    scores = _scores(points)
+    scores[1].note = "stiff on the stairs"
+    massage = Massage(id=1, at=MASSAGE.at, intensity="deep", note="deep tissue on both calves")
+    sign = next(s for s in topic.triage.signs if s.level == "urgent")
+    check = CheckResult(
+        1, MASSAGE.at + timedelta(hours=82), "urgent", "Get help today", [sign.text]
+    )
+    report = diary_report(
+        topic,
+        massage=massage,
+        massages=[massage],
+        scores=scores,
+        checks=[check],
+        assessment=trend.assess(scores, topic.diary, massage.at, NOW),
+        since=massage.at,
+        now=NOW,
+    )
+    assert_golden(f"diary-report.{fmt}.txt", _render(report, fmt))

@@ -545,7 +545,8 @@ WORD = st.lists(st.sampled_from(GLYPHS), min_size=1, max_size=14).map("".join)
 @given(words=st.lists(WORD, min_size=1, max_size=40), width=st.integers(10, 60))
 @settings(max_examples=300, deadline=None)
 def test_rich_wraps_each_paragraph_where_rich_itself_would(words, width):
-    """Our fast word wrap breaks exactly where Rich's Text.wrap does, and every
+    """Our fast word wrap breaks exactly where Rich's Text.wrap does (for words
+    without a number: a number stays with the next word), and every
     line fits; when a word is wider than the line, Rich's own folding is used."""
     from rich.cells import cell_len
     from rich.console import Console

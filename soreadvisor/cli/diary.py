@@ -157,6 +157,7 @@ def log(
     """
     from datetime import datetime, timezone
 
+    from ..advice.common import phrase
     from ..advice.trend import assess, hours_after, when_text
     from ..diary.store import Diary
     from ..timeparse import span_text
@@ -165,7 +166,7 @@ def log(
     _zone()
     when = _when(at)
     with Diary.open(data_dir, write=True, warn=warning) as diary:
-        diary.add_score(when, value, _text(where), _text(note))
+        logged = diary.add_score(when, value, _text(where), _text(note))
         now = datetime.now(timezone.utc)
         massage = diary.latest_massage(at_or_before=now)
         after = ""
@@ -180,9 +181,14 @@ def log(
         if t.diary is None:
             return
         massage, episode = diary.current(now)
-        assessment = assess(episode, t.diary, massage.at if massage else None, now)
-    for _, message in assessment.escalations:
-        _say(f"Warning: {message}")
+    start = massage.at if massage else None
+    assessment = assess(episode, t.diary, start, now)
+    # What stood before this score is said as that, not as an answer to it
+    # (a 4 after an earlier 7 is not "a score of 7 or more").
+    others = [s for s in episode if s.id != logged.id]
+    before = {e for e, _ in assess(others, t.diary, start, now).escalations}
+    for rule, message in assessment.escalations:
+        _say(phrase(t, "log.still", message=message) if rule in before else f"Warning: {message}")
 
 
 @app.command()
@@ -228,6 +234,7 @@ def history(
     assessment = DiaryVerdict(None)
     with Diary.open(data_dir, warn=warning) as diary:
         window = diary.window(now, days, limit)
+        checks = [c for c in diary.checks(window.since) if c.at <= now]
         if t.diary is not None:
             massage_at = window.massage.at if window.massage else None
             assessment = assess(window.episode, t.diary, massage_at, now)
@@ -240,6 +247,7 @@ def history(
         days=days,
         assessment=assessment,
         now=now,
+        checks=checks,
     )
     emit(report, format, color, sources)
 
@@ -329,7 +337,7 @@ def diary_delete(
             "--id",
             metavar="N",
             callback=within(1, ROW_ID_MAX),
-            help="Delete the one score with this id (see `soreadvisor history --format json`).",
+            help="Delete the one score with this id (the Id column of `soreadvisor history`).",
         ),
     ] = None,
     yes: Annotated[
@@ -360,8 +368,12 @@ def diary_delete(
         else:
             massages, scores = diary.counts()
             what = f"all {_count(scores, 'score')} and {_count(massages, 'massage')}"
-    if not yes:
-        _confirm(f"Delete {what} from {diary.path}? This cannot be undone. [y/N] ")
+            checks = len(diary.checks())
+            if checks:  # kept check results go too: say so before asking
+                what += f" (and {_count(checks, 'check result')})"
+    if not yes and not _confirm(f"Delete {what} from {diary.path}? This cannot be undone. [y/N] "):
+        _say("Nothing deleted.")
+        return  # a question answered no is not a failure
     if score_id is not None:
         with Diary.open(data_dir, write=True, warn=warning) as diary:
             if not diary.delete_score(score_id):  # gone meanwhile: another run deleted it
@@ -402,8 +414,8 @@ def _when_text(when) -> str:  # type: ignore[no-untyped-def]
     return when_text(when)
 
 
-def _confirm(question: str) -> None:
-    """Ask on the terminal; anything but yes leaves with status 1."""
+def _confirm(question: str) -> bool:
+    """Ask on the terminal; whether the answer was yes."""
     if sys.stdin is None or not sys.stdin.isatty():
         raise UsageProblem("not deleting without confirmation: no terminal to ask on; pass --yes")
     _say(question, end="")
@@ -412,9 +424,7 @@ def _confirm(question: str) -> None:
     except KeyboardInterrupt:  # end the question's line, then leave (130)
         _say("")
         raise
-    if answer not in ("y", "yes"):
-        _say("Nothing deleted.")
-        raise typer.Exit(1)
+    return answer in ("y", "yes")
 
 
 @diary_app.command("path")
@@ -426,3 +436,246 @@ def diary_path_cmd(data_dir: DataDirOpt = None) -> None:
     from ..diary.store import diary_path
 
     typer.echo(str(diary_path(data_dir)))
+
+
+class ReportFormat(str, Enum):
+    auto = "auto"
+    rich = "rich"
+    plain = "plain"
+    markdown = "markdown"
+    json = "json"
+    html = "html"
+
+
+# What --output's name says when no --format is given.
+SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".json": "json"}
+# How each place's line looks in the HTML chart: colour and dash, told apart in grey too.
+SVG_LOOKS = [("#111", "none"), ("#07a", "6 3"), ("#a50", "2 2"), ("#606", "8 2 2 2")]
+
+
+@diary_app.command("report")
+def diary_report_cmd(
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="WHEN",
+            help="From this moment ('3 days ago', 'yesterday 18:00', an ISO date-time) "
+            "instead of the last massage.",
+        ),
+    ] = None,
+    include_profile: Annotated[
+        bool,
+        typer.Option(
+            "--include-profile",
+            help="Also list the conditions and medicines in your saved profile (off by default).",
+        ),
+    ] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to this file (default stdout); report.html is a page to print.",
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")] = (
+        False
+    ),
+    format: Annotated[
+        ReportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="auto, rich, plain, markdown, json or html (auto: by the --output name, "
+            "else rich on a terminal and plain in a pipe).",
+            case_sensitive=False,
+        ),
+    ] = ReportFormat.auto,
+    color: ColorOpt = Color.auto,
+    data_dir: DataDirOpt = None,
+    topic: TopicOpt = DEFAULT_TOPIC,
+    kb: KbOpt = None,
+) -> None:
+    """A one-page summary of this episode for a doctor or pharmacist.
+
+    The massage, the scores by place with a chart, the notes, the reasons to get
+    checked with their dates and the warning-sign checks you saved; your
+    conditions and medicines only with --include-profile.
+
+    \b
+    Example:
+      soreadvisor diary report -o report.html
+    """
+    from datetime import datetime, timedelta, timezone
+
+    from ..advice.diaryreport import diary_report
+    from ..advice.trend import DiaryVerdict, assess
+    from ..diary.store import DEFAULT_DAYS, Diary
+    from ..render import is_terminal
+
+    fmt = format.value
+    if fmt == "auto" and output is not None:
+        fmt = SUFFIX_FORMATS.get(output.suffix.lower(), "plain")
+    if fmt == "rich" and output is not None:
+        raise UsageProblem("--format rich is for a terminal; write html, markdown, json or plain")
+    if fmt == "html" and output is None and is_terminal(sys.stdout):
+        raise UsageProblem(
+            "the HTML report is a page to open or print, not to read here: "
+            "add -o report.html (or pipe it)"
+        )
+    if output is not None:
+        from ..files import refuse_existing
+
+        refuse_existing(output, force)  # before the diary is read
+    _zone()
+    t = load_topic(topic, kb)
+    now = datetime.now(timezone.utc)
+    start = _when(since) if since is not None else None
+    if start is not None and start > now:
+        raise UsageProblem("--since is in the future; give a moment before now")
+    with Diary.open(data_dir, warn=warning) as diary:
+        massage = diary.latest_massage(at_or_before=now)
+        if start is None:
+            start = massage.at if massage else now - timedelta(days=DEFAULT_DAYS)
+        before = diary.latest_massage(at_or_before=start)
+        massages = ([before] if before else []) + [
+            m for m in diary.massages(start) if m.at <= now and m != before
+        ]
+        scores = [s for s in diary.scores(start) if s.at <= now]
+        checks = [c for c in diary.checks(start) if c.at <= now]
+    assessment = DiaryVerdict(None)
+    if t.diary is not None:
+        assessment = assess(scores, t.diary, massage.at if massage else None, now)
+    profile = None
+    if include_profile:
+        from ..userprofile import load
+
+        profile = load()
+    report = diary_report(
+        t,
+        massage=massage,
+        massages=massages,
+        scores=scores,
+        checks=checks,
+        assessment=assessment,
+        since=start,
+        now=now,
+        profile=profile,
+    )
+    if fmt == "html":
+        text = _report_html(report)
+    elif output is None:
+        emit(report, Format(fmt), color)
+        return
+    else:
+        import io
+
+        from ..render import render
+
+        buffer = io.StringIO()
+        render(report, fmt, "never", stream=buffer)
+        text = buffer.getvalue()
+    if output is None:
+        from ..render import encodable
+
+        sys.stdout.write(encodable(text, sys.stdout))
+        sys.stdout.flush()
+        return
+    from ..files import write_file
+
+    write_file(output, text, force=force)
+    _say(f"Wrote {output}.")
+
+
+def _report_html(report) -> str:  # type: ignore[no-untyped-def]
+    """The report as one page: its chart as inline SVG, one line per place."""
+    from ..render import field_text, label
+    from ..render.chart import svg_chart
+    from ..render.html import to_html
+
+    scored = [s for s in report.sections if s.key == "scores"]
+    scale = next((s.scale for s in scored if s.scale), None)
+    chart = None
+    key: list[str] = []
+    if scale is not None:
+        groups = [
+            (
+                (s.items[0].data.get("where") or "") if len(scored) > 1 else "",
+                [
+                    (i.data["hours_since_massage"], i.data["score"])
+                    for i in s.items
+                    if i.data.get("hours_since_massage") is not None
+                ],
+            )
+            for s in scored
+            if s.items
+        ]
+        chart = svg_chart(groups, words=report.words, **scale)
+        words = report.words
+        key = [label(words, "chart.key_point", glyph="●")]
+        if chart and chart["severe"]:
+            key.append(label(words, "chart.key_severe", glyph="▲", score=scale["severe"]))
+        if chart and chart["mark"]:
+            key.append(label(words, "chart.key_mark", glyph="┊", label=scale["mark_label"]))
+    return to_html(
+        report,
+        "diary_report.html",
+        chart=chart,
+        chart_before=next((s for s in scored if s.scale), None),
+        chart_title=label(report.words, "report.chart"),
+        chart_key=key,
+        looks=SVG_LOOKS,
+        when=lambda f: field_text(f, "markdown"),
+        sources_label=label(report.words, "render.sources"),
+    )
+
+
+def save_check_result(
+    topic, result, report, save: bool | None, data_dir: Path | None = None
+) -> None:  # type: ignore[no-untyped-def]
+    """Keep a warning-sign check's outcome in the diary (issue 24).
+
+    ``save``: True (``--save``) keeps it, False (``--no-save``) does not, None asks
+    on a terminal when an episode is open (a massage in the last week) and does
+    nothing otherwise. Saving never spoils the answer already shown: a diary that
+    cannot be written is a warning on stderr.
+    """
+    if save is False:
+        return
+    if save is None and (sys.stdin is None or not sys.stdin.isatty()):
+        return  # nothing to ask on, nothing asked for: the diary is not even opened
+    from datetime import datetime, timedelta, timezone
+
+    from ..advice.common import phrase
+    from ..diary.store import DEFAULT_DAYS, Diary
+
+    now = datetime.now(timezone.utc)
+    if save is None:
+        try:
+            with Diary.open(data_dir, warn=warning) as diary:
+                massage = diary.latest_massage(at_or_before=now)
+        except UserError:
+            return
+        if massage is None or massage.at < now - timedelta(days=DEFAULT_DAYS):
+            return
+        _say(phrase(topic, "check.save_question") + " ", end="")
+        try:
+            answer = sys.stdin.readline().strip().lower()
+        except KeyboardInterrupt:
+            _say("")
+            raise
+        yes = {a.strip() for a in phrase(topic, "check.answers_yes").split(",")}
+        if answer not in yes:
+            return
+    signs = [r.text for r in result.reasons]
+    try:
+        with Diary.open(data_dir, write=True, warn=warning) as diary:
+            diary.add_check(now, result.level.id, report.headline or None, signs)
+    except UserError as exc:
+        if save:  # asked for by --save: not done is a failure, said as one
+            raise
+        warning(str(exc))
+        return
+    _say(phrase(topic, "check.saved"))

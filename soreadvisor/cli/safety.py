@@ -55,6 +55,13 @@ def check(
     format: FormatOpt = Format.auto,
     color: ColorOpt = Color.auto,
     sources: SourcesOpt = False,
+    save: Annotated[  # issue 24: the one option of the diary's hook (logic in cli/diary.py)
+        bool | None,
+        typer.Option(
+            "--save/--no-save",
+            help="Keep the result in your diary (asked on a terminal when a massage is recent).",
+        ),
+    ] = None,
 ) -> None:
     """Screen for warning signs: a clot, muscle breakdown or an infection.
 
@@ -89,7 +96,11 @@ def check(
             "`soreadvisor check --list` shows the ids"
         )
     result = triage.assess(tr, present, who)
-    emit(triage.check_report(t, result, who, doubtful, counted), format, color, sources)
+    report = triage.check_report(t, result, who, doubtful, counted)
+    emit(report, format, color, sources)
+    from .diary import save_check_result  # issue 24: the diary's hook, one call
+
+    save_check_result(t, result, report, save)
 
 
 def _interview(t, who) -> tuple[set[str], list[str], list[str]]:  # type: ignore[no-untyped-def]

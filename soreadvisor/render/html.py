@@ -23,7 +23,9 @@ def _finalize(value: Any) -> Any:
     return one_line(value) if isinstance(value, str) else value
 
 
-def to_html(report: Report, template: str = "handout.html") -> str:
+def to_html(report: Report, template: str = "handout.html", **context: Any) -> str:
+    """The page; ``context`` is what a template needs beyond the report (a chart's
+    geometry), passed as it is."""
     import jinja2
 
     env = jinja2.Environment(
@@ -34,4 +36,4 @@ def to_html(report: Report, template: str = "handout.html") -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    return env.get_template(template).render(report=report, meta=report.meta)
+    return env.get_template(template).render(report=report, meta=report.meta, **context)

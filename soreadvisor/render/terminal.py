@@ -78,12 +78,14 @@ class _Page:
 
 
 _WORD = re.compile(r"\s*\S+\s*")  # a word with the blanks around it, as Rich splits
+_NUMBER = re.compile(r"[\d.,:/]*\d")  # 3, 2.1, 14:00, 7/10: kept with the next word
 
 
 def _line_starts(plain: str, width: int) -> list[int] | None:
     """Where each wrapped line after the first starts: Rich's greedy word wrap.
 
-    The same breaks as ``Text.wrap``, at a fraction of its cost (it also splits
+    The same breaks as ``Text.wrap`` (but for a number kept with the word after
+    it, so no unit is split from its number), at a fraction of its cost (it also splits
     lines, justifies and truncates, none of which one-line text needs). None
     when Rich has more to do: a word wider than the line (Rich folds it), a
     tab or a line break.
@@ -92,17 +94,26 @@ def _line_starts(plain: str, width: int) -> list[int] | None:
         return None
     starts: list[int] = []
     used = 0
+    # A number stays with the word after it ("3 h", "2.1 days"): the line breaks
+    # before the number instead, unless the number opens the line (issue 24).
+    number: tuple[int, int] | None = None  # the word before, if a number: start, width
+    line_start = 0
     for match in _WORD.finditer(plain):
         word = match.group()
         bare = word.rstrip()
         size = len(bare) if bare.isascii() and bare.isprintable() else cell_len(bare)
         if size > width:
             return None
-        if used and used + size > width:
-            starts.append(match.start())
-            used = 0
         blanks = word[len(bare) :]
-        used += size + (len(blanks) if blanks.isascii() else cell_len(blanks))
+        step = size + (len(blanks) if blanks.isascii() else cell_len(blanks))
+        if used and used + size > width:
+            if number is not None and number[0] > line_start and number[1] + size <= width:
+                line_start, used = number[0], number[1]
+            else:
+                line_start, used = match.start(), 0
+            starts.append(line_start)
+        number = (match.start(), step) if _NUMBER.fullmatch(bare.lstrip()) else None
+        used += step
     return starts
 
 
