@@ -40,6 +40,12 @@ def fill_in(text: str, values: Mapping[str, object]) -> str:
     return PLACEHOLDER.sub(lambda m: str(values[m[1]]) if m[1] in values else m[0], text)
 
 
+def word_key(text: str) -> str:
+    """A name or id as typed, compared: case, spaces, dashes and underscores
+    do not matter (``Blood-Thinners`` is ``blood thinners``)."""
+    return " ".join(text.casefold().replace("-", " ").replace("_", " ").split())
+
+
 Verdict = Literal["supported", "mixed", "unsupported", "myth"]
 Severity = Literal["low", "moderate", "high"]
 VERDICTS: tuple[Verdict, ...] = ("supported", "mixed", "unsupported", "myth")
@@ -55,6 +61,7 @@ WORDING: dict[str, tuple[str, ...]] = {
         ("cope.donts", ""),
         ("cope.see_professional", ""),
         ("cope.pointer", ""),
+        ("names.taken_as", "word name id"),
         ("fit.avoid", "why text"),
         ("fit.warn", "why text"),
         ("fit.and", ""),
@@ -430,6 +437,9 @@ class Sign:
     # The check's headline when this sign sets the result ("Get medical help
     # now"), where the level's title would say a weaker time frame.
     headline: str | None = None
+    # The sign in a few words, for a list that must fit on one screen (a
+    # terminal's compact answer); the text is shown everywhere else.
+    short: str | None = None
 
 
 @model
@@ -495,6 +505,9 @@ class Named:
     __pydantic_config__ = _STRICT
     id: str
     name: str
+    # The words people type for it (warfarin for anticoagulant): taken for
+    # the id on the command line, and offered when a word is not known.
+    aliases: list[str] = field(default_factory=list)
 
 
 @model
