@@ -149,7 +149,7 @@ def remedy_item(rf: RemedyFit, topic: Topic) -> Item:
         evidence=r.evidence,
         fields=[
             Field("how", phrase(topic, "field.how"), r.how),
-            Field("when", phrase(topic, "field.when"), r.when),
+            Field("when", phrase(topic, "field.when"), r.when, detail=True),
         ],
         cautions=list(rf.fit.general),
         warnings=personal_lines(rf),
@@ -162,7 +162,8 @@ def remedy_item(rf: RemedyFit, topic: Topic) -> Item:
             # An option this person must check first shows the check (among
             # the warnings), not how much to take.
             if not f.warnings:
-                item.fields.append(Field(option.id, option.title, dose_text(option, rf.age, topic)))
+                dose = dose_text(option, rf.age, topic)
+                item.fields.append(Field(option.id, option.title, dose, detail=True))
     item.data = {"advised": True, "reasons": []}
     if rf.options:
         item.data["options"] = _options(rf)
@@ -191,17 +192,24 @@ def cope(topic: Topic, severity: Severity, profile: Profile) -> Report:
             report.add(section)
     fits = assess_remedies(topic, severity, profile)
     advised = [remedy_item(f, topic) for f in fits if f.advised]
-    report.add(Section("remedies", phrase(topic, "cope.remedies"), advised))
+    report.add(Section("remedies", phrase(topic, "cope.remedies"), advised, compact=True))
     ruled_out = [remedy_item(f, topic) for f in fits if not f.advised]
     if ruled_out:
         report.add(Section("remedies", phrase(topic, "cope.ruled_out"), ruled_out, tone="warning"))
+    shown = {f.remedy.id for f in fits if f.advised}
     if topic.donts:
         report.add(
             Section(
                 "donts",
                 phrase(topic, "cope.donts"),
                 [
-                    Item(id=d.id, title=d.text, data={"references": d.references})
+                    Item(
+                        id=d.id,
+                        title=d.text,
+                        data={"references": d.references},
+                        # said by the remedies' cautions above when all are shown
+                        detail=bool(d.with_remedies) and set(d.with_remedies) <= shown,
+                    )
                     for d in topic.donts
                 ],
                 tone="warning",

@@ -157,6 +157,7 @@ def warning_sign_sections(topic: Topic, profile: Profile) -> list[Section]:
                     Item(
                         id=s.id,
                         title=s.text,
+                        short=s.short or "",
                         summary=own(s),
                         # In JSON each sign carries what to do about it.
                         data={

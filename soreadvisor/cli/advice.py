@@ -11,10 +11,12 @@ from .options import (
     Color,
     ColorOpt,
     ConditionOpt,
+    DetailsOpt,
     Format,
     FormatOpt,
     KbOpt,
     MedicationOpt,
+    NoPagerOpt,
     NoProfileOpt,
     PregnantOpt,
     RegionOpt,
@@ -69,6 +71,8 @@ def cope(
     format: FormatOpt = Format.auto,
     color: ColorOpt = Color.auto,
     sources: SourcesOpt = False,
+    details: DetailsOpt = False,
+    no_pager: NoPagerOpt = False,
 ) -> None:
     """What to do now, fitted to how sore you are and to you.
 
@@ -82,7 +86,7 @@ def cope(
 
     t = load_topic(topic, kb)
     who = person(t, condition, medication, age, pregnant_weeks, region, no_profile)
-    emit(build(t, severity.value, who), format, color, sources)
+    emit(build(t, severity.value, who), format, color, sources, details=details, no_pager=no_pager)
 
 
 @app.command()

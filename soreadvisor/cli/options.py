@@ -229,13 +229,39 @@ SourcesOpt = Annotated[
 ]
 
 
-def emit(report, fmt: Format, color: Color, sources: bool = False) -> None:  # type: ignore[no-untyped-def]
+NoPagerOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-pager",
+        help="On a terminal, write a long answer straight out instead of through "
+        "$PAGER (default: less -FRX).",
+    ),
+]
+DetailsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--details",
+        help="On a terminal, show each remedy whole: its summary, when and the evidence "
+        "(other formats always do).",
+    ),
+]
+
+
+def emit(  # type: ignore[no-untyped-def]
+    report,
+    fmt: Format,
+    color: Color,
+    sources: bool = False,
+    *,
+    details: bool = False,
+    no_pager: bool = False,
+) -> None:
     """Write the report; a reader that went away (``| head``) ends the run quietly."""
     from ..errors import UserError
     from ..render import render
 
     try:
-        render(report, fmt.value, color.value, sources=sources)
+        render(report, fmt.value, color.value, sources=sources, details=details, pager=not no_pager)
         sys.stdout.flush()
     except BrokenPipeError:
         quiet_stdout()

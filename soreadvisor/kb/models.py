@@ -163,6 +163,7 @@ WORDING: dict[str, tuple[str, ...]] = {
         ("render.evidence", ""),
         ("render.evidence_on", "claim"),
         ("render.sources", ""),
+        ("render.details", ""),
         ("render.sources_one", ""),
         ("render.sources_many", "n"),
         ("render.unverified", ""),
@@ -357,6 +358,9 @@ class Dont:
     id: str
     text: str
     references: list[str] = field(default_factory=list)
+    # Remedies whose cautions say this too: a compact screen that shows them
+    # all leaves this out (every other format shows it).
+    with_remedies: list[str] = field(default_factory=list)
 
 
 @model
@@ -438,7 +442,8 @@ class Sign:
     # now"), where the level's title would say a weaker time frame.
     headline: str | None = None
     # The sign in a few words, for a list that must fit on one screen (a
-    # terminal's compact answer); the text is shown everywhere else.
+    # terminal's compact answer); the text is shown everywhere else. A sign
+    # with its own action says what to do in these words too.
     short: str | None = None
 
 

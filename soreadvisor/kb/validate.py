@@ -193,6 +193,11 @@ def _meaning(t: Topic, expected_id: str | None) -> Iterator[tuple[Path_, str]]:
                 if mid not in medications:
                     yield (*path, key, j), f"unknown medication {mid!r}"
 
+    remedies = {r.id for r in t.remedies}
+    for i, dont in enumerate(t.donts):
+        for j, rid in enumerate(dont.with_remedies):
+            if rid not in remedies:
+                yield ("donts", i, "with_remedies", j), f"unknown remedy {rid!r}"
     for section in ("causes", "remedies", "tips"):
         for i, item in enumerate(getattr(t, section)):
             yield from cited(item.evidence.references, (section, i, "evidence", "references"), True)
