@@ -128,6 +128,15 @@ def cites_of(rf: RemedyFit) -> list[str]:
     return list(rf.fit.cites) + [c for _, f in rf.options for c in f.cites]
 
 
+def general_cautions(rf: RemedyFit) -> list[str]:
+    """What everyone must take care with, for a remedy this person may use: its
+    own cautions, then each advised option's, by name (the one rule for every
+    command that mentions a remedy)."""
+    out = list(rf.fit.general)
+    out += [f"{o.title}: {g}" for o, f in rf.options if f.advised for g in f.general]
+    return out
+
+
 def remedy_item(rf: RemedyFit, topic: Topic) -> Item:
     r = rf.remedy
     if not rf.advised:  # that it is left out and why, and no instruction for it
@@ -151,14 +160,13 @@ def remedy_item(rf: RemedyFit, topic: Topic) -> Item:
             Field("how", phrase(topic, "field.how"), r.how),
             Field("when", phrase(topic, "field.when"), r.when, detail=True),
         ],
-        cautions=list(rf.fit.general),
+        cautions=general_cautions(rf),
         warnings=personal_lines(rf),
         cites=cites_of(rf),
     )
     for option, f in rf.options:
         if f.advised:
             item.cites += option.references
-            item.cautions += [f"{option.title}: {g}" for g in f.general]
             # An option this person must check first shows the check (among
             # the warnings), not how much to take.
             if not f.warnings:

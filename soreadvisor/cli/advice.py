@@ -43,6 +43,7 @@ def explain(
     format: FormatOpt = Format.auto,
     color: ColorOpt = Color.auto,
     sources: SourcesOpt = False,
+    no_pager: NoPagerOpt = False,
 ) -> None:
     """Why legs ache after a massage: each cause and what the evidence says.
 
@@ -52,7 +53,7 @@ def explain(
     """
     from ..advice.explain import explain as build
 
-    emit(build(load_topic(topic, kb), cause), format, color, sources)
+    emit(build(load_topic(topic, kb), cause), format, color, sources, no_pager=no_pager)
 
 
 @app.command()
@@ -96,6 +97,7 @@ def prevent(
     format: FormatOpt = Format.auto,
     color: ColorOpt = Color.auto,
     sources: SourcesOpt = False,
+    no_pager: NoPagerOpt = False,
 ) -> None:
     """How to avoid soreness next time, with a checklist for your therapist.
 
@@ -105,7 +107,7 @@ def prevent(
     """
     from ..advice.explain import prevent as build
 
-    emit(build(load_topic(topic, kb)), format, color, sources)
+    emit(build(load_topic(topic, kb)), format, color, sources, no_pager=no_pager)
 
 
 @app.command()
@@ -114,6 +116,7 @@ def sources(
     kb: KbOpt = None,
     format: FormatOpt = Format.auto,
     color: ColorOpt = Color.auto,
+    no_pager: NoPagerOpt = False,
 ) -> None:
     """The references behind the advice, numbered, with verdict counts.
 
@@ -123,7 +126,7 @@ def sources(
     """
     from ..advice.explain import sources as build
 
-    emit(build(load_topic(topic, kb)), format, color)
+    emit(build(load_topic(topic, kb)), format, color, no_pager=no_pager)
 
 
 @app.command()
@@ -136,6 +139,7 @@ def search(
     format: FormatOpt = Format.auto,
     color: ColorOpt = Color.auto,
     sources: SourcesOpt = False,
+    no_pager: NoPagerOpt = False,
 ) -> None:
     """Find causes, remedies, tips, warning signs, conditions and medicines.
 
@@ -148,7 +152,7 @@ def search(
     """
     from ..advice.search import search as build
 
-    emit(build(load_topic(topic, kb), words), format, color, sources)
+    emit(build(load_topic(topic, kb), words), format, color, sources, no_pager=no_pager)
 
 
 @app.command()
@@ -156,6 +160,7 @@ def topics(
     kb: KbOpt = None,
     format: FormatOpt = Format.auto,
     color: ColorOpt = Color.auto,
+    no_pager: NoPagerOpt = False,
 ) -> None:
     """The topics available, built-in and your own.
 
@@ -175,4 +180,4 @@ def topics(
             warning(message)
     loaded = [e for e in entries if e.problem is None]
     broken = {e.id: e.problem for e in entries if e.problem}
-    emit(build(loaded, broken, base.words), format, color)
+    emit(build(loaded, broken, base.words), format, color, no_pager=no_pager)

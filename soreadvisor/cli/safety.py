@@ -13,10 +13,12 @@ from .options import (
     Color,
     ColorOpt,
     ConditionOpt,
+    DetailsOpt,
     Format,
     FormatOpt,
     KbOpt,
     MedicationOpt,
+    NoPagerOpt,
     NoProfileOpt,
     PregnantOpt,
     RegionOpt,
@@ -163,8 +165,12 @@ def plan(
     format: FormatOpt = Format.auto,
     color: ColorOpt = Color.auto,
     sources: SourcesOpt = False,
+    details: DetailsOpt = False,
+    no_pager: NoPagerOpt = False,
 ) -> None:
     """Where you are in the recovery: what to do now, what comes next, when to get help.
+
+    A severe or worsening score in your diary since the massage comes first.
 
     \b
     Example:
@@ -176,17 +182,28 @@ def plan(
     from ..errors import UserError
     from ..timeparse import check_zone, hours_between, parse_when
 
+    from ..advice.trend import assess
+    from ..diary.store import Diary
+    from .options import warning
+
     check_zone()
     t = load_topic(topic, kb)
     who = person(t, condition, medication, age, pregnant_weeks, region, no_profile)
     now = datetime.now(timezone.utc)
+    last = current = None
+    episode: list = []
+    try:  # the diary: the last massage, and the scores since (the plan reads them)
+        with Diary.open(warn=warning) as diary:
+            massage = diary.latest_massage()
+            last = massage.at if massage else None
+            current, episode = diary.current(now)
+    except UserError as exc:
+        if at is None:
+            raise
+        warning(f"{exc}; planning without your diary scores")  # --at needs no diary
     if at is not None:
         start = parse_when(at, now)
     else:
-        from ..diary.store import latest_massage
-        from .options import warning
-
-        last = latest_massage(warn=warning)
         if last is None:
             raise UsageProblem(
                 "no massage in your diary: pass --at (e.g. --at 6h) "
@@ -201,7 +218,11 @@ def plan(
             )
         start = last
     start = min(start, now)  # input allows a minute ahead: that is just now
-    emit(build(t, hours_between(start, now), who), format, color, sources)
+    scores = None
+    if t.diary is not None and episode:
+        scores = assess(episode, t.diary, current.at if current else start, now)
+    report = build(t, hours_between(start, now), who, scores)
+    emit(report, format, color, sources, details=details, no_pager=no_pager)
 
 
 profile_app = typer.Typer(

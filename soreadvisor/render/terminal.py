@@ -235,8 +235,8 @@ def _sources(page: _Page, report: Report, full: bool, more: str = "") -> None:
     if not full:  # a screen holds the answer; the list is one command away
         n = len(report.references)
         key = "render.sources_one" if n == 1 else "render.sources_many"
-        line = label(report.words, key, n=n)
-        page.add(f"{line}; {more}" if more else line, style="bold cyan")
+        pointer = label(report.words, key, n=n)
+        page.add(f"{pointer}; {more}" if more else pointer, style="bold cyan")
         return
     if more:
         page.add(more, style="bold cyan")
