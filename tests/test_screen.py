@@ -10,8 +10,8 @@ import stat
 from pathlib import Path
 
 import pytest
-
 from conftest import WORDS, PtySession, said
+
 from soreadvisor.advice.profile import resolve
 from soreadvisor.errors import NotFound
 

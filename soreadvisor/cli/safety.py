@@ -179,11 +179,10 @@ def plan(
     from datetime import datetime, timedelta, timezone
 
     from ..advice.plan import plan as build
-    from ..errors import UserError
-    from ..timeparse import check_zone, hours_between, parse_when
-
     from ..advice.trend import assess
     from ..diary.store import Diary
+    from ..errors import UserError
+    from ..timeparse import check_zone, hours_between, parse_when
     from .options import warning
 
     check_zone()
