@@ -235,3 +235,16 @@ def test_the_plans_steps_carry_the_cautions_cope_gives(cli, topic):
             for caution in _everyones_cautions(remedies[step.remedy]):
                 assert flat(caution) in plain, (phase.id, step.remedy)
                 assert any(caution in c for c in said_with.get(step.remedy, []))
+
+
+def test_plan_looks_for_the_diary_by_its_real_name():
+    from soreadvisor.cli.safety import DIARY_FILE
+    from soreadvisor.diary.store import FILE_NAME
+
+    assert DIARY_FILE == FILE_NAME
+
+
+def test_a_plan_given_a_time_reads_the_scores_of_a_diary_that_is_there(cli, topic):
+    assert cli("log", "8", "--at", "1h").code == 0
+    doc = json.loads(cli("plan", "--since", "5h", "--format", "json").out)
+    assert "high_score" in doc["diary"]["escalations"]

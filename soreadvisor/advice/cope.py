@@ -170,8 +170,11 @@ def remedy_item(rf: RemedyFit, topic: Topic) -> Item:
             # An option this person must check first shows the check (among
             # the warnings), not how much to take.
             if not f.warnings:
+                # With no age on file the dose is the adults' and the
+                # children's lines: a detail on a compact screen, which
+                # shows no dose at all rather than one of them.
                 dose = dose_text(option, rf.age, topic)
-                item.fields.append(Field(option.id, option.title, dose, detail=True))
+                item.fields.append(Field(option.id, option.title, dose, detail=rf.age is None))
     item.data = {"advised": True, "reasons": []}
     if rf.options:
         item.data["options"] = _options(rf)

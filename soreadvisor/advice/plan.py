@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from ..errors import UserError
 from ..kb.models import Phase, Timeline, Topic
@@ -11,8 +12,10 @@ from ..timeparse import span_text
 from .common import finish, new_report, phrase
 from .cope import assess_remedies, cites_of, general_cautions, personal_lines, ruled_out
 from .profile import Profile
-from .trend import DiaryVerdict, diary_message
 from .triage import emergency_reminder, fill, region_of, warning_sign_sections
+
+if TYPE_CHECKING:  # the diary's verdict module (with dataclasses) loads only with scores
+    from .trend import DiaryVerdict
 
 
 def timeline_of(topic: Topic) -> Timeline:
@@ -116,5 +119,7 @@ def _diary_headline(topic: Topic, diary: DiaryVerdict | None) -> tuple[str, Tone
     if diary.escalations:
         return diary.escalations[0][1], "critical"
     if diary.trend == "worse":
+        from .trend import diary_message
+
         return diary_message(topic.diary, "worse"), "warning"
     return None

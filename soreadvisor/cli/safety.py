@@ -142,6 +142,11 @@ def _interview(t, who) -> tuple[set[str], list[str], list[str]]:  # type: ignore
     return present, doubtful, counted
 
 
+# The diary's file name in the data folder (diary.store.FILE_NAME; a test
+# holds them together): plan looks for it without loading the diary module.
+DIARY_FILE = "diary.sqlite3"
+
+
 @app.command()
 def plan(
     at: Annotated[
@@ -179,9 +184,8 @@ def plan(
     from datetime import datetime, timedelta, timezone
 
     from ..advice.plan import plan as build
-    from ..advice.trend import assess
-    from ..diary.store import Diary
     from ..errors import UserError
+    from ..paths import data_dir
     from ..timeparse import check_zone, hours_between, parse_when
     from .options import warning
 
@@ -191,15 +195,21 @@ def plan(
     now = datetime.now(timezone.utc)
     last = current = None
     episode: list = []
-    try:  # the diary: the last massage, and the scores since (the plan reads them)
-        with Diary.open(warn=warning) as diary:
-            massage = diary.latest_massage()
-            last = massage.at if massage else None
-            current, episode = diary.current(now)
-    except UserError as exc:
-        if at is None:
-            raise
-        warning(f"{exc}; planning without your diary scores")  # --at needs no diary
+    # The diary: the last massage, and the scores since, which the plan reads.
+    # Given --at, a plan needs no diary: none is opened (nor its module, with
+    # sqlite3, loaded) unless there is one, and one that cannot be read is told.
+    if at is None or (data_dir() / DIARY_FILE).exists():
+        from ..diary.store import Diary
+
+        try:
+            with Diary.open(warn=warning) as diary:
+                massage = diary.latest_massage()
+                last = massage.at if massage else None
+                current, episode = diary.current(now)
+        except UserError as exc:
+            if at is None:
+                raise
+            warning(f"{exc}; planning without your diary scores")
     if at is not None:
         start = parse_when(at, now)
     else:
@@ -219,6 +229,8 @@ def plan(
     start = min(start, now)  # input allows a minute ahead: that is just now
     scores = None
     if t.diary is not None and episode:
+        from ..advice.trend import assess
+
         scores = assess(episode, t.diary, current.at if current else start, now)
     report = build(t, hours_between(start, now), who, scores)
     emit(report, format, color, sources, details=details, no_pager=no_pager)
