@@ -144,6 +144,7 @@ def test_a_long_answer_on_a_terminal_goes_through_the_pager_warnings_first(recor
     finally:
         s.close()
     paged = kept.read_text().splitlines()
+    assert "Sudden" not in s.screen  # it went to the pager, not past it
     first = flat("\n".join(paged[:30]))
     levels = {lv.id: lv for lv in topic.triage.levels}
     for lv in topic.triage.not_sure_counts_as_yes:  # both warning lists, whole
@@ -154,12 +155,22 @@ def test_a_long_answer_on_a_terminal_goes_through_the_pager_warnings_first(recor
     assert len(paged) > 30  # it was long enough to need the pager
 
 
-def test_without_the_pager_the_compact_answer_fits_80_rows_with_every_caution(topic):
-    s = PtySession("cope", "--severity", "high", "--no-pager", separate_stdout=False, rows=30)
+def test_without_the_pager_the_compact_answer_fits_80_rows_with_every_caution(topic, recorder):
+    pager, kept = recorder
+    s = PtySession(
+        "cope",
+        "--severity",
+        "high",
+        "--no-pager",
+        separate_stdout=False,
+        rows=30,
+        env={"PAGER": pager},
+    )
     try:
         assert s.wait() == 0
     finally:
         s.close()
+    assert not kept.exists()
     rows = s.screen.rstrip("\n").split("\n")
     assert len(rows) <= 80, len(rows)
     screen = flat(s.screen)
