@@ -432,9 +432,9 @@ def test_no_color_on_a_terminal_keeps_rich_layout_without_colour(cli, warm):
             "foot-massage-leg-soreness",
         ),
         (["check", "--symptom", "chest-pains"], "chest-pains", "chest-pain"),
-        (["cope", "--condition", "raynaud"], "raynaud", "raynauds"),
-        (["cope", "--medication", "anticoagulants"], "anticoagulants", "anticoagulant"),
-        (["plan", "--since", "6h", "--condition", "diabetic"], "diabetic", "diabetes"),
+        (["cope", "--condition", "raynods"], "raynods", "raynauds"),
+        (["cope", "--medication", "anticoagulent"], "anticoagulent", "anticoagulant"),
+        (["plan", "--since", "6h", "--condition", "diabetis"], "diabetis", "diabetes"),
     ],
 )
 def test_a_misspelt_id_exits_non_zero_with_did_you_mean_on_stderr(cli, args, wanted, suggestion):

@@ -330,6 +330,17 @@ CASES = [
         ("unsure_lead", 1),
         ["{level}"],
     ),
+    # a word people type names one condition or medication, never two
+    (
+        "alias-names-another-id",
+        edit(
+            "conditions:\n  - id: first-condition\n    name: The first condition\n",
+            "conditions:\n  - id: first-condition\n    name: The first condition\n"
+            "  - id: second-condition\n    name: The second\n    aliases: [First_Condition]\n",
+        ),
+        ("aliases: [First_Condition]", 1),
+        ["first-condition"],
+    ),
 ]
 
 

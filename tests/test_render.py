@@ -46,10 +46,15 @@ class Stream(io.StringIO):
 
 
 def rendered(
-    report: Report, fmt: str, color: str = "never", tty: bool = False, sources: bool = False
+    report: Report,
+    fmt: str,
+    color: str = "never",
+    tty: bool = False,
+    sources: bool = False,
+    details: bool = False,
 ) -> str:
     out = Stream(tty)
-    render(report, fmt, color, out, sources=sources)
+    render(report, fmt, color, out, sources=sources, details=details)
     return out.getvalue()
 
 
@@ -184,8 +189,8 @@ REAL = [
 
 def missing_texts(report: Report, fmt: str) -> list[str]:
     """The report's texts that its rendering in ``fmt`` does not show (on a
-    terminal, with every source asked for)."""
-    out = rendered(report, fmt, sources=True)
+    terminal, with every source and detail asked for)."""
+    out = rendered(report, fmt, sources=True, details=True)
     if fmt == "markdown":
         out = MD_ESCAPE.sub(r"\1", out)
     flat = norm(out).casefold()  # plain shows section titles in capitals
@@ -205,6 +210,19 @@ def test_every_format_shows_everything_in_the_real_reports(topic, name, fmt):
     out = rendered(report, fmt, sources=True)
     for ref in report.references:
         assert ref.id in out
+
+
+@pytest.mark.parametrize("name", REAL)
+def test_a_compact_terminal_answer_keeps_every_warning_and_caution(topic, name):
+    """Compact leaves summaries and evidence to --details, never what to take care with."""
+    report = real_reports(topic)[name]
+    flat = norm(rendered(report, "rich")).casefold()
+    for section in report.sections:
+        for item in section.items:
+            if item.detail:  # said by a caution shown on the same screen
+                continue
+            for text in [*item.warnings, *item.cautions]:
+                assert norm(text).casefold() in flat, (name, text)
 
 
 def test_a_terminal_names_the_sources_in_one_line_unless_they_are_asked_for(topic):

@@ -211,10 +211,18 @@ def test_under_16_no_adult_dose_is_shown_anywhere(cli, topic, command, age):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_with_no_age_the_adult_line_is_labelled_and_the_childrens_follows(cli, topic, fmt):
-    text = flat(ok(cli("cope", "--severity", "high", "--format", fmt)).out)
+    # on a terminal the doses are details (--details); every other format shows them
+    details = ["--details"] if fmt == "rich" else []
+    text = flat(ok(cli("cope", "--severity", "high", "--format", fmt, *details)).out)
     adult = text.index("Adults and young people aged 16 and over: Follow the label on your pack")
     child = text.index("Children under 16: A child's dose depends on their age", adult)
     assert adult < child
+
+
+def test_with_no_age_a_compact_terminal_shows_no_dose_and_says_where_they_are(cli):
+    text = flat(ok(cli("cope", "--severity", "high", "--format", "rich")).out)
+    assert not ADULT_DOSE.search(text) and "Children under 16" not in text
+    assert "Adults and young people" not in text and "--details" in text
 
 
 def test_an_adult_sees_the_label_dose_without_the_childrens_line(cli):

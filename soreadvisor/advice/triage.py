@@ -59,11 +59,14 @@ class Assessment:
 
 
 def validate_signs(triage: Triage, ids: Iterable[str]) -> set[str]:
-    known = [s.id for s in triage.signs]
+    """The sign ids given, in any case (ONE-LEG-SWELLING); an unknown one is refused."""
+    from ..kb.models import word_key
+
+    known = {word_key(s.id): s.id for s in triage.signs}
     for sid in ids:
-        if sid not in known:
-            raise did_you_mean("warning sign", sid, known)
-    return set(ids)
+        if word_key(sid) not in known:
+            raise did_you_mean("warning sign", sid, list(known.values()))
+    return {known[word_key(sid)] for sid in ids}
 
 
 def assess(triage: Triage, present: set[str], profile: Profile) -> Assessment:
@@ -154,6 +157,7 @@ def warning_sign_sections(topic: Topic, profile: Profile) -> list[Section]:
                     Item(
                         id=s.id,
                         title=s.text,
+                        short=s.short or "",
                         summary=own(s),
                         # In JSON each sign carries what to do about it.
                         data={

@@ -13,10 +13,12 @@ from .options import (
     Color,
     ColorOpt,
     ConditionOpt,
+    DetailsOpt,
     Format,
     FormatOpt,
     KbOpt,
     MedicationOpt,
+    NoPagerOpt,
     NoProfileOpt,
     PregnantOpt,
     RegionOpt,
@@ -151,6 +153,11 @@ def _interview(t, who) -> tuple[set[str], list[str], list[str]]:  # type: ignore
     return present, doubtful, counted
 
 
+# The diary's file name in the data folder (diary.store.FILE_NAME; a test
+# holds them together): plan looks for it without loading the diary module.
+DIARY_FILE = "diary.sqlite3"
+
+
 @app.command()
 def plan(
     at: Annotated[
@@ -174,8 +181,12 @@ def plan(
     format: FormatOpt = Format.auto,
     color: ColorOpt = Color.auto,
     sources: SourcesOpt = False,
+    details: DetailsOpt = False,
+    no_pager: NoPagerOpt = False,
 ) -> None:
     """Where you are in the recovery: what to do now, what comes next, when to get help.
+
+    A severe or worsening score in your diary since the massage comes first.
 
     \b
     Example:
@@ -185,19 +196,34 @@ def plan(
 
     from ..advice.plan import plan as build
     from ..errors import UserError
+    from ..paths import data_dir
     from ..timeparse import check_zone, hours_between, parse_when
+    from .options import warning
 
     check_zone()
     t = load_topic(topic, kb)
     who = person(t, condition, medication, age, pregnant_weeks, region, no_profile)
     now = datetime.now(timezone.utc)
+    last = current = None
+    episode: list = []
+    # The diary: the last massage, and the scores since, which the plan reads.
+    # Given --at, a plan needs no diary: none is opened (nor its module, with
+    # sqlite3, loaded) unless there is one, and one that cannot be read is told.
+    if at is None or (data_dir() / DIARY_FILE).exists():
+        from ..diary.store import Diary
+
+        try:
+            with Diary.open(warn=warning) as diary:
+                massage = diary.latest_massage()
+                last = massage.at if massage else None
+                current, episode = diary.current(now)
+        except UserError as exc:
+            if at is None:
+                raise
+            warning(f"{exc}; planning without your diary scores")
     if at is not None:
         start = parse_when(at, now)
     else:
-        from ..diary.store import latest_massage
-        from .options import warning
-
-        last = latest_massage(warn=warning)
         if last is None:
             raise UsageProblem(
                 "no massage in your diary: pass --at (e.g. --at 6h) "
@@ -212,7 +238,13 @@ def plan(
             )
         start = last
     start = min(start, now)  # input allows a minute ahead: that is just now
-    emit(build(t, hours_between(start, now), who), format, color, sources)
+    scores = None
+    if t.diary is not None and episode:
+        from ..advice.trend import assess
+
+        scores = assess(episode, t.diary, current.at if current else start, now)
+    report = build(t, hours_between(start, now), who, scores)
+    emit(report, format, color, sources, details=details, no_pager=no_pager)
 
 
 profile_app = typer.Typer(

@@ -40,6 +40,12 @@ def fill_in(text: str, values: Mapping[str, object]) -> str:
     return PLACEHOLDER.sub(lambda m: str(values[m[1]]) if m[1] in values else m[0], text)
 
 
+def word_key(text: str) -> str:
+    """A name or id as typed, compared: case, spaces, dashes and underscores
+    do not matter (``Blood-Thinners`` is ``blood thinners``)."""
+    return " ".join(text.casefold().replace("-", " ").replace("_", " ").split())
+
+
 Verdict = Literal["supported", "mixed", "unsupported", "myth"]
 Severity = Literal["low", "moderate", "high"]
 VERDICTS: tuple[Verdict, ...] = ("supported", "mixed", "unsupported", "myth")
@@ -55,6 +61,7 @@ WORDING: dict[str, tuple[str, ...]] = {
         ("cope.donts", ""),
         ("cope.see_professional", ""),
         ("cope.pointer", ""),
+        ("names.taken_as", "word name id"),
         ("fit.avoid", "why text"),
         ("fit.warn", "why text"),
         ("fit.and", ""),
@@ -189,6 +196,7 @@ WORDING: dict[str, tuple[str, ...]] = {
         ("render.evidence", ""),
         ("render.evidence_on", "claim"),
         ("render.sources", ""),
+        ("render.details", ""),
         ("render.sources_one", ""),
         ("render.sources_many", "n"),
         ("render.unverified", ""),
@@ -383,6 +391,9 @@ class Dont:
     id: str
     text: str
     references: list[str] = field(default_factory=list)
+    # Remedies whose cautions say this too: a compact screen that shows them
+    # all leaves this out (every other format shows it).
+    with_remedies: list[str] = field(default_factory=list)
 
 
 @model
@@ -463,6 +474,10 @@ class Sign:
     # The check's headline when this sign sets the result ("Get medical help
     # now"), where the level's title would say a weaker time frame.
     headline: str | None = None
+    # The sign in a few words, for a list that must fit on one screen (a
+    # terminal's compact answer); the text is shown everywhere else. A sign
+    # with its own action says what to do in these words too.
+    short: str | None = None
 
 
 @model
@@ -528,6 +543,9 @@ class Named:
     __pydantic_config__ = _STRICT
     id: str
     name: str
+    # The words people type for it (warfarin for anticoagulant): taken for
+    # the id on the command line, and offered when a word is not known.
+    aliases: list[str] = field(default_factory=list)
 
 
 @model

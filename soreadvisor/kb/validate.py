@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from .models import ID_RE, PLACEHOLDER, SCHEMA_VERSION, Caution, Topic, materialize
+from .models import ID_RE, PLACEHOLDER, SCHEMA_VERSION, Caution, Topic, materialize, word_key
 from .yamlfile import Doc, Path_, Problem
 
 if TYPE_CHECKING:
@@ -142,6 +142,20 @@ def _dupes(items: Iterable[Any], path: Path_, kind: str) -> Iterator[tuple[Path_
         seen.add(item.id)
 
 
+def _words(entries: list[Any], path: Path_, kind: str) -> Iterator[tuple[Path_, str]]:
+    """Each word people type (``aliases``) names one entry: never two, nor
+    another entry's id, as the command line compares them (``word_key``)."""
+    owners = {word_key(e.id): e.id for e in entries}
+    for i, entry in enumerate(entries):
+        for j, word in enumerate(entry.aliases):
+            key = word_key(word)
+            owner = owners.setdefault(key, entry.id)
+            if not key:
+                yield (*path, i, "aliases", j), "an alias must have a letter"
+            elif owner != entry.id:
+                yield (*path, i, "aliases", j), f"{word!r} already names {kind} {owner!r}"
+
+
 def _meaning(t: Topic, expected_id: str | None) -> Iterator[tuple[Path_, str]]:
     """Every problem a well-typed topic can still have."""
     if t.schema_version != SCHEMA_VERSION:
@@ -160,6 +174,8 @@ def _meaning(t: Topic, expected_id: str | None) -> Iterator[tuple[Path_, str]]:
     yield from _dupes(t.donts, ("donts",), "dont")
     yield from _dupes(t.conditions, ("conditions",), "condition")
     yield from _dupes(t.medications, ("medications",), "medication")
+    yield from _words(t.conditions, ("conditions",), "condition")
+    yield from _words(t.medications, ("medications",), "medication")
 
     def cited(ids: list[str], path: Path_, need_one: bool = False) -> Iterator[tuple[Path_, str]]:
         if need_one and not ids:
@@ -177,6 +193,11 @@ def _meaning(t: Topic, expected_id: str | None) -> Iterator[tuple[Path_, str]]:
                 if mid not in medications:
                     yield (*path, key, j), f"unknown medication {mid!r}"
 
+    remedies = {r.id for r in t.remedies}
+    for i, dont in enumerate(t.donts):
+        for j, rid in enumerate(dont.with_remedies):
+            if rid not in remedies:
+                yield ("donts", i, "with_remedies", j), f"unknown remedy {rid!r}"
     for section in ("causes", "remedies", "tips"):
         for i, item in enumerate(getattr(t, section)):
             yield from cited(item.evidence.references, (section, i, "evidence", "references"), True)
