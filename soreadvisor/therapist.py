@@ -44,4 +44,6 @@ def load() -> dict[str, str]:
 
 
 def save(details: dict[str, str]) -> Path:
-    return write_private(therapist_path(), {k: details[k] for k in KEYS if details.get(k)}, "your details")
+    return write_private(
+        therapist_path(), {k: details[k] for k in KEYS if details.get(k)}, "your details"
+    )

@@ -52,9 +52,7 @@ class Appointment:
         self.intensity = intensity
 
 
-def handout(
-    topic: Topic, severity: Severity, profile: Profile, appointment: Appointment
-) -> Report:
+def handout(topic: Topic, severity: Severity, profile: Profile, appointment: Appointment) -> Report:
     report = new_report(topic, "handout", "handout.title")
     region = region_of(topic.triage, profile.region) if topic.triage else None
     report.meta.update(
@@ -109,7 +107,9 @@ def _cite(report: Report, topic: Topic, region: Region | None) -> None:
     for this client, and the myths' corrections. Every other source is in
     ``sources``. A source for one region's rules (the NHS's medicine pages)
     is cited only on a sheet for that region."""
-    elsewhere = {r.id for r in topic.references if r.region and not (region and r.region == region.id)}
+    elsewhere = {
+        r.id for r in topic.references if r.region and not (region and r.region == region.id)
+    }
     for section in report.sections:
         for item in section.items:
             if section.key not in ("remedies", "not_advised"):
@@ -220,9 +220,7 @@ def _warning_signs(report: Report, topic: Topic, profile: Profile) -> None:
         report.add(section)
 
 
-def _timeline(
-    report: Report, topic: Topic, date: datetime.date, region: Region | None
-) -> None:
+def _timeline(report: Report, topic: Topic, date: datetime.date, region: Region | None) -> None:
     """What to expect, each phase with the real date it begins (counted from
     the appointment) where the topic words it for the sheet."""
     timeline = topic.timeline
@@ -247,9 +245,7 @@ def _timeline(
         items += [Item(title=line) for line in timeline.client_see_professional]
         report.add(Section("timeline", phrase(topic, "handout.timeline"), items))
         return
-    report.add(
-        Section("timeline", phrase(topic, "handout.timeline"), items, note=timeline.summary)
-    )
+    report.add(Section("timeline", phrase(topic, "handout.timeline"), items, note=timeline.summary))
     report.add(
         Section(
             "see_professional",

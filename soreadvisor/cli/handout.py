@@ -92,7 +92,8 @@ def handout(
         ),
     ] = False,
     large_print: Annotated[
-        bool, typer.Option("--large-print", help="Large print (16 pt), over as many pages as needed.")
+        bool,
+        typer.Option("--large-print", help="Large print (16 pt), over as many pages as needed."),
     ] = False,
     output: Annotated[
         Path | None,
@@ -141,7 +142,11 @@ def handout(
     who = person(t, condition, medication, age, pregnant_weeks, region, not use_profile)
     chosen = intensity.value if intensity else None
     appointment = Appointment(
-        client, mine.get("therapist", ""), mine.get("contact", ""), day, chosen,
+        client,
+        mine.get("therapist", ""),
+        mine.get("contact", ""),
+        day,
+        chosen,
         mine.get("practice", ""),
     )
     report = build(t, SEVERITY[chosen or "moderate"], who, appointment)
@@ -172,7 +177,12 @@ def handout(
     from ..render.html import pages_estimate
 
     n = pages_estimate(report, large_print)
-    pages = phrase(t, "handout.one_page") if n == 1 else phrase(t, "handout.pages", n=n)
+    if n == 1:
+        pages = phrase(t, "handout.one_page")
+    elif n == 2 and not large_print:
+        pages = phrase(t, "handout.two_pages")
+    else:
+        pages = phrase(t, "handout.pages", n=n)
     say(phrase(t, "handout.wrote", file=str(output), pages=pages))
 
 

@@ -148,6 +148,7 @@ WORDING: dict[str, tuple[str, ...]] = {
         ("handout.wrote", "file pages"),
         ("handout.wrote_text", "file"),
         ("handout.one_page", ""),
+        ("handout.two_pages", ""),
         ("handout.pages", "n"),
         ("handout.on_terminal", ""),
         ("handout.saved", "where"),

@@ -194,10 +194,10 @@ def _meaning(t: Topic, expected_id: str | None) -> Iterator[tuple[Path_, str]]:
         for k, opt in enumerate(remedy.options):
             yield from cited(opt.references, ("remedies", i, "options", k, "references"))
             for j, regional in enumerate(opt.regional_how):
-                path = ("remedies", i, "options", k, "regional_how", j)
-                yield from cited(regional.references, (*path, "references"))
+                at: Path_ = ("remedies", i, "options", k, "regional_how", j)
+                yield from cited(regional.references, (*at, "references"))
                 if regional.region not in regions:
-                    yield (*path, "region"), f"unknown region {regional.region!r}"
+                    yield (*at, "region"), f"unknown region {regional.region!r}"
             cautions += [
                 (("remedies", i, "options", k, "cautions", j), c)
                 for j, c in enumerate(opt.cautions)
@@ -340,8 +340,10 @@ def _triage(t: Topic, cited: Any, profile_ids: Any) -> Iterator[tuple[Path_, str
     yield from _dupes(tr.rules, ("triage", "rules"), "rule")
     yield from _dupes(tr.regions, ("triage", "regions"), "region")
     for i, region in enumerate(tr.regions):
-        for key, names in (("date_long", ("weekday", "day", "month", "year")),
-                           ("date_short", ("weekday", "day", "month"))):
+        for key, names in (
+            ("date_long", ("weekday", "day", "month", "year")),
+            ("date_short", ("weekday", "day", "month")),
+        ):
             for problem in _unknown_placeholders(getattr(region, key) or "", names):
                 yield ("triage", "regions", i, key), problem
     if not tr.levels:
