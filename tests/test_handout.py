@@ -390,7 +390,8 @@ def test_the_sheet_prints_on_one_sheet_readable_warnings_first(
     severity = "high" if "deep" in args else "moderate"
     report = handout(topic, severity, profile, Appointment(client="Sam"))
     assert pages_estimate(report) == len(pages)
-    assert f"{len(pages)} page" in said and str(tmp_path / "sheet.html") in said
+    told = topic.wording["handout.two_pages" if len(pages) == 2 else "handout.one_page"]
+    assert told in said and str(tmp_path / "sheet.html") in said
     texts = pdf_text(pdf)
     sizes = [size for _, page_sizes in texts for size in page_sizes]
     assert min(sizes) >= 7.95, "text smaller than 8 pt"
@@ -424,7 +425,7 @@ def test_large_print_is_16_pt_and_never_splits_a_list(cli, tmp_path, topic, pape
     report = handout(topic, "high", Profile(["raynauds"], region="uk"), Appointment())
     estimate = pages_estimate(report, large_print=True)
     assert len(texts) <= estimate <= len(texts) + 1  # "about": never fewer than printed
-    assert f"about {estimate} pages" in said
+    assert topic.wording["handout.pages"].replace("{n}", str(estimate)) in said
     # every list of signs, and what to do after it, on one page
     for section in report.sections:
         if section.key not in ("warning_signs", "timeline", "donts"):

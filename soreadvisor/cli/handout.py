@@ -76,7 +76,9 @@ def handout(
     intensity: Annotated[
         Intensity | None,
         typer.Option(
-            "--intensity", "-i", help="How firm the massage was (unsaid: moderate, not printed)."
+            "--intensity",
+            "-i",
+            help="How firm the massage was (not given: advice for a moderate one, none named).",
         ),
     ] = None,
     condition: ConditionOpt = None,
