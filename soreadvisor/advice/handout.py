@@ -103,8 +103,9 @@ def handout(topic: Topic, severity: Severity, profile: Profile, appointment: App
 def _cite(report: Report, topic: Topic, region: Region | None) -> None:
     """Number the sources in the order the sheet first cites them, and mark
     each cited line with its numbers (``data["marks"]``): the evidence behind
-    what to do (and a region's medicine label), why something is not advised
-    for this client, and the myths' corrections. Every other source is in
+    what to do (and a region's medicine label) and why something is not
+    advised for this client. The myths' corrections are not cited, to keep
+    the sheet to one sheet of paper: their sources, and every other, are in
     ``sources``. A source for one region's rules (the NHS's medicine pages)
     is cited only on a sheet for that region."""
     elsewhere = {
