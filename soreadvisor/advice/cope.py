@@ -218,8 +218,8 @@ def cope(topic: Topic, severity: Severity, profile: Profile) -> Report:
                         id=d.id,
                         title=d.text,
                         data={"references": d.references},
-                        # said by the remedies' cautions above when all are shown
-                        detail=bool(d.with_remedies) and set(d.with_remedies) <= shown,
+                        # said by its remedy's cautions above when that is shown
+                        detail=d.remedy is not None and d.remedy in shown,
                     )
                     for d in topic.donts
                 ],

@@ -138,8 +138,27 @@ WORDING: dict[str, tuple[str, ...]] = {
         ("handout.myth", "claim"),
         ("handout.timeline", ""),
         ("handout.for", "client"),
-        ("handout.massage", "intensity"),
+        ("handout.massage", "intensity date"),
         ("handout.therapist", "who"),
+        ("handout.phone", "contact"),
+        ("handout.email", "contact"),
+        ("handout.contact", "contact"),
+        ("handout.appointment", "date"),
+        ("handout.months", ""),
+        ("handout.weekdays", ""),
+        ("handout.date_long", "weekday day month year"),
+        ("handout.date_short", "weekday day month"),
+        ("handout.legend", ""),
+        ("handout.verdict_supported", ""),
+        ("handout.verdict_mixed", ""),
+        ("handout.verdict_unsupported", ""),
+        ("handout.wrote", "file pages"),
+        ("handout.wrote_text", "file"),
+        ("handout.one_page", ""),
+        ("handout.two_pages", ""),
+        ("handout.pages", "n"),
+        ("handout.on_terminal", ""),
+        ("handout.saved", "where"),
         ("profile.title", ""),
         ("profile.stored", "where"),
         ("profile.facts", ""),
@@ -268,6 +287,9 @@ class Reference:
     verified: bool
     url: str | None = None
     note: str | None = None
+    # A source that speaks for one region's rules (a national medicine page):
+    # the aftercare sheet cites it only for a client in that region.
+    region: str | None = None
 
 
 @model
@@ -341,6 +363,16 @@ class Caution:
 
 
 @model
+class RegionalText:
+    """What the aftercare sheet says in one region (its own medicine label)."""
+
+    __pydantic_config__ = _STRICT
+    region: str
+    text: str
+    references: list[str] = field(default_factory=list)
+
+
+@model
 class Option:
     """One way of doing a remedy (e.g. one medicine within pain relief)."""
 
@@ -355,6 +387,11 @@ class Option:
     adult_from_age: int | None = None
     child_how: str | None = None
     references: list[str] = field(default_factory=list)
+    # The aftercare sheet's words (a client's, not ours): ``how`` for a
+    # region whose label the data has (with its source), else ``client_how``
+    # (no country's label, no note on what we checked).
+    client_how: str | None = None
+    regional_how: list[RegionalText] = field(default_factory=list)
 
 
 @model
@@ -370,6 +407,8 @@ class Remedy:
     article_claim: str | None = None
     cautions: list[Caution] = field(default_factory=list)
     options: list[Option] = field(default_factory=list)
+    # The aftercare sheet's ``when``, where ours carries a note meant for us.
+    client_when: str | None = None
 
 
 @model
@@ -391,9 +430,10 @@ class Dont:
     id: str
     text: str
     references: list[str] = field(default_factory=list)
-    # Remedies whose cautions say this too: a compact screen that shows them
-    # all leaves this out (every other format shows it).
-    with_remedies: list[str] = field(default_factory=list)
+    # The remedy whose own caution says this too: a compact screen that shows
+    # that remedy, and the aftercare sheet, say it once, there (and the sheet
+    # not at all when it leaves that remedy out).
+    remedy: str | None = None
 
 
 @model
@@ -419,6 +459,9 @@ class Phase:
     next: str
     get_help_if: list[str]
     references: list[str] = field(default_factory=list)
+    # The aftercare sheet's line, with real dates: {start} is the day this
+    # phase begins, {end} the day the next one does.
+    client: str | None = None
 
 
 @model
@@ -428,6 +471,9 @@ class Timeline:
     phases: list[Phase]
     see_professional: list[str]
     references: list[str] = field(default_factory=list)
+    # The aftercare sheet's lines (after what to expect, in a client's words),
+    # where ours carry notes meant for us.
+    client_see_professional: list[str] = field(default_factory=list)
 
 
 @model
@@ -508,6 +554,9 @@ class Region:
     urgent_service: str
     # Other names people give for it (gb for uk): an unknown region suggests the id.
     aliases: list[str] = field(default_factory=list)
+    # How a date is written there (the wording's handout.date_long/_short otherwise).
+    date_long: str | None = None
+    date_short: str | None = None
 
 
 @model

@@ -166,8 +166,12 @@ def _meaning(t: Topic, expected_id: str | None) -> Iterator[tuple[Path_, str]]:
         yield ("id",), f"topic id {t.id!r} does not match the file name {expected_id!r}"
     refs = {r.id for r in t.references}
     conditions = {c.id for c in t.conditions}
+    regions = {r.id for r in t.triage.regions} if t.triage else set()
     medications = {m.id for m in t.medications}
     yield from _dupes(t.references, ("references",), "reference")
+    for i, ref in enumerate(t.references):
+        if ref.region is not None and ref.region not in regions:
+            yield ("references", i, "region"), f"unknown region {ref.region!r}"
     yield from _dupes(t.causes, ("causes",), "cause")
     yield from _dupes(t.remedies, ("remedies",), "remedy")
     yield from _dupes(t.tips, ("tips",), "tip")
@@ -193,11 +197,6 @@ def _meaning(t: Topic, expected_id: str | None) -> Iterator[tuple[Path_, str]]:
                 if mid not in medications:
                     yield (*path, key, j), f"unknown medication {mid!r}"
 
-    remedies = {r.id for r in t.remedies}
-    for i, dont in enumerate(t.donts):
-        for j, rid in enumerate(dont.with_remedies):
-            if rid not in remedies:
-                yield ("donts", i, "with_remedies", j), f"unknown remedy {rid!r}"
     for section in ("causes", "remedies", "tips"):
         for i, item in enumerate(getattr(t, section)):
             yield from cited(item.evidence.references, (section, i, "evidence", "references"), True)
@@ -210,6 +209,11 @@ def _meaning(t: Topic, expected_id: str | None) -> Iterator[tuple[Path_, str]]:
         ]
         for k, opt in enumerate(remedy.options):
             yield from cited(opt.references, ("remedies", i, "options", k, "references"))
+            for j, regional in enumerate(opt.regional_how):
+                at: Path_ = ("remedies", i, "options", k, "regional_how", j)
+                yield from cited(regional.references, (*at, "references"))
+                if regional.region not in regions:
+                    yield (*at, "region"), f"unknown region {regional.region!r}"
             cautions += [
                 (("remedies", i, "options", k, "cautions", j), c)
                 for j, c in enumerate(opt.cautions)
@@ -217,8 +221,11 @@ def _meaning(t: Topic, expected_id: str | None) -> Iterator[tuple[Path_, str]]:
         for path, caution in cautions:
             yield from cited(caution.references, (*path, "references"))
             yield from profile_ids(caution, path)
+    remedies = {r.id for r in t.remedies}
     for i, dont in enumerate(t.donts):
         yield from cited(dont.references, ("donts", i, "references"))
+        if dont.remedy is not None and dont.remedy not in remedies:
+            yield ("donts", i, "remedy"), f"unknown remedy {dont.remedy!r}"
     if t.known:
         yield from cited(t.known.references, ("known", "references"))
     if t.timeline:
@@ -227,9 +234,10 @@ def _meaning(t: Topic, expected_id: str | None) -> Iterator[tuple[Path_, str]]:
         yield from _dupes(tl.phases, ("timeline", "phases"), "phase")
         if not tl.phases or tl.phases[0].from_hours != 0:
             yield ("timeline", "phases"), "the first phase must start at from_hours: 0"
-        remedies = {r.id for r in t.remedies}
         for i, phase in enumerate(tl.phases):
             yield from cited(phase.references, ("timeline", "phases", i, "references"))
+            for problem in _unknown_placeholders(phase.client or "", ("start", "end")):
+                yield ("timeline", "phases", i, "client"), problem
             for j, line in enumerate(phase.get_help_if):
                 for problem in _unknown_placeholders(line, ("number", "service")):
                     yield ("timeline", "phases", i, "get_help_if", j), problem
@@ -347,6 +355,13 @@ def _triage(t: Topic, cited: Any, profile_ids: Any) -> Iterator[tuple[Path_, str
     yield from _dupes(tr.signs, ("triage", "signs"), "sign")
     yield from _dupes(tr.rules, ("triage", "rules"), "rule")
     yield from _dupes(tr.regions, ("triage", "regions"), "region")
+    for i, region in enumerate(tr.regions):
+        for key, names in (
+            ("date_long", ("weekday", "day", "month", "year")),
+            ("date_short", ("weekday", "day", "month")),
+        ):
+            for problem in _unknown_placeholders(getattr(region, key) or "", names):
+                yield ("triage", "regions", i, key), problem
     if not tr.levels:
         yield ("triage", "levels"), "list at least one level"
     levels = {lv.id for lv in tr.levels}

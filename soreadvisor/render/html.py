@@ -10,6 +10,7 @@ Jinja2 is imported here only, by the one command that writes HTML.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ def _finalize(value: Any) -> Any:
 
 def to_html(report: Report, template: str = "handout.html", **context: Any) -> str:
     """The page; ``context`` is what a template needs beyond the report (a chart's
-    geometry), passed as it is."""
+    geometry, large print), passed as it is."""
     import jinja2
 
     env = jinja2.Environment(
@@ -37,3 +38,26 @@ def to_html(report: Report, template: str = "handout.html", **context: Any) -> s
         lstrip_blocks=True,
     )
     return env.get_template(template).render(report=report, meta=report.meta, **context)
+
+
+# What one printed page holds, in characters of the sheet's text (sources
+# count at their smaller size), measured on A4 and Letter in Chromium:
+# tests/test_handout.py holds this estimate to the pages it counts there (in
+# large print, where a list that does not fit starts a new page, to at most
+# one page more than printed: the sheet says "about").
+PAGE_HOLDS = {False: 5320, True: 1700}
+SOURCE_WEIGHT = 0.6  # a source's character, at 8 pt (12 in large print), beside the body's
+
+
+def pages_estimate(report: Report, large_print: bool = False) -> int:
+    """How many pages the sheet should print on, A4 or Letter, from how much
+    text it has: no browser runs here."""
+    body = len(report.title) + len(report.intro) + len(report.disclaimer)
+    for section in report.sections:
+        body += len(section.title) + len(section.note or "")
+        for item in section.items:
+            texts = [item.title, item.summary, *item.warnings, *item.cautions, *item.checklist]
+            texts += [f"{f.label}: {f.text}" for f in item.fields]
+            body += sum(len(t) for t in texts)
+    sources = sum(len(r.citation) for r in report.references)
+    return max(1, math.ceil((body + SOURCE_WEIGHT * sources) / PAGE_HOLDS[large_print]))
