@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import subprocess
+import unicodedata
 import zlib
 from pathlib import Path
 
@@ -350,10 +351,39 @@ def pdf_text(pdf: Path) -> list[tuple[str, list[float]]]:
     return pages
 
 
+def pdf_lines(pdf: Path) -> list[str]:
+    """The printed text a line at a time, as a reader sees a row across the page
+    (pdfminer's letters, grouped by the line they sit on, left to right), each
+    line's blanks made single."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTChar, LTTextContainer
+
+    lines = []
+    for layout in extract_pages(str(pdf)):
+        rows: dict[int, list[LTChar]] = {}
+        for box in layout:
+            if isinstance(box, LTTextContainer):
+                for line in box:
+                    for c in line:
+                        if isinstance(c, LTChar):
+                            rows.setdefault(round(c.y0), []).append(c)
+        for y in sorted(rows, reverse=True):
+            row = sorted(rows[y], key=lambda c: c.x0)
+            text, end = "", None
+            for c in row:  # a gap wider than a letter between boxes is a space
+                if end is not None and c.x0 - end > c.width * 0.25:
+                    text += " "
+                text += c.get_text()
+                end = c.x1
+            lines.append(" ".join(text.split()))
+    return lines
+
+
 def squash(text: str) -> str:
-    """Text without its spaces: what a printed line break (also after a
-    hyphen, "one-/sided") cannot change."""
-    return "".join(text.split())
+    """Text without its spaces and with the printer's ligatures spelled out
+    ("ﬀ" as "ff", by NFKC): what a printed line break (also after a hyphen,
+    "one-/sided") cannot change."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 def body_size(sizes: list[float]) -> float:
