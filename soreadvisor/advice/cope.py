@@ -20,7 +20,9 @@ class Fit:
         self.reasons: list[str] = []  # why not advised
         self.warnings: list[str] = []  # advised, with care
         self.general: list[str] = []  # cautions for everyone
-        self.unknown: list[str] = []  # who it is not for, said with no health facts on file
+        # who it is not for: said to everyone it is still advised for, since a
+        # profile (or a therapist's few options) may not hold every medicine
+        self.unknown: list[str] = []
         self.cites: list[str] = []  # references of the cautions above
 
 
@@ -28,9 +30,8 @@ def fit(cautions: list[Caution], profile: Profile, topic: Topic) -> Fit:
     result = Fit()
     for caution in cautions:
         if caution.no_profile:
-            if not profile.has_health_facts():
-                result.unknown.append(caution.text)
-                result.cites += caution.references
+            result.unknown.append(caution.text)
+            result.cites += caution.references
             continue
         if is_general(caution):
             result.general.append(caution.text)

@@ -52,11 +52,6 @@ class Profile:
     def is_empty(self) -> bool:
         return self == Profile()
 
-    def has_health_facts(self) -> bool:
-        """Whether any condition, medicine or pregnancy is on file (age and
-        region say nothing about who a remedy is not for)."""
-        return bool(self.conditions or self.medications or self.pregnant_weeks)
-
     def with_run_options(
         self,
         conditions: list[str] | None = None,
