@@ -45,6 +45,11 @@ def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for var in ("SOREADVISOR_KB", "SOREADVISOR_DEBUG", "NO_COLOR", "FORCE_COLOR", "COLUMNS"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("TERM", "xterm-256color")
+    # A locale names no region unless a test says so (check takes the region
+    # from LC_ALL / LC_MESSAGES / LANG): answers do not depend on the machine.
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
     return home
 
 
@@ -226,8 +231,8 @@ def remedy_ruled_out(remedy, profile) -> bool:
 class PtySession:
     """soreadvisor with a pty for stdin/stderr and a pipe for stdout."""
 
-    def __init__(self, *args: str, separate_stdout: bool = True):
-        env = dict(os.environ, TERM="xterm-256color", COLUMNS="100")
+    def __init__(self, *args: str, separate_stdout: bool = True, columns: int = 100):
+        env = dict(os.environ, TERM="xterm-256color", COLUMNS=str(columns))
         read_end, write_end = os.pipe() if separate_stdout else (None, None)
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child
