@@ -314,6 +314,7 @@ def test_on_a_terminal_it_shows_what_it_understood_then_asks_only_the_rest(sessi
     assert screen.index("Swelling in one leg: yes") < screen.index("[1/")
     assert question_of(topic, "one-leg-swelling") not in screen, "not asked again"
     assert question_of(topic, "chest-pain") in screen, "a parsed no is asked to confirm"
+    assert "You wrote “no chest pain”" in screen
     assert s.result()["level"] == "urgent"
 
 

@@ -135,7 +135,13 @@ def test_the_new_emergency_signs_are_found_with_the_number(cli, words, sign_id):
 def test_the_new_urgent_signs_are_found_with_their_own_action(cli, topic, words, sign_id):
     hit = next(h for h in results(cli, *words) if h["id"] == sign_id)
     sign = next(s for s in topic.triage.signs if s.id == sign_id)
-    assert hit["warnings"] == [fill(sign.action, topic.triage, None)]
+    # (the generic emergency line is said in full once per answer, then short)
+    tr = topic.triage
+
+    def short(text: str) -> str:
+        return text.replace(tr.generic_number, tr.generic_number_again)
+
+    assert [short(w) for w in hit["warnings"]] == [short(fill(sign.action, tr, None))]
 
 
 @pytest.mark.parametrize(

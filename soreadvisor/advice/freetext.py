@@ -165,7 +165,8 @@ class Reader:
     def _sentence(self, text: str, s: _Sentence) -> list[Reading]:
         ends = {i for a, b in _places(s.stems, self.terminators) for i in range(a, b + 1)}
         pseudo = {i for a, b in _places(s.stems, self.pseudo) for i in range(a, b + 1)}
-        hedged = {i for a, b in _places(s.stems, self.hedges) for i in range(a, b + 1)}
+        hedge_places = _places(s.stems, self.hedges)
+        hedged = {i for a, b in hedge_places for i in range(a, b + 1)}
         matches = self._matches(s, ends)
         starts = sorted({a for _, a, _, _ in matches})
         # "can't walk", "rash does not fade": a sign's own words never negate
@@ -175,31 +176,30 @@ class Reader:
             for i, w in enumerate(s.stems)
             if i not in pseudo and i not in owned and _is_negation(w, self.negations, self.suffixes)
         ]
+
+        def reaches(t: int, a: int, b: int) -> bool:
+            """Whether a negation or hedge at ``t`` reaches the sign at ``a``..``b``:
+            within the window, the nearest sign after it, no terminator between."""
+            if t < a:
+                ok = a - t <= self.window and not any(t < x < a for x in starts)
+            elif t > b:
+                ok = t - b <= self.window and not any(t < x <= t + self.window for x in starts)
+            else:
+                ok = True  # "calf is not swollen"
+            return ok and not any(min(t, a) < e < max(t, b) for e in ends)
+
         readings = []
         for sid, a, b, own in matches:
-            neg = []
-            for t in triggers:
-                if t < a:
-                    ok = a - t <= self.window and not any(t < x < a for x in starts)
-                elif t > b:
-                    ok = t - b <= self.window and not any(t < x <= t + self.window for x in starts)
-                else:
-                    ok = True  # "calf is not swollen"
-                if ok and not any(min(t, a) < e < max(t, b) for e in ends):
-                    neg.append(t)
-            near = [
-                h
-                for h in hedged
-                if h not in own
-                and (a - self.window <= h <= b + self.window)
-                and not any(min(h, a) < e < max(h, b) for e in ends)
-            ]
+            neg = [t for t in triggers if reaches(t, a, b)]
+            near = [h for h in hedged if h not in own and h not in owned and reaches(h, a, b)]
             if near or s.question or len(neg) > 1:
                 answer = "unsure"
             elif neg:
                 answer = "no"
             else:
                 answer = "yes"
+            # the words it came from, a hedge whole ("not sure", not "sure")
+            near += [i for h in near for x, y in hedge_places if x <= h <= y for i in (x, y)]
             lo = min([a, *neg, *near])
             hi = max([b, *neg, *near])
             words = " ".join(text[s.spans[lo][0] : s.spans[hi][1]].split())

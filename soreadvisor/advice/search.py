@@ -216,4 +216,8 @@ def search(topic: Topic, words: list[str]):  # type: ignore[no-untyped-def]
             ids=True,
         )
     )
+    if topic.triage is not None:  # search knows no region: the generic line once
+        from .triage import generic_once
+
+        generic_once(report, topic.triage)
     return finish(report, topic)

@@ -447,14 +447,18 @@ def check_report(
                 kind="sentence",
             )
         )
-    if region is None and triage.generic_number_again:
-        _say_once(report, triage.generic_number, triage.generic_number_again)
+    if region is None:
+        generic_once(report, triage)
     return finish(report, topic)
 
 
-def _say_once(report: Report, full: str, again: str) -> None:
-    """The generic emergency line in full the first time the answer says it, in
-    its short form after that (the order a person reads: headline, then sections)."""
+def generic_once(report: Report, triage: Triage) -> None:
+    """The generic emergency line ("your local emergency number (for example
+    112, 911 or 999)") in full the first time an answer says it, in its short
+    form after that (in the order a person reads: headline, then sections)."""
+    full, again = triage.generic_number, triage.generic_number_again
+    if not again:
+        return
     seen = [False]
 
     def once(text: str) -> str:
@@ -473,6 +477,7 @@ def _say_once(report: Report, full: str, again: str) -> None:
         for item in section.items:
             item.title = once(item.title)
             item.summary = once(item.summary) if item.summary else item.summary
+            item.warnings = [once(w) for w in item.warnings]
             if isinstance(item.data.get("action"), str):
                 item.data["action"] = once(item.data["action"])
     report.disclaimer = once(report.disclaimer)

@@ -114,7 +114,8 @@ def check(
     elif terminal:
         if understood is not None:
             _show_understood(t, understood)
-        answers = _interview(t, who, answers)
+        wrote = {r.sign: r.words for r in understood or [] if r.confirm}
+        answers = _interview(t, who, answers, wrote)
         not_asked = []
         present, doubtful, counted = triage.tally(tr, answers, who)
         if not no_profile and not _profile_saved():
@@ -250,10 +251,12 @@ def _wrap(text: str, indent: str = "", end: str = "") -> None:
     say(lines[-1], end=end)
 
 
-def _interview(t, who, answers: dict[str, str]) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _interview(t, who, answers: dict[str, str], wrote: dict[str, str]) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """Ask each warning sign not yet answered on the terminal, the most serious
     first, one question per yes/no (a sign in parts asks each part); ``b`` goes
-    back one question; stop at an emergency. Returns every answer by sign.
+    back one question; stop at an emergency. ``wrote`` holds the words of each
+    "no" read from text that waits for the person's own answer (said before its
+    question). Returns every answer by sign.
     """
     from ..advice import triage
     from ..advice.common import phrase
@@ -264,7 +267,7 @@ def _interview(t, who, answers: dict[str, str]) -> dict[str, str]:  # type: igno
     # one entry per question: (sign, its text); a sign in parts has several
     flat = [(s, q) for s in asked for q in (s.parts or [s.question])]
     said: list[str] = []  # the answer to each question asked so far, in order
-    _wrap(phrase(t, "check.how_to_answer_back"), end="\n")
+    _wrap(phrase(t, "check.how_to_answer"), end="\n")
 
     def current() -> dict[str, str]:
         out = dict(answers)
@@ -280,6 +283,9 @@ def _interview(t, who, answers: dict[str, str]) -> dict[str, str]:  # type: igno
     try:
         while len(said) < len(flat):
             n = len(said) + 1
+            sign = flat[n - 1][0]
+            if sign.id in wrote and (n == 1 or flat[n - 2][0].id != sign.id):
+                _wrap(phrase(t, "check.confirm_no", words=one_line(wrote[sign.id])), end="\n")
             question = one_line(flat[n - 1][1])  # knowledge text: inert, on one line
             prompt = phrase(t, "check.question", n=n, of=len(flat), question=question)
             _wrap(prompt, end=" ")

@@ -108,7 +108,6 @@ WORDING: dict[str, tuple[str, ...]] = {
         ("check.answers_no", ""),
         ("check.answers_unsure", ""),
         ("check.answers_back", ""),
-        ("check.how_to_answer_back", ""),
         ("check.understood", ""),
         ("check.understood_item", "sign answer words"),
         ("check.understood_nothing", ""),
