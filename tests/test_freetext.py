@@ -380,3 +380,18 @@ def test_with_no_profile_it_asks_what_changes_the_answer_and_offers_to_save(
     assert s.result()["level"] == "urgent"
     saved = json.loads((private_home / "profile.json").read_text())
     assert "anticoagulant" in saved["medications"] and not saved.get("region")
+
+
+def test_only_the_facts_that_would_raise_this_result_are_asked(topic):
+    tr = topic.triage
+    # a large bruise: blood thinners (or a bleeding disorder) would make it urgent
+    facts = triage.facts_that_matter(tr, {"large-bruising"}, Profile())
+    assert ("medication", "anticoagulant") in facts
+    # nothing to ask when no rule needs them, when already met, or when the
+    # answer is already as high as the rule would make it
+    assert triage.facts_that_matter(tr, {"fever"}, Profile()) == []
+    on = Profile(medications=["anticoagulant"])
+    assert ("medication", "anticoagulant") not in triage.facts_that_matter(
+        tr, {"large-bruising"}, on
+    )
+    assert triage.facts_that_matter(tr, {"large-bruising", "breathless"}, Profile()) == []

@@ -148,6 +148,8 @@ def test_the_new_urgent_signs_are_found_with_their_own_action(cli, topic, words,
     "word,medication",
     [
         ("clopidogrel", "antiplatelet"),
+        ("eliquis", "anticoagulant"),
+        ("warfarin", "anticoagulant"),
         ("sertraline", "ssri"),
         ("zoloft", "ssri"),
         ("prednisolone", "steroid"),
