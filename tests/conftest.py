@@ -48,6 +48,11 @@ def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # A long answer on a terminal goes through the pager: a test that wants
     # one sets PAGER itself (less would wait for a key that never comes).
     monkeypatch.setenv("PAGER", "cat")
+    # A locale names no region unless a test says so (check takes the region
+    # from LC_ALL / LC_MESSAGES / LANG): answers do not depend on the machine.
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
     return home
 
 

@@ -283,10 +283,14 @@ def test_search_finds_matching_entries_one_per_line(cli, topic):
     assert doc["results"][0]["id"] == "compression" and doc["results"][0]["kind"] == "remedy"
 
 
-def test_search_needs_every_word(cli):
-    both = {r["id"] for r in run_json(cli, "search", "lactic", "myth")["results"]}
+def test_search_ranks_entries_with_every_word_before_those_with_some(cli):
+    """Issue 22: any word finds an entry; those with all the words come first."""
+    both = [r["id"] for r in run_json(cli, "search", "lactic", "myth")["results"]]
     lactic = {r["id"] for r in run_json(cli, "search", "lactic")["results"]}
-    assert both and both <= lactic
+    myth = {r["id"] for r in run_json(cli, "search", "myth")["results"]}
+    assert set(both) == lactic | myth
+    all_words = [i for i in both if i in lactic and i in myth]
+    assert all_words and both[: len(all_words)] == all_words
 
 
 def test_search_with_no_match_exits_1_with_a_message_on_stderr(cli):

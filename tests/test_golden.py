@@ -53,6 +53,8 @@ COMMANDS = {
     "check-emergency-uk": ["check", "--symptom", "breathless", "--region", "uk"],
     "check-urgent-clot": ["check", "--symptom", "one-leg-swelling"],
     "check-list": ["check", "--list"],
+    "check-words-uk": ["check", "my left calf is swollen and hot, no fever", "--region", "uk"],
+    "search-swollen-calf": ["search", "swollen", "calf"],
     "plan-30h-raynauds": ["plan", "--at", "30h", "--condition", "raynauds", "--region", "us"],
     "topics": ["topics"],
     "sources": ["sources"],

@@ -129,7 +129,18 @@ def line_of(text: str, needle: str, occurrence: int = 1) -> int:
 
 
 # (name, edited text, (needle, occurrence) for the expected line, words the message needs)
+LEXICON = """lexicon:
+  signs:
+    no-such-sign: ["red leg"]
+  negations: ["no"]
+  pseudo_negations: []
+  terminators: [but]
+  hedges: [maybe]
+"""
+
 CASES = [
+    # the words for a sign must name a sign the topic has (issue 22)
+    ("lexicon-unknown-sign", MINIMAL + LEXICON, ("no-such-sign", 1), ["unknown sign"]),
     ("wrong-type", edit("title: First remedy", "title: 42"), ("title: 42", 1), ["title"]),
     ("yaml11-boolean", edit("title: First cause", "title: no"), ("title: no", 1), ["title"]),
     (

@@ -84,6 +84,13 @@ WORDING: dict[str, tuple[str, ...]] = {
         ("sources.verdicts", ""),
         ("search.title", "topic words"),
         ("search.results", ""),
+        ("search.as_medication", "id"),
+        ("search.as_condition", "id"),
+        ("search.caution_for", "who text"),
+        ("search.pregnant_from", "weeks"),
+        ("search.pregnant", ""),
+        ("search.or", ""),
+        ("search.age_over", "age"),
         ("plan.title", "topic span"),
         ("plan.now", ""),
         ("plan.left_out", ""),
@@ -107,6 +114,25 @@ WORDING: dict[str, tuple[str, ...]] = {
         ("check.answers_yes", ""),
         ("check.answers_no", ""),
         ("check.answers_unsure", ""),
+        ("check.answers_back", ""),
+        ("check.understood", ""),
+        ("check.understood_item", "sign answer words"),
+        ("check.understood_nothing", ""),
+        ("check.said_yes", ""),
+        ("check.said_no", ""),
+        ("check.said_unsure", ""),
+        ("check.said_unsure_counted", ""),
+        ("check.said_no_unconfirmed", ""),
+        ("check.not_asked", "level"),
+        ("check.not_asked_lead", ""),
+        ("check.result_not_asked", ""),
+        ("check.confirm_no", "words"),
+        ("check.ask_medication", "name"),
+        ("check.ask_condition", "name"),
+        ("check.ask_save", ""),
+        ("check.profile_saved", "where"),
+        ("check.region_from_locale", "region locale"),
+        ("check.region", ""),
         ("history.title", ""),
         ("history.last_massage", "when ago"),
         ("history.last_massage_how", "when intensity ago"),
@@ -524,6 +550,9 @@ class Sign:
     # terminal's compact answer); the text is shown everywhere else. A sign
     # with its own action says what to do in these words too.
     short: str | None = None
+    # A question that is several questions in one is asked in these parts, one
+    # yes/no each; a yes or "not sure" to any part answers the sign.
+    parts: list[str] = field(default_factory=list)
 
 
 @model
@@ -583,6 +612,9 @@ class Triage:
     none_reported: str
     # The clot warning when a sign that can look like a clot is also present.
     clot_mimic_warning: str | None = None
+    # With no region, the generic number is said once per answer; after that,
+    # this shorter form ("your local emergency number").
+    generic_number_again: str | None = None
 
 
 @model
@@ -667,6 +699,30 @@ class Search:
 
 
 @model
+class Lexicon:
+    """How a person's own words are read (``check "..."`` and ``search``), in
+    the topic's language: the words and phrases for each warning sign (listed
+    with their simple stems and common misspellings), and the words that negate
+    or hedge them (docs/knowledge.md, "Free text")."""
+
+    __pydantic_config__ = _STRICT
+    # sign id -> the words and phrases a person may use for it
+    signs: dict[str, list[str]]
+    # a negation within ``window`` words of a sign, in the same sentence, with
+    # no terminator between, sets it to "no" ("n't" also matches don't, isn't)
+    negations: list[str]
+    # phrases that look like a negation and are not one ("not only", "no change")
+    pseudo_negations: list[str]
+    # words that end a negation's reach ("but", "apart from")
+    terminators: list[str]
+    # words that make a sign "not sure" ("maybe", "a bit", "what if")
+    hedges: list[str]
+    window: int = 5
+    # words too common for ``search`` to find anything by ("my", "the")
+    common: list[str] = field(default_factory=list)
+
+
+@model
 class Topic:
     __pydantic_config__ = _STRICT
     schema_version: int
@@ -693,3 +749,4 @@ class Topic:
     wording: dict[str, str] = field(default_factory=dict)
     search: Search | None = None
     reminders: Reminders | None = None
+    lexicon: Lexicon | None = None

@@ -263,10 +263,26 @@ def _meaning(t: Topic, expected_id: str | None) -> Iterator[tuple[Path_, str]]:
         yield from _diary_placeholders(t.diary.messages)
     if t.reminders:
         yield from _reminders(t, cited)
+    if t.lexicon:
+        yield from _lexicon(t)
 
 
 # A check-in's local time of day: 24-hour HH:MM.
 _CLOCK = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+
+
+def _lexicon(t: Topic) -> Iterator[tuple[Path_, str]]:
+    lex = t.lexicon
+    assert lex is not None
+    signs = {s.id for s in t.triage.signs} if t.triage else set()
+    for sid, phrases in lex.signs.items():
+        if sid not in signs:
+            yield ("lexicon", "signs", sid), f"unknown sign {sid!r}"
+        for j, phrase in enumerate(phrases):
+            if not re.search(r"[^\W_]", phrase):
+                yield ("lexicon", "signs", sid, j), "a phrase needs at least one word"
+    if not 1 <= lex.window <= 20:
+        yield ("lexicon", "window"), "must be from 1 to 20 words"
 
 
 def _reminders(t: Topic, cited: Any) -> Iterator[tuple[Path_, str]]:
