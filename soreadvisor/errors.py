@@ -21,17 +21,30 @@ class NotFound(UserError):
     exit_code = 1
 
 
-def did_you_mean(kind: str, wanted: str, known: list[str]) -> NotFound:
+def did_you_mean(
+    kind: str, wanted: str, known: list[str], words: dict[str, str] | None = None
+) -> NotFound:
     """An error for an unknown id, with close matches or the valid ids.
 
+    ``words`` are other names the data gives for the ids (warfarin for
+    anticoagulant), each mapped to its id: a close one is offered with its id,
+    so a misspelt drug name finds its drug, not an id that merely looks alike.
+    The valid ids are listed when nothing is close.
     Every id is quoted with repr(): an id can be a user's file name, and repr
     shows its control characters (an escape sequence, a newline) as inert text.
     """
     import difflib
 
-    close = difflib.get_close_matches(wanted, known, n=3, cutoff=0.5)
+    words = words or {}
+    folded = " ".join(wanted.casefold().split())
+    pool = {k.casefold(): k for k in known} | {w.casefold(): w for w in words}
+    # With drug names in the pool a loose match offers a different medicine
+    # (naproxen: paroxetine): only a slip of a letter or two is offered.
+    close = difflib.get_close_matches(folded, list(pool), n=3, cutoff=0.75 if words else 0.5)
     if close:
-        hint = "did you mean " + " or ".join(repr(c) for c in close) + "?"
+        named = [pool[c] for c in close]
+        offers = [f"{n!r} ({words[n]})" if n in words else repr(n) for n in named]
+        hint = "did you mean " + " or ".join(offers) + "?"
     else:
         hint = "valid: " + ", ".join(repr(k) for k in known) if known else "none are defined"
     return NotFound(f"unknown {kind} {wanted!r}; {hint}")

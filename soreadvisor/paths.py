@@ -11,7 +11,7 @@ portable or throw-away setup. Otherwise each platform's convention applies:
 - Windows: ``%LOCALAPPDATA%`` (the cache in a ``Cache`` folder inside it).
 
 These are the folders platformdirs gives (a test compares them). We do not
-import it at run time (docs/design.md has what that saves).
+import it at run time (its cost is in docs/design.md).
 """
 
 from __future__ import annotations

@@ -30,14 +30,19 @@ class Field:
     """A labelled line of an item ("How", "When"); ``key`` names it in JSON.
 
     ``value`` is content a renderer formats its own way (a ``datetime``);
-    ``text`` is shown as it is.
+    ``text`` is shown as it is. A ``detail`` is left out of a compact
+    screen (a terminal's answer without ``--details``); every other format
+    shows it.
     """
 
-    def __init__(self, key: str, label: str, text: str = "", value: Any = None):
+    def __init__(
+        self, key: str, label: str, text: str = "", value: Any = None, detail: bool = False
+    ):
         self.key = key
         self.label = label
         self.text = text
         self.value = value
+        self.detail = detail
 
 
 class Item:
@@ -55,8 +60,15 @@ class Item:
         cautions: list[str] | None = None,
         data: dict[str, Any] | None = None,
         cites: list[str] | None = None,
+        short: str = "",
+        detail: bool = False,
     ):
         self.title = title
+        # Left out of a compact screen: it repeats what the screen shows.
+        self.detail = detail
+        # The title in a few words, for a compact screen (a warning sign's
+        # list must fit one); every other format shows the title.
+        self.short = short
         self.id = id
         self.summary = summary
         self.evidence = evidence
@@ -71,7 +83,10 @@ class Item:
 class Section:
     """A titled group of items. ``key`` is its name in JSON; sections with one key
     join up. ``kind`` says what it holds (see ``Kind``); ``ids`` that its ids are
-    something the reader types; ``scale`` that its items' ``data["score"]`` are
+    something the reader types; ``compact`` that on a compact screen (a
+    terminal's answer without ``--details``) its items show their title, how
+    and every caution and warning, and leave their summary, evidence and
+    detail fields to the other formats; ``scale`` that its items' ``data["score"]`` are
     scores on a scale (top, severe score, a mark in hours, bands) to chart
     against ``data["hours_since_massage"]``.
     """
@@ -86,7 +101,9 @@ class Section:
         note: str = "",
         scale: dict[str, Any] | None = None,
         ids: bool = False,
+        compact: bool = False,
     ):
+        self.compact = compact
         self.key = key
         self.title = title
         self.items = items if items is not None else []

@@ -33,17 +33,9 @@ def load(read: Callable[[object], T]) -> T:
     """The saved facts as ``read`` makes them (a ValueError or TypeError from it
     means a damaged file); ``read({})`` when none is saved."""
     path = profile_path()
-    try:
-        fd = paths.own_file(path, strict=False)
-    except (FileNotFoundError, NotADirectoryError):  # ENOENT, ENOTDIR: it cannot be there
+    raw = read_private(path, "the profile")
+    if raw is None:
         return read({})
-    except OSError as exc:
-        raise UserError(f"cannot read the profile {str(path)!r}: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise UserError(f"cannot read the profile {str(path)!r}: {exc.strerror}") from None
     import json  # only when there is a profile: most runs have none to read
 
     try:
@@ -58,23 +50,45 @@ def load(read: Callable[[object], T]) -> T:
 
 
 def save(profile: Mapping[str, object]) -> Path:
+    """``profile`` (a plain dict of the facts) saved as the profile."""
+    return write_private(profile_path(), dict(profile), "the profile")
+
+
+def read_private(path: Path, what: str) -> bytes | None:
+    """A small private file of ours (never read through a link), or None when
+    there is none; up to MAX_BYTES + 1 bytes, so the caller can refuse more."""
+    try:
+        fd = paths.own_file(path, strict=False)
+    except (FileNotFoundError, NotADirectoryError):  # ENOENT, ENOTDIR: it cannot be there
+        return None
+    except OSError as exc:
+        raise UserError(f"cannot read {what} {str(path)!r}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "rb") as fh:
+            return fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise UserError(f"cannot read {what} {str(path)!r}: {exc.strerror}") from None
+
+
+def write_private(path: Path, data: object, what: str) -> Path:
+    """``data`` as JSON in a folder only we can change, through a fresh 0600
+    temporary file renamed over the old one."""
     import json
     import tempfile
 
-    path = profile_path()
     try:
         folder = paths.own_dir(path.parent)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".profile.", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.stem}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(dict(profile), fh, indent=2)
+                json.dump(data, fh, indent=2)
                 fh.write("\n")
             os.replace(tmp, folder / path.name)
         except BaseException:
             os.unlink(tmp)
             raise
     except OSError as exc:
-        raise UserError(f"cannot save the profile to {str(path)!r}: {exc.strerror}") from None
+        raise UserError(f"cannot save {what} to {str(path)!r}: {exc.strerror}") from None
     return path
 
 

@@ -47,6 +47,14 @@ def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for var in ("SOREADVISOR_KB", "SOREADVISOR_DEBUG", "NO_COLOR", "FORCE_COLOR", "COLUMNS"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("TERM", "xterm-256color")
+    # A long answer on a terminal goes through the pager: a test that wants
+    # one sets PAGER itself (less would wait for a key that never comes).
+    monkeypatch.setenv("PAGER", "cat")
+    # A locale names no region unless a test says so (check takes the region
+    # from LC_ALL / LC_MESSAGES / LANG): answers do not depend on the machine.
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
     return home
 
 
@@ -228,12 +236,28 @@ def remedy_ruled_out(remedy, profile) -> bool:
 class PtySession:
     """soreadvisor with a pty for stdin/stderr and a pipe for stdout."""
 
-    def __init__(self, *args: str, separate_stdout: bool = True):
-        env = dict(os.environ, TERM="xterm-256color", COLUMNS="100")
+    def __init__(
+        self,
+        *args: str,
+        separate_stdout: bool = True,
+        rows: int | None = None,
+        columns: int = 100,
+        env: dict[str, str | None] | None = None,
+    ):
+        """``rows`` and ``columns``: the terminal's size (COLUMNS says the width
+        without a size); ``env`` changes the environment (None removes)."""
+        env = with_changes({"TERM": "xterm-256color", "COLUMNS": str(columns), **(env or {})})
         read_end, write_end = os.pipe() if separate_stdout else (None, None)
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child
             try:
+                if rows is not None:  # the size a terminal window of rows x columns has
+                    import fcntl
+                    import struct
+                    import termios
+
+                    size = struct.pack("HHHH", rows, columns, 0, 0)
+                    fcntl.ioctl(0, termios.TIOCSWINSZ, size)
                 # Started from a shell without job control, SIGINT arrives
                 # ignored; Ctrl-C must reach soreadvisor as it would for a user.
                 signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -190,11 +190,14 @@ def test_the_three_day_mark_is_drawn_at_its_time_or_pointed_to_beyond_the_axis()
     lines = chart(EPISODE)
     assert lines[0].plain.strip() == "3 days"
     label_col = lines[0].plain.index("3 days")
-    mark_cols = {line.plain.index("┊") for line in lines if "┊" in line.plain}
+    key = [n for n, line in enumerate(lines) if "after the massage" in line.plain]
+    assert len(key) == 1 and lines[key[0]].plain.strip().startswith("┊ 3 days")  # explained
+    mark_cols = {line.plain.index("┊") for line in lines[: key[0]] if "┊" in line.plain}
     assert len(mark_cols) == 1 and label_col <= mark_cols.pop() < label_col + len("3 days")
     early = chart([(2, 3), (20, 4)])
     assert early[0].plain.strip() == "3 days →"
     assert "┊" not in plain(early)
+    assert "3 days →: 3 days after the massage, later than" in " ".join(plain(early).split())
     assert not chart([(2, 3)], mark_hours=None)[0].plain.strip().startswith("3 days")
 
 

@@ -44,31 +44,49 @@ def session():
         s.close()
 
 
-def any_question(topic, asked: list[str]) -> str:
-    remaining = [s.question for s in topic.triage.signs if s.id not in asked]
-    return "(" + "|".join(re.escape(q) for q in remaining) + ")"
+def questions_of(topic) -> list[tuple[object, str]]:
+    """Every question the interview may ask, with its sign: a sign in parts asks each part."""
+    return [(s, q) for s in topic.triage.signs for q in (s.parts or [s.question])]
+
+
+def as_asked(text: str) -> str:
+    """A pattern for ``text`` as the terminal shows it: wrapped at any space."""
+    return r"\s+".join(re.escape(w) for w in text.split())
+
+
+def any_question(topic, asked: list[str], asked_texts: list[str] = ()) -> str:
+    remaining = [
+        q
+        for s, q in questions_of(topic)
+        if s.id not in asked or (asked_texts and q not in asked_texts)
+    ]
+    remaining = [q for q in remaining if q not in asked_texts]
+    return "(" + "|".join(as_asked(q) for q in remaining) + ")"
 
 
 def sign_by_question(topic, question: str):
-    return next(s for s in topic.triage.signs if s.question == question)
+    said = " ".join(question.split())
+    return next(s for s, q in questions_of(topic) if q == said)
 
 
 def interview(session, topic, answer, *extra: str) -> tuple[PtySession, list[str]]:
-    """Answer each question with ``answer(sign)``; return the session and the ids asked."""
+    """Answer each question with ``answer(sign)``; return the session and the ids
+    asked (a sign in parts once, however many of its parts were asked)."""
     s = session("check", "--format", "json", *extra)
     asked: list[str] = []
-    while True:
-        remaining = [q for q in topic.triage.signs if q.id not in asked]
-        if not remaining:
-            break
+    texts: list[str] = []
+    while len(texts) < len(questions_of(topic)):
         try:
-            match = s.expect(any_question(topic, asked), timeout=10)
+            match = s.expect(any_question(topic, asked, texts), timeout=10)
         except AssertionError:
             if s.closed or s.wait(timeout=5) is not None:
                 break
             raise
-        sign = sign_by_question(topic, match.group(1))
-        asked.append(sign.id)
+        said = " ".join(match.group(1).split())
+        texts.append(said)
+        sign = sign_by_question(topic, said)
+        if sign.id not in asked:
+            asked.append(sign.id)
         s.send(answer(sign) + "\n")
     return s, asked
 

@@ -49,6 +49,22 @@ def plain_section(out: str, title: str) -> list[str]:
     return block[1:]
 
 
+def plain_scores(out: str) -> tuple[list[str], list[str]]:
+    """The labels and every score line of plain history, across its days (each day
+    a section headed "SCORES OF <day>", its labels first)."""
+    labels: list[str] = []
+    lines: list[str] = []
+    for block in plain_blocks(out):
+        if block[0].startswith("SCORES OF "):
+            labels = block[1].split(" | ")
+            lines += block[2:]
+    return labels, lines
+
+
+def first_scores_title(titles: list[str]) -> int:
+    return next(n for n, t in enumerate(titles) if t.startswith("SCORES OF "))
+
+
 def plain_titles(out: str) -> list[str]:
     """The section headings of plain output, in order (the lines in capitals
     that open a block)."""
@@ -143,7 +159,8 @@ def test_history_shows_times_in_local_time(cli, india_time):
     [entry] = history_json(cli, "--days", "36500")["entries"]
     assert entry["at"] == "2000-01-05T15:30:00+05:30"
     plain = ok(cli("history", "--days", "36500", "--format", "plain")).out
-    assert plain_section(plain, "SCORES")[1].startswith("2000-01-05 15:30 | 4/10")
+    assert plain_scores(plain)[1][0].endswith(" | 15:30 | 4/10 | - | - | -")
+    assert "SCORES OF WED 05 JAN 2000" in plain_titles(plain)  # the day, in local time too
 
 
 def test_history_plain_reads_the_trend_then_one_line_per_score(cli, sore, topic):
@@ -156,14 +173,14 @@ def test_history_plain_reads_the_trend_then_one_line_per_score(cli, sore, topic)
     assert lines[1].startswith("Last massage ") and "deep" in lines[1]
     assert "GET CHECKED" not in out
     titles = plain_titles(out)
-    assert titles.index("TREND: IMPROVING") < titles.index("SCORES")
+    assert titles.index("TREND: IMPROVING") < first_scores_title(titles)
     assert plain_section(out, "TREND: IMPROVING") == [f"- {topic.diary.messages['improving']}"]
-    labels, *scores = plain_section(out, "SCORES")
-    assert labels == "When | Score | After the massage | Where | Note"
-    assert [line.split(" | ")[1] for line in scores] == ["3/10", "6/10", "4/10"]
-    first = scores[0].split(" | ")
-    assert first[2].endswith(" h") and first[3] == "calves"
-    assert scores[1].endswith(" | - | stairs | hurt")
+    labels, scores = plain_scores(out)
+    assert labels == ["Id", "When", "Score", "After the massage", "Where", "Note"]
+    assert sorted(line.split(" | ")[2] for line in scores) == ["3/10", "4/10", "6/10"]
+    by_score = {line.split(" | ")[2]: line.split(" | ") for line in scores}
+    assert by_score["3/10"][3].endswith(" h") and by_score["3/10"][4] == "calves"
+    assert " | ".join(by_score["6/10"]).endswith(" | - | stairs | hurt")
     assert plain_blocks(out)[-1] == [topic.disclaimer]  # no sources cited: it ends the page
 
 
@@ -172,23 +189,26 @@ def test_history_piped_by_default_is_plain(sh, private_home):
     result = sh("history")
     assert result.code == 0, result.err
     assert ANSI not in result.out
-    assert plain_section(result.out, "SCORES")[1].split(" | ")[1] == "4/10"
+    assert plain_scores(result.out)[1][0].split(" | ")[2] == "4/10"
 
 
 def test_history_markdown_has_headings_and_one_table_row_per_entry(cli, sore):
     out = ok(cli("history", "--format", "markdown")).out
     lines = out.splitlines()
     assert lines[0] == "# Soreness diary"
-    assert "## Scores" in lines and "## Trend: improving" in lines
-    assert lines.index("## Trend: improving") < lines.index("## Scores")
-    after = lines[lines.index("## Scores") + 1 :]
-    end = next(n for n, line in enumerate(after) if line.startswith(("## ", "> ")))
-    rows = [line for line in after[:end] if line.startswith("| ") and "---" not in line]
-    assert rows[0] == "| When | Score | After the massage | Where | Note |"
-    assert after[after.index(rows[0]) + 1] == "|" + " --- |" * 5
-    assert [r.split(" | ")[1] for r in rows[1:]] == ["3/10", "6/10", "4/10"]
+    days = [n for n, line in enumerate(lines) if line.startswith("## Scores of ")]
+    assert days and lines.index("## Trend: improving") < days[0]
+    rows = []
+    for start in days:  # each day a table: its labels, the rule, a row per score
+        after = lines[start + 1 :]
+        end = next(n for n, line in enumerate(after) if line.startswith(("## ", "> ")))
+        table = [line for line in after[:end] if line.startswith("| ") and "---" not in line]
+        assert table[0] == "| Id | When | Score | After the massage | Where | Note |"
+        assert after[after.index(table[0]) + 1] == "|" + " --- |" * 6
+        rows += table[1:]
+    assert sorted(r.split(" | ")[2] for r in rows) == ["3/10", "4/10", "6/10"]
     # a pipe in a note cannot break the table
-    assert rows[2].endswith(" | stairs \\| hurt |")
+    assert any(r.endswith(" | stairs \\| hurt |") for r in rows)
 
 
 def test_history_rich_draws_a_chart_then_a_table(cli, sore):
@@ -200,11 +220,11 @@ def test_history_rich_draws_a_chart_then_a_table(cli, sore):
     axis = [n for n, line in enumerate(lines) if line.lstrip().startswith(("10 ┤", "0 ┤"))]
     assert len(axis) == 2, out
     title = next(n for n, line in enumerate(lines) if "hours since the massage" in line)
-    header = next(n for n, line in enumerate(lines) if line.startswith("When"))
+    header = next(n for n, line in enumerate(lines) if line.startswith("Id  When"))
     assert axis[0] < axis[1] < title < header
     assert "After the massage" in lines[header] and "Score" in lines[header]
-    rows = lines[header + 2 : header + 5]
-    assert [re.findall(r"\b\d+/10\b", r) for r in rows] == [["3/10"], ["6/10"], ["4/10"]]
+    cells = [re.findall(r"\b\d+/10\b", r) for r in lines[header:]]
+    assert sorted(c for c in cells if c) == [["3/10"], ["4/10"], ["6/10"]]  # one score a row
     assert "█" not in out and "…" not in out
     assert lines.index("Trend: improving") < axis[0]
 
@@ -258,14 +278,18 @@ def test_history_escalates_and_points_to_check_in_every_format(cli, topic, fmt):
     elif fmt == "plain":
         # "see a doctor" is the headline, above the trend
         assert out.splitlines()[1] == diary_message(rules, "high_score", WORDS)
-        assert plain_section(out, "GET CHECKED") == [
-            f"- {diary_message(rules, k, WORDS)}" for k in ("high_score", "lasting", "rising")
+        # each said once: the first is the headline, the others listed below it
+        assert plain_section(out, "MORE REASONS TO GET CHECKED") == [
+            f"- {diary_message(rules, k, WORDS)}" for k in ("lasting", "rising")
         ]
+        assert out.count(diary_message(rules, "high_score", WORDS)) == 1
         titles = plain_titles(out)
-        assert titles.index("GET CHECKED") < titles.index("TREND: WORSE") < titles.index("SCORES")
+        more = titles.index("MORE REASONS TO GET CHECKED")
+        assert more < titles.index("TREND: WORSE") < first_scores_title(titles)
     else:
         lines = out.splitlines()
-        heads = ["Get checked", "Trend: worse", "Scores"]
+        day = next(line for line in lines if line.lstrip("# ").startswith("Scores of "))
+        heads = ["More reasons to get checked", "Trend: worse", day.lstrip("# ")]
         if fmt == "markdown":
             assert lines[2] == f"**{diary_message(rules, 'high_score', WORDS)}**"
             heads = [f"## {h}" for h in heads]
@@ -341,12 +365,12 @@ def test_history_shows_the_latest_scores_and_says_how_many_are_hidden(cli, tmp_p
     assert doc["trend"] == "improving"  # the hidden 6 is the peak it eases from
     assert len(history_json(cli, "--data-dir", str(tmp_path), "--limit", "0")["entries"]) == 60
     plain = ok(cli("history", "--data-dir", str(tmp_path), "-f", "plain", "-n", "5")).out
-    assert len(plain_section(plain, "SCORES")) == 1 + 5  # the labels, then the scores
+    assert len(plain_scores(plain)[1]) == 5
     (hidden,) = plain_section(plain, "EARLIER SCORES")
     assert hidden.startswith("- 55 earlier scores are not shown")
     titles = plain_titles(plain)
     assert titles.index("TREND: IMPROVING") < titles.index("EARLIER SCORES")
-    assert titles.index("EARLIER SCORES") < titles.index("SCORES")
+    assert titles.index("EARLIER SCORES") < first_scores_title(titles)
     one = ok(cli("history", "--data-dir", str(tmp_path), "-f", "plain", "-n", "59")).out
     assert plain_section(one, "EARLIER SCORES")[0].startswith("- 1 earlier score is not shown")
 
@@ -409,7 +433,7 @@ def test_export_times_are_local(cli, india_time):
 
 
 def test_export_of_no_diary_is_empty_and_creates_nothing(cli, private_home):
-    assert ok(cli("diary", "export")).out == "kind,id,at,score,intensity,where,note\n"
+    assert ok(cli("diary", "export")).out == "kind,id,at,score,intensity,where,note,level,signs\n"
     assert json.loads(ok(cli("diary", "export", "-f", "json")).out)["scores"] == []
     assert not (private_home / "diary.sqlite3").exists()
 
@@ -457,7 +481,7 @@ def test_delete_asks_on_a_terminal_and_yes_deletes(cli, sore, monkeypatch):
 def test_delete_asks_on_a_terminal_and_anything_else_keeps_it(cli, sore, monkeypatch, answer):
     monkeypatch.setattr(sys, "stdin", FakeTerminal(answer))
     result = cli("diary", "delete", "--all")
-    assert result.code == 1 and "Nothing deleted" in result.err
+    assert result.code == 0 and "Nothing deleted" in result.err
     assert len(history_json(cli)["entries"]) == 3
 
 

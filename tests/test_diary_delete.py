@@ -55,7 +55,7 @@ def test_without_a_terminal_it_needs_yes(cli, logged):
     assert entries(cli) == logged
 
 
-@pytest.mark.parametrize(("answer", "code", "kept"), [("y\n", 0, 2), ("n\n", 1, 3), ("", 1, 3)])
+@pytest.mark.parametrize(("answer", "code", "kept"), [("y\n", 0, 2), ("n\n", 0, 3), ("", 0, 3)])
 def test_on_a_terminal_it_asks_first(cli, logged, monkeypatch, answer, code, kept):
     monkeypatch.setattr(sys, "stdin", FakeTerminal(answer))
     result = cli("diary", "delete", "--id", str(logged[-1]["id"]))

@@ -53,6 +53,8 @@ COMMANDS = {
     "check-emergency-uk": ["check", "--symptom", "breathless", "--region", "uk"],
     "check-urgent-clot": ["check", "--symptom", "one-leg-swelling"],
     "check-list": ["check", "--list"],
+    "check-words-uk": ["check", "my left calf is swollen and hot, no fever", "--region", "uk"],
+    "search-swollen-calf": ["search", "swollen", "calf"],
     "plan-30h-raynauds": ["plan", "--at", "30h", "--condition", "raynauds", "--region", "us"],
     "topics": ["topics"],
     "sources": ["sources"],
@@ -153,3 +155,39 @@ def test_golden_remind_list(topic, monkeypatch, fmt):
     monkeypatch.undo()
     time.tzset()
     assert_golden(f"remind-list.{fmt}.txt", text)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_golden_diary_report(topic, monkeypatch, fmt):
+    """The doctor's page in every text format: two places, notes, a saved check."""
+    from soreadvisor.advice.diaryreport import diary_report
+    from soreadvisor.diary.models import CheckResult
+
+    monkeypatch.setenv("TZ", "UTC")
+    import time
+
+    time.tzset()
+    points = [
+        (2, 3, "left calf"),
+        (14, 5, "right foot"),
+        (40, 7, "left calf"),
+        (80, 4, "left calf"),
+    ]
+    scores = _scores(points)
+    scores[1].note = "stiff on the stairs"
+    massage = Massage(id=1, at=MASSAGE.at, intensity="deep", note="deep tissue on both calves")
+    sign = next(s for s in topic.triage.signs if s.level == "urgent")
+    check = CheckResult(
+        1, MASSAGE.at + timedelta(hours=82), "urgent", "Get help today", [sign.text]
+    )
+    report = diary_report(
+        topic,
+        massage=massage,
+        massages=[massage],
+        scores=scores,
+        checks=[check],
+        assessment=trend.assess(scores, topic.diary, massage.at, NOW, WORDS),
+        since=massage.at,
+        now=NOW,
+    )
+    assert_golden(f"diary-report.{fmt}.txt", _render(report, fmt))

@@ -1,4 +1,4 @@
-"""handout: a printable aftercare sheet for a therapist's client (issue 15)."""
+"""handout: a printable aftercare sheet for a therapist's client (issues 15 and 23)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import subprocess
+import unicodedata
 import zlib
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pytest
 from soreadvisor.advice.handout import Appointment, handout
 from soreadvisor.advice.profile import Profile
 from soreadvisor.advice.triage import fill
+from soreadvisor.render.html import pages_estimate
 
 NS = "{http://www.w3.org/1999/xhtml}"
 REPO = Path(__file__).resolve().parent.parent
@@ -120,13 +122,14 @@ def test_every_myth_is_named_as_one(sheet, topic):
     things = [*topic.causes, *topic.remedies]
     myths = [thing for thing in things if thing.evidence.verdict == "myth"]
     assert myths
-    items = [text(li) for s in tree.iter(f"{NS}section") for li in s.iter(f"{NS}li")]
+    # in the myths list, or with the remedy that corrects it ("drink normally")
+    items = [text(el) for el in tree.iter() if el.tag in (f"{NS}li", f"{NS}h3")]
     for thing in myths:
         # named by the claim its verdict judges (the article's words when it has none)
         named = thing.evidence.claim or thing.article_claim or thing.title
         claim = " ".join(named.split()).rstrip(".")
         shown = [line for line in items if claim in line]
-        assert shown and all(line.startswith(f"Myth: {claim}") for line in shown), shown
+        assert len(shown) == 1 and f"Myth: {claim}" in shown[0], shown
 
 
 def test_output_is_created_and_never_overwritten_without_force(cli, tmp_path):
@@ -189,45 +192,49 @@ def test_bad_options_are_one_line(cli, args):
     assert result.err.count("\n") == 1 and result.err.startswith("soreadvisor: error: ")
 
 
-def test_the_date_defaults_to_today_and_is_shown(sheet):
+def test_the_date_defaults_to_today_and_is_written_out(sheet):
     import datetime
 
-    assert datetime.date.today().isoformat() in sheet("--format", "plain")
-    assert "2026-11-23" in sheet("--date", "2026-11-23", "--format", "plain")
+    today = datetime.date.today()
+    assert f" {today.day} {today:%B} {today.year}" in sheet("--format", "plain")
+    assert "Monday 23 November 2026" in sheet("--date", "2026-11-23", "--format", "plain")
+    us = sheet("--date", "2026-11-23", "--region", "us", "--format", "plain")
+    assert "Monday, November 23, 2026" in us
 
 
 # --- on the pure logic --------------------------------------------------------------------
 
 
 def test_warning_signs_come_first_most_serious_first(topic):
-    report = handout(topic, "moderate", Profile(region="uk"), Appointment(client="Sam"), "moderate")
+    report = handout(topic, "moderate", Profile(region="uk"), Appointment(client="Sam"))
     keys = [s.key for s in report.sections]
     assert keys[:2] == ["warning_signs", "warning_signs"]
     tr = topic.triage
     uk = next(r for r in tr.regions if r.id == "uk")
+    # the heading says when: "call 999 now IF you have any of these", never an order
     assert [s.title for s in report.sections[:2]] == [
-        fill(lv.title, tr, uk) for lv in tr.levels[:-3:-1]
+        fill(lv.heading or lv.title, tr, uk) for lv in tr.levels[:-3:-1]
     ]
-    assert report.sections[0].title == "Call 999 now"
+    assert report.sections[0].title == "Call 999 now if you have any of these"
     assert [i.data["level"] for i in report.sections[0].items] == ["emergency"] * len(
         report.sections[0].items
     )
     assert "999" in report.sections[0].note and "999" in report.headline
     assert uk.urgent_service in report.sections[1].note
-    assert keys.index("timeline") < keys.index("remedies") < keys.index("donts")
+    assert keys[2] == "timeline" and keys.index("remedies") < keys.index("donts")
     assert keys[-1] == "myths"
 
 
 def test_without_a_region_the_generic_emergency_line(topic):
-    report = handout(topic, "moderate", Profile(), Appointment(), "moderate")
+    report = handout(topic, "moderate", Profile(), Appointment())
     tr = topic.triage
     assert report.headline == tr.emergency_reminder.replace("{number}", tr.generic_number)
     assert all(n in report.headline for n in ("112", "911", "999"))
 
 
 def test_the_intensity_is_the_severity_that_picks_the_remedies(topic):
-    light = handout(topic, "low", Profile(), Appointment(), "light")
-    deep = handout(topic, "high", Profile(), Appointment(), "deep")
+    light = handout(topic, "low", Profile(), Appointment(intensity="light"))
+    deep = handout(topic, "high", Profile(), Appointment(intensity="deep"))
 
     def advised(report) -> set[str]:
         return {i.id for s in report.sections if s.key == "remedies" for i in s.items}
@@ -246,8 +253,9 @@ def test_html_is_built_only_by_handout():
 # --- in a real browser --------------------------------------------------------------------
 
 CHROMIUM = Path("/usr/bin/chromium")
+# CI prints the sheet once, in one leg: the others set SOREADVISOR_NO_BROWSER (.ci/run).
 needs_chromium = pytest.mark.skipif(
-    not CHROMIUM.exists(),
+    not CHROMIUM.exists() or bool(os.environ.get("SOREADVISOR_NO_BROWSER")),
     reason="the browser test needs chromium at /usr/bin/chromium (apt-get install chromium)",
 )
 # The paper sizes in PDF points (1/72 in): what @page size sets, what the PDF's MediaBox says.
@@ -308,23 +316,155 @@ def pdf_pages(data: bytes) -> list[tuple[float, float]]:
     return pages
 
 
-@needs_chromium
-@pytest.mark.parametrize("paper", ["A4", "letter"])
-@pytest.mark.parametrize(
-    "args",
-    [(), ("--intensity", "deep", "--condition", "raynauds", "--region", "uk")],
-    ids=["default", "raynauds-uk"],
-)
-def test_the_sheet_prints_on_one_page(cli, tmp_path, paper, args):
+def printed_pdf(cli, tmp_path: Path, paper: str, *args: str) -> tuple[Path, str]:
+    """The sheet for ``args``, printed by Chromium to a PDF on ``paper``; and
+    what the command said on stderr."""
     sheet = tmp_path / "sheet.html"
-    assert cli("handout", *SAM, *args, "--output", str(sheet)).code == 0
+    result = cli("handout", *args, "--output", str(sheet), "--force")
+    assert result.code == 0, result.err
     pdf = tmp_path / f"sheet-{paper}.pdf"
     source = on_paper(sheet.read_text(encoding="utf-8"), paper, tmp_path)
     chromium(tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer", source.as_uri())
+    return pdf, result.err
+
+
+def pdf_text(pdf: Path) -> list[tuple[str, list[float]]]:
+    """Each page's text in reading order (pdfminer's layout analysis: full-width
+    blocks, then each column top to bottom), ``squash``ed, with the size of
+    every letter.
+    pdfminer.six (test extra) reads the fonts' sizes from the PDF itself, in
+    points, which poppler's ``pdftotext -bbox`` only approximates by word boxes."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTChar, LTTextContainer
+
+    pages = []
+    for layout in extract_pages(str(pdf)):
+        words, sizes = [], []
+        for box in layout:
+            if isinstance(box, LTTextContainer):
+                words.append(box.get_text())
+                for line in box:
+                    sizes += [
+                        c.size for c in line if isinstance(c, LTChar) and c.get_text().strip()
+                    ]
+        pages.append((squash(" ".join(words)), sizes))
+    return pages
+
+
+def pdf_lines(pdf: Path) -> list[str]:
+    """The printed text a line at a time, as a reader sees a row across the page
+    (pdfminer's letters, grouped by the line they sit on, left to right), each
+    line's blanks made single."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTChar, LTTextContainer
+
+    lines = []
+    for layout in extract_pages(str(pdf)):
+        rows: dict[int, list[LTChar]] = {}
+        for box in layout:
+            if isinstance(box, LTTextContainer):
+                for line in box:
+                    for c in line:
+                        if isinstance(c, LTChar):
+                            rows.setdefault(round(c.y0), []).append(c)
+        for y in sorted(rows, reverse=True):
+            row = sorted(rows[y], key=lambda c: c.x0)
+            text, end = "", None
+            for c in row:  # a gap wider than a letter between boxes is a space
+                if end is not None and c.x0 - end > c.width * 0.25:
+                    text += " "
+                text += c.get_text()
+                end = c.x1
+            lines.append(" ".join(text.split()))
+    return lines
+
+
+def squash(text: str) -> str:
+    """Text without its spaces and with the printer's ligatures spelled out
+    ("ﬀ" as "ff", by NFKC): what a printed line break (also after a hyphen,
+    "one-/sided") cannot change."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def body_size(sizes: list[float]) -> float:
+    """The size most of the letters have: the body text's."""
+    counts: dict[float, int] = {}
+    for size in sizes:
+        counts[round(size, 1)] = counts.get(round(size, 1), 0) + 1
+    return max(counts, key=lambda size: counts[size])
+
+
+RAYNAUDS_UK = ("--intensity", "deep", "--condition", "raynauds", "--region", "uk")
+
+
+@needs_chromium
+@pytest.mark.parametrize("paper", ["A4", "letter"])
+@pytest.mark.parametrize(
+    "args, profile",
+    [
+        (RAYNAUDS_UK, Profile(conditions=["raynauds"], region="uk")),
+        ((), Profile()),
+        (("--region", "us"), Profile(region="us")),
+    ],
+    ids=["raynauds-uk", "default", "us"],
+)
+def test_the_sheet_prints_on_one_sheet_readable_warnings_first(
+    cli, tmp_path, topic, paper, args, profile
+):
+    pdf, said = printed_pdf(cli, tmp_path, paper, *SAM, *args)
     pages = pdf_pages(pdf.read_bytes())
     width, height = PAPER[paper]
-    assert len(pages) == 1, f"{len(pages)} pages on {paper}"
-    assert abs(pages[0][0] - width) < 2 and abs(pages[0][1] - height) < 2, pages
+    assert all(abs(w - width) < 2 and abs(h - height) < 2 for w, h in pages), pages
+    # one sheet: a page, or two printed back to back; and the command said so
+    assert len(pages) <= 2, f"{len(pages)} pages on {paper}"
+    severity = "high" if "deep" in args else "moderate"
+    report = handout(topic, severity, profile, Appointment(client="Sam"))
+    assert pages_estimate(report) == len(pages)
+    told = topic.wording["handout.two_pages" if len(pages) == 2 else "handout.one_page"]
+    assert told in said and str(tmp_path / "sheet.html") in said
+    texts = pdf_text(pdf)
+    sizes = [size for _, page_sizes in texts for size in page_sizes]
+    assert min(sizes) >= 7.95, "text smaller than 8 pt"
+    body = body_size(sizes)
+    assert body >= 9.95 and max(sizes) > body  # body at least 10 pt, headings larger
+    # both warning lists, what to do after each, and what to expect are on the front
+    front = texts[0][0]
+    warnings = [s for s in report.sections if s.key == "warning_signs"]
+    assert len(warnings) == 2
+    for section in warnings:
+        assert squash(section.title) in front and squash(section.note) in front
+        for item in section.items:
+            assert squash(item.title) in front
+    timeline = next(s for s in report.sections if s.key == "timeline")
+    assert all(squash(item.title) in front for item in timeline.items)
+    # in reading order: both lists (each followed by what to do) before any remedy
+    everything = "".join(text for text, _ in texts)
+    remedies = [i.title for s in report.sections if s.key == "remedies" for i in s.items]
+    first_remedy = min(everything.index(squash(title)) for title in remedies)
+    assert everything.index(squash(warnings[1].note)) < first_remedy
+    assert everything.index(squash(warnings[0].note)) < everything.index(squash(warnings[1].title))
+
+
+@needs_chromium
+@pytest.mark.parametrize("paper", ["A4", "letter"])
+def test_large_print_is_16_pt_and_never_splits_a_list(cli, tmp_path, topic, paper):
+    pdf, said = printed_pdf(cli, tmp_path, paper, *SAM, *RAYNAUDS_UK, "--large-print")
+    texts = pdf_text(pdf)
+    sizes = [size for _, page_sizes in texts for size in page_sizes]
+    assert body_size(sizes) >= 15.95 and min(sizes) >= 7.95
+    report = handout(topic, "high", Profile(["raynauds"], region="uk"), Appointment())
+    estimate = pages_estimate(report, large_print=True)
+    assert len(texts) <= estimate <= len(texts) + 1  # "about": never fewer than printed
+    assert topic.wording["handout.pages"].replace("{n}", str(estimate)) in said
+    # every list of signs, and what to do after it, on one page
+    for section in report.sections:
+        if section.key not in ("warning_signs", "timeline", "donts"):
+            continue
+        lines = [squash(i.title) for i in section.items]
+        on = {n for n, (text, _) in enumerate(texts) for line in lines if line in text}
+        assert len(on) == 1, (section.title, on)
+        page = texts[on.pop()][0]
+        assert all(line in page for line in lines), section.title
 
 
 def test_pdf_pages_are_counted_and_measured():
@@ -378,8 +518,25 @@ def test_screenshots_of_the_printed_sheet_and_on_a_phone(cli, tmp_path):
         size = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
         assert size == (2 * width, 2 * height)
     if os.environ.get(SAVE_SCREENSHOT):
-        (REPO / "docs").mkdir(exist_ok=True)
-        shutil.copyfile(tmp_path / "printed.png", REPO / "docs" / "handout.png")
+        save_printed_pages(cli, tmp_path, REPO / "docs" / "handout.png")
+
+
+def save_printed_pages(cli, tmp_path: Path, png: Path) -> None:
+    """The README's picture: the sheet as printed on A4, its pages side by
+    side (poppler's pdftoppm draws them; Chromium lays them out)."""
+    pdftoppm = shutil.which("pdftoppm")
+    assert pdftoppm, f"{SAVE_SCREENSHOT} needs pdftoppm (apt-get install poppler-utils)"
+    pdf, _ = printed_pdf(cli, tmp_path, "A4", *SAM, *RAYNAUDS_UK)
+    subprocess.run([pdftoppm, "-r", "100", "-png", str(pdf), str(tmp_path / "page")], check=True)
+    pages = sorted(tmp_path.glob("page-*.png"))
+    board = tmp_path / "pages.html"
+    images = "".join(f'<img src="{p.as_uri()}" style="border:1px solid #999">' for p in pages)
+    board.write_text(
+        f'<body style="margin:0;padding:8px;background:#ddd;display:flex;gap:8px">{images}',
+        encoding="utf-8",
+    )
+    width, height = 16 + len(pages) * 829 + 8 * (len(pages) - 1), 1187
+    chromium(tmp_path, f"--screenshot={png}", f"--window-size={width},{height}", board.as_uri())
 
 
 def test_every_caution_of_an_advised_remedy_is_on_the_sheet_labelled(sheet, topic):
@@ -395,3 +552,205 @@ def test_every_caution_of_an_advised_remedy_is_on_the_sheet_labelled(sheet, topi
         said = f"{label}: {' '.join(caution.split())}"
         assert said in what_to_do
         assert what_to_do.index(said) < what_to_do.index(" ".join(ice.how.split()))
+
+
+# --- words for a client, fitted to them (issue 23) ------------------------------------------
+
+
+def advice_part(page: str) -> str:
+    """The sheet's text above its sources list: what the client is told."""
+    tree = parse(page)
+    body = tree.find(f".//{NS}body")
+    sources = [s for s in body.iter(f"{NS}section") if "sources" in s.get("class", "")]
+    for section in sources:
+        section.clear()
+    return text(body)
+
+
+# What we say to ourselves in the CLI, never to a client: a command, or how
+# far we could check a source.
+NOTES_FOR_US = (
+    "soreadvisor",
+    "`",
+    "run the",
+    "unverified",
+    "not checked",
+    "borrowed from",
+    "a common rule",
+)
+
+
+@pytest.mark.parametrize("region", ["uk", "us", None])
+def test_the_advice_has_no_command_and_no_note_meant_for_us(sheet, region):
+    args = ("--intensity", "deep", *(("--region", region) if region else ()))
+    said = advice_part(sheet(*SAM, *args)).lower()
+    for note in NOTES_FOR_US:
+        assert note not in said, note
+
+
+def test_medicine_labels_fit_the_region(sheet, topic):
+    paracetamol = next(o for r in topic.remedies for o in r.options if o.id == "paracetamol")
+    uk_label = next(r for r in paracetamol.regional_how if r.region == "uk")
+    uk = sheet(*SAM, "--intensity", "deep", "--region", "uk")
+    assert uk_label.text in advice_part(uk)
+    cited = [r for r in topic.references if r.id in uk_label.references]
+    assert all(r.citation in text(parse(uk)) for r in cited)  # its source is listed
+    for region in ("us", "eu", None):
+        page = sheet(*SAM, "--intensity", "deep", *(("--region", region) if region else ()))
+        assert "UK" not in page and "NHS." not in page, region  # no UK label, no NHS page
+        assert paracetamol.client_how in advice_part(page)
+
+
+def test_what_to_expect_is_dated_from_the_appointment(sheet, topic):
+    import datetime
+
+    appointment = datetime.date(2025, 12, 10)  # a Wednesday
+    said = advice_part(sheet("--date", "2025-12-10", "--region", "uk"))
+    last = topic.timeline.phases[-1]
+    due = appointment + datetime.timedelta(days=int(last.from_hours // 24))
+    assert due == datetime.date(2025, 12, 13)
+    assert "by Saturday 13 December," in said
+    assert "Wednesday 10 December, the day of the massage" in said
+    assert "by now" not in said.lower()
+
+
+def test_date_reads_the_words_of_massage_at(sheet):
+    import datetime
+
+    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    said = sheet("--date", "yesterday", "--format", "plain")
+    assert f" {yesterday.day} {yesterday:%B} {yesterday.year}" in said
+
+
+def test_no_dont_for_a_remedy_the_sheet_leaves_out(sheet, topic):
+    ice, _ = ice_for_raynauds(topic)
+    page = sheet(*SAM, "--intensity", "deep", "--condition", "raynauds", "--region", "uk")
+    said = advice_part(page)
+    for dont in topic.donts:
+        if dont.remedy == "ice":
+            assert dont.text not in said
+    bare_ice = next(c for c in ice.cautions if not c.conditions)
+    assert bare_ice.text not in said
+    # and with ice on the sheet, the caution is said once, with it
+    said = advice_part(sheet(*SAM, "--intensity", "deep"))
+    assert said.count("ice straight on your skin") == 1
+
+
+def test_defaults_are_never_printed_as_if_said(topic):
+    from soreadvisor.advice.handout import format_date
+
+    report = handout(topic, "moderate", Profile(), Appointment(client="Sam"))
+    assert "massage" in report.intro.lower() and "moderate" not in report.intro.lower()
+    told = handout(topic, "high", Profile(), Appointment(client="Sam", intensity="deep"))
+    assert "Deep massage on" in told.intro
+    assert format_date(topic, told_date := Appointment().date, None, long=True) in told.intro
+    assert told_date.isoformat() not in told.intro
+
+
+@pytest.mark.parametrize(
+    "contact, said",
+    [
+        ("07700 900000", "Phone: 07700 900000"),
+        ("+1 (555) 010-0199", "Phone: +1 (555) 010-0199"),
+        ("alex@example.org", "Email: alex@example.org"),
+        ("ask at reception", "Contact: ask at reception"),
+    ],
+)
+def test_the_contact_is_labelled(sheet, contact, said):
+    assert said in sheet("--contact", contact, "--format", "plain")
+
+
+def test_every_caution_cope_gives_that_client_is_on_the_sheet(sheet, topic):
+    from soreadvisor.advice.cope import cope
+
+    profile = Profile(conditions=["raynauds"], region="uk")
+    page = sheet(*SAM, "--intensity", "deep", "--condition", "raynauds", "--region", "uk")
+    said = advice_part(page)
+    told = cope(topic, "high", profile)
+    lines = [
+        line
+        for section in told.sections
+        if section.key == "remedies"
+        for item in section.items
+        for line in (*item.cautions, *item.warnings)
+    ]
+    assert lines
+    for line in lines:
+        assert " ".join(line.split()) in said, line
+
+
+# --- at the terminal ------------------------------------------------------------------------
+
+
+def test_html_is_never_dumped_on_a_terminal(topic):
+    from tests.conftest import run_on_pty, screen_text
+
+    code, shown = run_on_pty("handout", "--client", "Sam", "--region", "uk")
+    screen = screen_text(shown)
+    assert code == 0
+    assert "<html" not in screen.lower() and "<!doctype" not in screen.lower()
+    assert "CALL 999 NOW IF YOU HAVE ANY OF THESE" in screen
+    assert topic.wording["handout.on_terminal"] in " ".join(screen.split())
+
+
+def test_a_written_sheet_says_where_and_on_how_many_pages(cli, tmp_path, topic):
+    out = tmp_path / "sam.html"
+    result = cli("handout", *SAM, "-o", str(out))
+    assert result.code == 0 and result.out == ""
+    assert str(out) in result.err and topic.wording["handout.two_pages"] in result.err
+    assert result.err.count("\n") == 1
+
+
+# --- the therapist's own details --------------------------------------------------------------
+
+
+def test_the_therapists_details_are_saved_once_apart_from_the_profile(cli, sheet):
+    from soreadvisor.therapist import therapist_path
+    from soreadvisor.userprofile import profile_path
+
+    refused = cli("handout", "--save")
+    assert refused.code == 2 and refused.err.count("\n") == 1
+    saved = cli(
+        "handout",
+        "--therapist",
+        "Alex",
+        "--practice",
+        "Calm Feet",
+        "--contact",
+        "07700 900000",
+        "--save",
+    )
+    assert saved.code == 0 and saved.out == "" and str(therapist_path()) in saved.err
+    assert therapist_path().stat().st_mode & 0o777 == 0o600
+    assert not profile_path().exists()  # not the client's health profile
+    said = sheet("--client", "Sam", "--format", "plain")
+    assert "Therapist: Alex, Calm Feet." in said and "Phone: 07700 900000." in said
+    # the command line wins for one sheet, and the saved details stay
+    said = sheet("--therapist", "Bo", "--format", "plain")
+    assert "Therapist: Bo, Calm Feet." in said
+    assert cli("handout", "--contact", "bo@example.org", "--save").code == 0
+    said = sheet("--format", "plain")
+    assert "Therapist: Alex, Calm Feet." in said and "Email: bo@example.org." in said
+
+
+def test_damaged_therapist_details_are_one_line(cli):
+    from soreadvisor.therapist import therapist_path
+
+    assert cli("handout", "--therapist", "Alex", "--save").code == 0
+    therapist_path().write_text('{"therapist": 3}')
+    result = cli("handout")
+    assert result.code == 1 and result.err.count("\n") == 1 and result.out == ""
+
+
+def test_the_sheets_words_are_validated(cli, tmp_path):
+    source = SHIPPED.read_text(encoding="utf-8")
+    broken = source.replace("          - region: uk\n", "          - region: atlantis\n", 1)
+    broken = broken.replace("    remedy: ice\n", "    remedy: snow\n", 1)
+    broken = broken.replace("eased by {start}", "eased by {when}", 1)
+    assert broken.count("atlantis") == broken.count("snow") == broken.count("{when}") == 1
+    path = tmp_path / "foot-massage-leg-soreness.yaml"
+    path.write_text(broken, encoding="utf-8")
+    result = cli("kb", "check", str(path))
+    assert result.code == 1
+    for word in ("atlantis", "snow", "when"):
+        assert word in result.out + result.err

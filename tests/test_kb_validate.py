@@ -130,7 +130,18 @@ def line_of(text: str, needle: str, occurrence: int = 1) -> int:
 
 
 # (name, edited text, (needle, occurrence) for the expected line, words the message needs)
+LEXICON = """lexicon:
+  signs:
+    no-such-sign: ["red leg"]
+  negations: ["no"]
+  pseudo_negations: []
+  terminators: [but]
+  hedges: [maybe]
+"""
+
 CASES = [
+    # the words for a sign must name a sign the topic has (issue 22)
+    ("lexicon-unknown-sign", MINIMAL + LEXICON, ("no-such-sign", 1), ["unknown sign"]),
     ("wrong-type", edit("title: First remedy", "title: 42"), ("title: 42", 1), ["title"]),
     ("yaml11-boolean", edit("title: First cause", "title: no"), ("title: no", 1), ["title"]),
     (
@@ -330,6 +341,17 @@ CASES = [
         edit("would mean {level}.", "would matter."),
         ("unsure_lead", 1),
         ["{level}"],
+    ),
+    # a word people type names one condition or medication, never two
+    (
+        "alias-names-another-id",
+        edit(
+            "conditions:\n  - id: first-condition\n    name: The first condition\n",
+            "conditions:\n  - id: first-condition\n    name: The first condition\n"
+            "  - id: second-condition\n    name: The second\n    aliases: [First_Condition]\n",
+        ),
+        ("aliases: [First_Condition]", 1),
+        ["first-condition"],
     ),
 ]
 

@@ -144,9 +144,11 @@ def test_region_is_case_insensitive(cli):
 @pytest.mark.parametrize(
     "args,wanted,suggestion",
     [
-        (["--condition", "raynaud"], "raynaud", "raynauds"),
-        (["--medication", "anticoagulants"], "anticoagulants", "anticoagulant"),
+        (["--condition", "raynods"], "raynods", "raynauds"),
+        (["--medication", "anticoagulent"], "anticoagulent", "anticoagulant"),
         (["--condition", "diabetis"], "diabetis", "diabetes"),
+        # a misspelt drug name finds its drug, by name and id
+        (["--medication", "warfrin"], "warfrin", "'warfarin' (anticoagulant)"),
     ],
 )
 def test_unknown_id_is_an_error_with_a_suggestion_and_nothing_is_saved(
@@ -168,7 +170,7 @@ def test_unknown_region_lists_the_valid_ones(cli, topic):
 
 @pytest.mark.parametrize("command", [["cope"], ["check", "--none"], ["plan", "--since", "6h"]])
 def test_unknown_condition_on_an_advice_command_suggests_the_right_id(cli, command):
-    result = cli(*command, "--condition", "raynaud")
+    result = cli(*command, "--condition", "rynauds")
     assert result.code != 0
     assert "did you mean" in result.err and "raynauds" in result.err
     assert result.out == ""

@@ -40,12 +40,12 @@ def pseudo(text: str) -> str:
     )
 
 
-def strings(node: Any, *, skip: str | None = None) -> list[str]:
+def strings(node: Any, *, skip: frozenset[str] = frozenset()) -> list[str]:
     """Every text in a YAML document: keys and values, all the way down."""
     if isinstance(node, dict):
         out = []
         for key, value in node.items():
-            if key != skip:
+            if key not in skip:
                 out += [str(key), *strings(value, skip=skip)]
         return out
     if isinstance(node, list):
@@ -59,7 +59,9 @@ def squeeze(text: str) -> str:
 
 TOPIC_TEXT = strings(
     yaml.safe_load((REPO / "data" / "topics" / f"{DEFAULT_TOPIC}.yaml").read_bytes()),
-    skip="wording",
+    # Not what it says: the program's words, and the words a person may type
+    # (free text's lexicon, the aliases of a name: "a", "to", "at" would hide English).
+    skip=frozenset({"wording", "lexicon", "aliases"}),
 )
 # What the topic says, in pieces between its placeholders, longest first: they are
 # taken out of an answer before looking for English.
@@ -92,8 +94,8 @@ def leaks(text: str, also: tuple[str, ...] = ()) -> list[str]:
 
 def json_texts(doc: Any) -> list[str]:
     """The values of a JSON answer (its keys are for programs, not people)."""
-    if isinstance(doc, dict):
-        return [t for v in doc.values() for t in json_texts(v)]
+    if isinstance(doc, dict):  # the command's name is a program's too
+        return [t for k, v in doc.items() if k != "command" for t in json_texts(v)]
     if isinstance(doc, list):
         return [t for v in doc for t in json_texts(v)]
     return [doc] if isinstance(doc, str) and not ID.fullmatch(doc) else []
@@ -140,16 +142,19 @@ ANSWERS = {
     "history": ["history"],
     "remind": ["remind"],
     "profile": ["profile", "show"],
+    "diary-report": ["diary", "report", "--include-profile"],
 }
 FORMATS = ["rich", "plain", "markdown", "json"]
 
 
 def diary(run) -> None:  # type: ignore[no-untyped-def]
     for args in (
-        ["massage", "--at", "30h ago", "--intensity", "deep"],
+        ["massage", "--at", "30h ago", "--intensity", "deep", "--note", "stiff"],
         ["log", "7", "--at", "20h ago", "--where", "calves", "--note", "stiff"],
         ["log", "8", "--at", "2h ago"],
-        ["profile", "set", "--age", "40", "--region", "uk"],
+        ["profile", "set", "--age", "40", "--region", "uk", "--condition", "raynauds"],
+        ["check", "--symptom", "one-leg-swelling", "--save", "--format", "json"],
+        ["check", "--none", "--save", "--format", "json"],
     ):
         assert run(*args).code == 0
 
@@ -184,6 +189,50 @@ def test_every_confirmation_is_in_the_language(pseudo_cli, private_home, tmp_pat
     assert [w for line in said for w in leaks(line, (str(private_home), str(tmp_path)))] == []
 
 
+def test_the_diary_report_page_is_in_the_language(pseudo_cli, private_home, tmp_path):
+    """The page for a doctor (chart, its key, saved checks, notes, profile), written
+    to a file as it is to be printed, and its confirmation."""
+    diary(pseudo_cli)
+    page = tmp_path / "report.html"
+    result = pseudo_cli("diary", "report", "--include-profile", "-o", str(page))
+    assert result.code == 0, result.err
+    text = html.unescape(re.sub(r"<style.*?</style>|<[^>]*>", " ", page.read_text(), flags=re.S))
+    assert "<svg" in page.read_text()  # the chart is there, so its words were read
+    assert leaks(text) == []
+    said = [line for line in result.err.splitlines() if not line.startswith("soreadvisor:")]
+    assert said and leaks(" ".join(said), (str(tmp_path),)) == []
+
+
+@pytest.mark.parametrize("fmt", ["rich", "plain", "markdown", "json"])
+def test_free_text_in_check_is_answered_in_the_language(pseudo_cli, private_home, fmt):
+    """What check understood from a person's own words (its answer piped), and what
+    it did not ask, in the language; the words typed are theirs, so they are left out."""
+    typed = "my calf is swollen and red, I have no fever"
+    result = pseudo_cli("check", typed, "--format", fmt, "--color", "never")
+    assert result.code in (0, 1, 2, 3), result.err
+    assert result.out.strip()
+    texts = json_texts(json.loads(result.out)) if fmt == "json" else [result.out]
+    quoted = re.compile(r"“[^”]*”")  # what it understood, quoted as the person wrote it
+    texts = [t for t in texts if t not in typed]  # JSON's "words": theirs, as typed
+    assert [w for t in texts for w in leaks(quoted.sub(" ", t), (typed,))] == []
+
+
+def test_saving_check_results_and_deleting_them_is_said_in_the_language(pseudo_cli, private_home):
+    """check --save's confirmation, and the delete question's count of the check
+    results that go with the diary."""
+    said = []
+    for args in (
+        ["massage", "--at", "3h ago"],
+        ["check", "--none", "--save"],
+        ["diary", "delete", "--all", "--yes"],
+    ):
+        result = pseudo_cli(*args)
+        assert result.code == 0, result.err
+        said += [line for line in result.err.splitlines() if not line.startswith("soreadvisor:")]
+    assert len(said) >= 3
+    assert [w for line in said for w in leaks(line, (str(private_home),))] == []
+
+
 @pytest.mark.parametrize("fmt", ["markdown", "csv", "json"])
 def test_the_diary_export_is_in_the_language(pseudo_cli, fmt):
     diary(pseudo_cli)
@@ -195,15 +244,37 @@ def test_the_diary_export_is_in_the_language(pseudo_cli, fmt):
         assert "calves" in result.out
 
 
-@pytest.mark.parametrize("fmt", ["html", "markdown", "plain"])
+@pytest.mark.parametrize("fmt", ["html", "html-large", "markdown", "plain"])
 def test_the_handout_is_in_the_language(pseudo_cli, fmt):
     args = ["handout", "--client", "Sam", "--therapist", "Jo", "--date", "2026-01-05"]
-    result = pseudo_cli(*args, "--intensity", "deep", "--region", "uk", "--format", fmt)
+    args += ["--practice", "Alex", "--contact", "jo@example.org"]
+    if fmt == "html-large":
+        args.append("--large-print")
+    form = fmt.split("-")[0]
+    result = pseudo_cli(*args, "--intensity", "deep", "--region", "uk", "--format", form)
     assert result.code == 0, result.err
-    text = result.out
-    if fmt == "html":
+    text = result.out.replace("jo@example.org", " ")
+    if form == "html":
         text = html.unescape(re.sub(r"<style.*?</style>|<[^>]*>", " ", text, flags=re.S))
     assert leaks(text) == []
+
+
+def test_the_handout_written_and_saved_says_so_in_the_language(pseudo_cli, private_home, tmp_path):
+    """--save's confirmation, the page count after writing the sheet, and the
+    saved details on the next sheet (with no date given: today, in words)."""
+    result = pseudo_cli("handout", "--therapist", "Jo", "--contact", "0123 456789", "--save")
+    assert result.code == 0, result.err
+    said = result.err.splitlines()
+    for n, extra in enumerate((["--large-print"], [])):
+        out = tmp_path / f"sheet{n}.html"
+        result = pseudo_cli("handout", *extra, "-o", str(out))
+        assert result.code == 0, result.err
+        said += [line for line in result.err.splitlines() if not line.startswith("soreadvisor:")]
+        page = html.unescape(re.sub(r"<style.*?</style>|<[^>]*>", " ", out.read_text(), flags=re.S))
+        assert leaks(page) == []
+    assert len(said) >= 3
+    also = (str(private_home), str(tmp_path))
+    assert [w for line in said for w in leaks(line, also)] == []
 
 
 def test_a_pseudo_word_is_not_english(pseudo_cli):

@@ -12,6 +12,8 @@ import re
 
 import pytest
 from conftest import WORDS, said
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from soreadvisor.advice import triage
@@ -44,10 +46,15 @@ class Stream(io.StringIO):
 
 
 def rendered(
-    report: Report, fmt: str, color: str = "never", tty: bool = False, sources: bool = False
+    report: Report,
+    fmt: str,
+    color: str = "never",
+    tty: bool = False,
+    sources: bool = False,
+    details: bool = False,
 ) -> str:
     out = Stream(tty)
-    render(report, fmt, color, out, sources=sources)
+    render(report, fmt, color, out, sources=sources, details=details)
     return out.getvalue()
 
 
@@ -182,8 +189,8 @@ REAL = [
 
 def missing_texts(report: Report, fmt: str) -> list[str]:
     """The report's texts that its rendering in ``fmt`` does not show (on a
-    terminal, with every source asked for)."""
-    out = rendered(report, fmt, sources=True)
+    terminal, with every source and detail asked for)."""
+    out = rendered(report, fmt, sources=True, details=True)
     if fmt == "markdown":
         out = MD_ESCAPE.sub(r"\1", out)
     flat = norm(out).casefold()  # plain shows section titles in capitals
@@ -203,6 +210,19 @@ def test_every_format_shows_everything_in_the_real_reports(topic, name, fmt):
     out = rendered(report, fmt, sources=True)
     for ref in report.references:
         assert ref.id in out
+
+
+@pytest.mark.parametrize("name", REAL)
+def test_a_compact_terminal_answer_keeps_every_warning_and_caution(topic, name):
+    """Compact leaves summaries and evidence to --details, never what to take care with."""
+    report = real_reports(topic)[name]
+    flat = norm(rendered(report, "rich")).casefold()
+    for section in report.sections:
+        for item in section.items:
+            if item.detail:  # said by a caution shown on the same screen
+                continue
+            for text in [*item.warnings, *item.cautions]:
+                assert norm(text).casefold() in flat, (name, text)
 
 
 def test_a_terminal_names_the_sources_in_one_line_unless_they_are_asked_for(topic):
@@ -532,6 +552,35 @@ def test_rich_output_fits_60_columns(monkeypatch, topic):
     monkeypatch.setenv("COLUMNS", "60")
     out = rendered(cope(topic, "high", Profile()), "rich", color="never", tty=True)
     assert max(len(line) for line in SGR.sub("", out).splitlines()) <= 60
+
+
+# Words as knowledge text has them: ASCII, accents, wide CJK, emoji (a ZWJ
+# family too), and some longer than a narrow line.
+GLYPHS = [*"abcdefghij-/.,:", "é", "日", "本", "👍", "👨\u200d👩\u200d👧"]
+WORD = st.lists(st.sampled_from(GLYPHS), min_size=1, max_size=14).map("".join)
+
+
+@given(words=st.lists(WORD, min_size=1, max_size=40), width=st.integers(10, 60))
+@settings(max_examples=300, deadline=None)
+def test_rich_wraps_each_paragraph_where_rich_itself_would(words, width):
+    """Our fast word wrap breaks exactly where Rich's Text.wrap does (for words
+    without a number: a number stays with the next word), and every
+    line fits; when a word is wider than the line, Rich's own folding is used."""
+    from rich.cells import cell_len
+    from rich.console import Console
+    from rich.text import Text
+
+    from soreadvisor.render.terminal import _line_starts
+
+    text = " ".join(words)
+    rich_lines = [str(line).rstrip() for line in Text(text).wrap(Console(width=200), width)]
+    starts = _line_starts(text, width)
+    if starts is None:
+        assert any(cell_len(w) > width for w in words)
+        return
+    ours = [str(line).rstrip() for line in Text(text).divide(starts)]
+    assert ours == rich_lines
+    assert all(cell_len(line) <= width for line in ours)
 
 
 def test_rich_output_folds_a_word_wider_than_the_terminal(monkeypatch):

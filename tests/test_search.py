@@ -135,13 +135,21 @@ def test_the_new_emergency_signs_are_found_with_the_number(cli, words, sign_id):
 def test_the_new_urgent_signs_are_found_with_their_own_action(cli, topic, words, sign_id):
     hit = next(h for h in results(cli, *words) if h["id"] == sign_id)
     sign = next(s for s in topic.triage.signs if s.id == sign_id)
-    assert hit["warnings"] == [fill(sign.action, topic.triage, None)]
+    # (the generic emergency line is said in full once per answer, then short)
+    tr = topic.triage
+
+    def short(text: str) -> str:
+        return text.replace(tr.generic_number, tr.generic_number_again)
+
+    assert [short(w) for w in hit["warnings"]] == [short(fill(sign.action, tr, None))]
 
 
 @pytest.mark.parametrize(
     "word,medication",
     [
         ("clopidogrel", "antiplatelet"),
+        ("eliquis", "anticoagulant"),
+        ("warfarin", "anticoagulant"),
         ("sertraline", "ssri"),
         ("zoloft", "ssri"),
         ("prednisolone", "steroid"),
@@ -167,9 +175,13 @@ def test_a_match_in_the_name_ranks_before_one_in_the_text(cli, topic):
     assert later, "other entries mention heat only in their text"
 
 
-def test_every_word_must_match_somewhere_in_the_entry(cli, topic):
+def test_any_word_finds_and_the_entry_matching_more_words_ranks_higher(cli, topic):
+    """Issue 22: "swollen calf" found only compression socks when every word had
+    to match; now any word finds, and matching more of them ranks higher."""
     both = results(cli, "urine", "dark")
-    assert [h["id"] for h in both] == ["dark-urine"]
+    ids = [h["id"] for h in both]
+    assert ids[0] == "dark-urine"
+    assert "little-urine" in ids, "one word is enough to be found"
 
 
 def test_nothing_found_is_exit_1_and_no_words_is_a_usage_error(topic):

@@ -355,7 +355,7 @@ def test_history_report_counts_hours_from_the_massage_before_each_entry(topic):
         topic, entries=scores, total=2, massage=second, massages=[first, second],
         days=7, assessment=result, now=now,
     )  # fmt: skip
-    entries = next(s for s in report.sections if s.key == "entries").items
+    entries = [i for s in report.sections if s.key == "entries" for i in s.items]
     assert [e.data["hours_since_massage"] for e in entries] == [30.0, 6.0]
     assert report.meta["massage"]["id"] == 2
 

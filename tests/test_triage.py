@@ -278,9 +278,12 @@ def test_check_actions_include_what_to_do_and_what_if_it_gets_worse(cli, topic):
         assert doc["level"] == level
         tr = topic.triage
         # the level's own two lines, the number filled in: one message per result
-        assert doc["actions"] == [
-            triage.fill(lv.action, tr, None),
-            triage.fill(lv.if_worse, tr, None),
+        # (with no region the generic number is said in full once, then short)
+        short = tr.generic_number_again
+        said = [a.replace(tr.generic_number, short) for a in doc["actions"]]
+        assert said == [
+            triage.fill(lv.action, tr, None).replace(tr.generic_number, short),
+            triage.fill(lv.if_worse, tr, None).replace(tr.generic_number, short),
         ]
         assert not any("{" in a for a in doc["actions"])
 
@@ -328,11 +331,45 @@ def test_region_names_its_urgent_service_for_an_urgent_result(cli, topic, region
     assert any(service in action for action in doc["actions"])
 
 
-def test_without_a_region_the_number_is_null_and_a_generic_line_names_112_911_999(cli):
+def test_without_a_region_the_number_is_null_and_a_generic_line_names_112_911_999(cli, topic):
+    """Issue 22: the generic line is said once per answer, first where it is read
+    first (the headline); after that the short form."""
     doc = check_json(cli, "--symptom", "breathless")
     assert doc["emergency_number"] is None
-    generic = [a for a in doc["actions"] if all(n in a for n in ("112", "911", "999"))]
-    assert generic, doc["actions"]
+    text = json.dumps([doc["headline"], doc["actions"], doc.get("disclaimer")])
+    full = topic.triage.generic_number
+    assert full in doc["headline"]
+    assert text.count(full) == 1, text
+    assert topic.triage.generic_number_again in " ".join(doc["actions"])
+    plain = cli("check", "--symptom", "breathless", "--format", "plain").out
+    assert plain.count(full) == 1, plain
+
+
+@pytest.mark.parametrize(
+    "env,region",
+    [
+        ({"LANG": "en_GB.UTF-8"}, "uk"),
+        ({"LANG": "en_US.UTF-8", "LC_ALL": "en_AU.UTF-8"}, "au"),
+        ({"LANG": "fr_FR.UTF-8"}, "eu"),
+        ({"LANG": "C.UTF-8"}, None),
+        ({"LANG": "en_ZZ.UTF-8"}, None),
+    ],
+)
+def test_with_no_region_the_locale_territory_names_one_and_the_answer_says_so(
+    cli, monkeypatch, env, region
+):
+    for var, value in env.items():
+        monkeypatch.setenv(var, value)
+    doc = check_json(cli, "--symptom", "breathless")
+    assert doc["region"] == region
+    if region is None:
+        assert doc["emergency_number"] is None and "region_note" not in doc
+    else:
+        assert doc["emergency_number"] == SPEC_NUMBERS[region]
+        assert doc["region_from_locale"] == env.get("LC_ALL", env["LANG"])
+        assert env.get("LC_ALL", env["LANG"]) in doc["region_note"]
+    # a region given (or saved) always wins over the locale
+    assert check_json(cli, "--symptom", "breathless", "--region", "nz")["region"] == "nz"
 
 
 def test_region_comes_from_the_saved_profile(cli):

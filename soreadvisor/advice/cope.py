@@ -20,7 +20,9 @@ class Fit:
         self.reasons: list[str] = []  # why not advised
         self.warnings: list[str] = []  # advised, with care
         self.general: list[str] = []  # cautions for everyone
-        self.unknown: list[str] = []  # who it is not for, said with no health facts on file
+        # who it is not for: said to everyone it is still advised for, since a
+        # profile (or a therapist's few options) may not hold every medicine
+        self.unknown: list[str] = []
         self.cites: list[str] = []  # references of the cautions above
 
 
@@ -28,9 +30,8 @@ def fit(cautions: list[Caution], profile: Profile, topic: Topic) -> Fit:
     result = Fit()
     for caution in cautions:
         if caution.no_profile:
-            if not profile.has_health_facts():
-                result.unknown.append(caution.text)
-                result.cites += caution.references
+            result.unknown.append(caution.text)
+            result.cites += caution.references
             continue
         if is_general(caution):
             result.general.append(caution.text)
@@ -128,6 +129,15 @@ def cites_of(rf: RemedyFit) -> list[str]:
     return list(rf.fit.cites) + [c for _, f in rf.options for c in f.cites]
 
 
+def general_cautions(rf: RemedyFit) -> list[str]:
+    """What everyone must take care with, for a remedy this person may use: its
+    own cautions, then each advised option's, by name (the one rule for every
+    command that mentions a remedy)."""
+    out = list(rf.fit.general)
+    out += [f"{o.title}: {g}" for o, f in rf.options if f.advised for g in f.general]
+    return out
+
+
 def remedy_item(rf: RemedyFit, topic: Topic) -> Item:
     r = rf.remedy
     if not rf.advised:  # that it is left out and why, and no instruction for it
@@ -149,20 +159,23 @@ def remedy_item(rf: RemedyFit, topic: Topic) -> Item:
         evidence=r.evidence,
         fields=[
             Field("how", phrase(topic, "field.how"), r.how),
-            Field("when", phrase(topic, "field.when"), r.when),
+            Field("when", phrase(topic, "field.when"), r.when, detail=True),
         ],
-        cautions=list(rf.fit.general),
+        cautions=general_cautions(rf),
         warnings=personal_lines(rf),
         cites=cites_of(rf),
     )
     for option, f in rf.options:
         if f.advised:
             item.cites += option.references
-            item.cautions += [f"{option.title}: {g}" for g in f.general]
             # An option this person must check first shows the check (among
             # the warnings), not how much to take.
             if not f.warnings:
-                item.fields.append(Field(option.id, option.title, dose_text(option, rf.age, topic)))
+                # With no age on file the dose is the adults' and the
+                # children's lines: a detail on a compact screen, which
+                # shows no dose at all rather than one of them.
+                dose = dose_text(option, rf.age, topic)
+                item.fields.append(Field(option.id, option.title, dose, detail=rf.age is None))
     item.data = {"advised": True, "reasons": []}
     if rf.options:
         item.data["options"] = _options(rf)
@@ -191,17 +204,24 @@ def cope(topic: Topic, severity: Severity, profile: Profile) -> Report:
             report.add(section)
     fits = assess_remedies(topic, severity, profile)
     advised = [remedy_item(f, topic) for f in fits if f.advised]
-    report.add(Section("remedies", phrase(topic, "cope.remedies"), advised))
+    report.add(Section("remedies", phrase(topic, "cope.remedies"), advised, compact=True))
     ruled_out = [remedy_item(f, topic) for f in fits if not f.advised]
     if ruled_out:
         report.add(Section("remedies", phrase(topic, "cope.ruled_out"), ruled_out, tone="warning"))
+    shown = {f.remedy.id for f in fits if f.advised}
     if topic.donts:
         report.add(
             Section(
                 "donts",
                 phrase(topic, "cope.donts"),
                 [
-                    Item(id=d.id, title=d.text, data={"references": d.references})
+                    Item(
+                        id=d.id,
+                        title=d.text,
+                        data={"references": d.references},
+                        # said by its remedy's cautions above when that is shown
+                        detail=d.remedy is not None and d.remedy in shown,
+                    )
                     for d in topic.donts
                 ],
                 tone="warning",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import did_you_mean
+from ..kb.models import word_key
 from .common import new_report, phrase
 
 if TYPE_CHECKING:  # only for annotations: the CLI's options import this module's bounds
@@ -50,11 +51,6 @@ class Profile:
 
     def is_empty(self) -> bool:
         return self == Profile()
-
-    def has_health_facts(self) -> bool:
-        """Whether any condition, medicine or pregnancy is on file (age and
-        region say nothing about who a remedy is not for)."""
-        return bool(self.conditions or self.medications or self.pregnant_weeks)
 
     def with_run_options(
         self,
@@ -141,6 +137,22 @@ def check_ids(profile: Profile, topic: Topic) -> None:
         regions = [r.id for r in topic.triage.regions]
         if profile.region not in regions:
             raise did_you_mean("region", profile.region, regions)
+
+
+def resolve(kind: str, wanted: str, entries: list[Any]) -> tuple[Any, bool]:
+    """The entry (a condition, medication or region) that ``wanted`` names: by
+    its id in any case, or by a word the data lists for it (warfarin); True
+    when it was such a word. An unknown word is refused with the close ids
+    and words."""
+    key = word_key(wanted)
+    for entry in entries:
+        if word_key(entry.id) == key:
+            return entry, False
+    for entry in entries:
+        if any(word_key(a) == key for a in entry.aliases):
+            return entry, True
+    words = {a: e.id for e in entries for a in e.aliases}
+    raise did_you_mean(kind, wanted, [e.id for e in entries], words)
 
 
 def is_general(caution: Caution) -> bool:

@@ -26,7 +26,7 @@ from ..timeparse import days_text, span_text
 from .common import finish, new_report, phrase
 from .profile import Profile
 from .trend import iso_local, when_text
-from .triage import pointer_section, region_of, warning_sign_sections
+from .triage import pointer_section, warning_sign_sections
 
 
 class Planned:
@@ -108,16 +108,12 @@ def description(topic: Topic, checkin: Checkin, profile: Profile) -> str:
     signs that mean not waiting (each level headed by what to do, with the
     person's emergency number, or the generic one once), then how to log it."""
     lines = [worded(checkin, checkin.look_for, topic.wording)]
-    triage = topic.triage
-    # The emergency heading already says "call {number} now". Its action says
-    # it again, then what to do while waiting: kept with the region's short
-    # number, left out with no region, where it would repeat the long generic line.
-    repeats = set()
-    if triage is not None and region_of(triage, profile.region) is None:
-        repeats = {lv.id for lv in triage.levels if lv.role == "emergency"}
+    # Each level's action follows its list, as in cope: for an emergency it
+    # says what to do while waiting (don't drive), even where the generic
+    # number makes the line long.
     for section in warning_sign_sections(topic, profile):
         lines += ["", f"{section.title}:", *(f"- {i.title}" for i in section.items)]
-        if section.note and not {i.data.get("level") for i in section.items} & repeats:
+        if section.note:
             lines.append(section.note)
     lines += ["", phrase(topic, "remind.log"), "", topic.disclaimer]
     return "\n".join(lines)

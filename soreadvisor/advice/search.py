@@ -4,12 +4,17 @@ Causes, remedies, tips, warning signs, conditions and medicines are searched.
 A query word matches a word of an entry when both reduce to the same simple
 stem (``bruise`` ~ ``bruising``, ``breathless`` ~ ``breathlessness``), never
 inside another word (``ice`` is not in ``notice``). Words the knowledge base
-lists as synonyms (``dvt`` -> ``clot``) count as the word. Every query word
-must match; entries rank by where they match: id or title, then summary, then
-the rest of their text. A warning sign found says what to do about it: its
-own action ("go now"), its level's action where that level needs help now or
-today (call the emergency number, get help today), or else the knowledge's
-note (see a doctor or pharmacist within a few days).
+lists as synonyms (``dvt`` -> ``clot``), and for a warning sign the words of
+the lexicon ``check`` reads people's words with, count as the word.
+
+An entry matching any query word is shown: the more query words it matches,
+the higher, then by where they match (id or title, then summary, then the rest
+of its text). A warning sign the query touches comes first, whatever else
+matches better, and says what to do about it: its own action ("go now"), its
+level's action where that level needs help now or today (call the emergency
+number, get help today), or else the knowledge's note (see a doctor or
+pharmacist within a few days). A remedy carries every one of its cautions;
+a medicine or condition says how to tell soreadvisor about it.
 """
 
 from __future__ import annotations
@@ -18,39 +23,17 @@ import re
 from collections.abc import Iterable, Iterator
 
 from ..errors import NotFound, UsageProblem
-from ..kb.models import Topic
+from ..kb.models import Caution, Topic
 from ..report import Item, Section
 from .common import finish, new_report, phrase
+from .freetext import stem, stems
 
 _WORD = re.compile(r"[^\W_]+")
 
-# Where a word matched, as a weight: the entry's name outranks its summary,
-# which outranks the rest of its text.
+# Where a word matched, as a weight: the entry's name (and, for a warning
+# sign, the words people use for it) outranks its summary, which outranks the
+# rest of its text.
 NAME, SUMMARY, BODY = 3, 2, 1
-
-
-def stem(word: str) -> str:
-    """A crude stem, enough for the plurals and -ing/-ed/-ness forms people type."""
-    w = word.casefold()
-    if len(w) > 6 and w.endswith("ness"):
-        w = w[:-4]
-    if len(w) > 4 and w.endswith("ies"):
-        w = w[:-3] + "y"
-    elif len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
-        w = w[:-1]
-    for suffix in ("ing", "ed"):
-        if len(w) - len(suffix) >= 2 and w.endswith(suffix):
-            w = w[: -len(suffix)]
-            if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":
-                w = w[:-1]  # stopped -> stop
-            break
-    if len(w) > 2 and w.endswith("e"):
-        w = w[:-1]
-    return w
-
-
-def stems(text: str) -> set[str]:
-    return {stem(w) for w in _WORD.findall(text)}
 
 
 class Entry:
@@ -72,6 +55,8 @@ class Entry:
 def _entries(topic: Topic) -> Iterator[Entry]:
     # Signs first: among equal matches, a warning sign is the one to see.
     triage = topic.triage
+    lexicon = topic.lexicon.signs if topic.lexicon else {}
+    common = stems(" ".join(topic.lexicon.common)) if topic.lexicon else set()
     if triage is not None:
         from .triage import fill
 
@@ -88,12 +73,17 @@ def _entries(topic: Topic) -> Iterator[Entry]:
             item = Item(
                 id=sign.id,
                 title=sign.text,
-                warnings=[pointer],
+                warnings=[pointer] + ([triage.clot_warning] if sign.clot else []),
                 data={"kind": "sign", "level": sign.level, "references": sign.references},
             )
             body = [triage.clot_warning] if sign.clot else []
+            said = [w for p in lexicon.get(sign.id, []) for w in _WORD.findall(p)]
+            said = [w for w in said if stem(w) not in common]
             yield Entry(
-                "sign", 0, item, {NAME: [sign.id, sign.text], SUMMARY: [sign.question], BODY: body}
+                "sign",
+                0,
+                item,
+                {NAME: [sign.id, sign.text, *said], SUMMARY: [sign.question], BODY: body},
             )
     for cause in topic.causes:
         yield Entry(
@@ -111,10 +101,19 @@ def _entries(topic: Topic) -> Iterator[Entry]:
         body += [c.text for c in remedy.cautions]
         for option in remedy.options:
             body += [option.id, option.title, option.how, *(c.text for c in option.cautions)]
+        item = _graded(remedy, "remedy")
+        # every caution, with whom it is for (search knows nothing of the
+        # person), as loud as a sign's action: every format shows an entry's warnings
+        item.warnings = [_caution(topic, c) for c in remedy.cautions]
+        item.warnings += [
+            f"{option.title}: {_caution(topic, c)}"
+            for option in remedy.options
+            for c in option.cautions
+        ]
         yield Entry(
             "remedy",
             2,
-            _graded(remedy, "remedy"),
+            item,
             {NAME: [remedy.id, remedy.title], SUMMARY: [remedy.summary], BODY: body},
         )
     for tip in topic.tips:
@@ -133,8 +132,38 @@ def _entries(topic: Topic) -> Iterator[Entry]:
         ("medication", 5, topic.medications),
     ):
         for n in named:
-            item = Item(id=n.id, title=n.name, data={"kind": kind})
+            item = Item(
+                id=n.id,
+                title=n.name,
+                warnings=[phrase(topic, f"search.as_{kind}", id=n.id)],
+                data={"kind": kind},
+            )
             yield Entry(kind, order, item, {NAME: [n.id, n.name]})
+
+
+def _caution(topic: Topic, caution: Caution) -> str:
+    """A caution's text; one meant for some people says whom it is for."""
+    from .profile import is_general
+
+    if is_general(caution) or caution.no_profile:
+        return caution.text
+    names = {n.id: n.name for n in topic.conditions + topic.medications}
+    who = [names.get(i, i) for i in caution.conditions + caution.medications]
+    if caution.all_medications:  # all of them together
+        taken = [names.get(i, i) for i in caution.all_medications]
+        who.append(phrase(topic, "fit.and").join(taken))
+    if caution.pregnant_from_weeks is not None:
+        weeks = caution.pregnant_from_weeks
+        who.append(
+            phrase(topic, "search.pregnant_from", weeks=weeks)
+            if weeks > 1
+            else phrase(topic, "search.pregnant")
+        )
+    if caution.age_over is not None:
+        who.append(phrase(topic, "search.age_over", age=caution.age_over))
+    return phrase(
+        topic, "search.caution_for", who=phrase(topic, "search.or").join(who), text=caution.text
+    )
 
 
 def _graded(entry, kind: str) -> Item:  # type: ignore[no-untyped-def]
@@ -148,19 +177,32 @@ def _graded(entry, kind: str) -> Item:  # type: ignore[no-untyped-def]
 
 
 def search(topic: Topic, words: list[str]):  # type: ignore[no-untyped-def]
-    """Every entry that has each of ``words`` (or a synonym), best placed first."""
+    """Every entry that has any of ``words`` (or a synonym): warning signs first,
+    then the entries matching the most words, best placed first."""
     query = [w for text in words for w in _WORD.findall(text)]
     if not query:
         raise UsageProblem("give at least one word to search for")
+    # words too common to find anything by ("my", "the"), unless that is all there is
+    common = stems(" ".join(topic.lexicon.common)) if topic.lexicon else set()
+    query = [w for w in query if stem(w) not in common] or query
     synonyms = {stem(k): v for k, v in topic.search.synonyms.items()} if topic.search else {}
     wanted = [
         {stem(q), *(s for alt in synonyms.get(stem(q), []) for s in stems(alt))} for q in query
     ]
-    ranked: list[tuple[int, int, int, Item]] = []
+    ranked: list[tuple[int, int, int, int, int, Item]] = []
+    levels = {}
+    if topic.triage is not None:
+        levels = {lv.id: -i for i, lv in enumerate(topic.triage.levels)}
     for n, entry in enumerate(_entries(topic)):
         weights = [entry.weight(w) for w in wanted]
-        if all(weights):
-            ranked.append((-sum(weights), entry.order, n, entry.item))
+        matched = sum(1 for w in weights if w)
+        if not matched:
+            continue
+        # a warning sign the query touches (by its words, not the text of its
+        # warning) comes first, the most serious first
+        first = 0 if entry.kind == "sign" and max(weights) > BODY else 1
+        level = levels.get(entry.item.data.get("level", ""), 0) if first == 0 else 0
+        ranked.append((first, -matched, -sum(weights), level, entry.order * 10000 + n, entry.item))
     shown = " ".join(words)
     if not ranked:
         raise NotFound(f"nothing in {topic.id!r} matches {shown!r}")
@@ -174,4 +216,8 @@ def search(topic: Topic, words: list[str]):  # type: ignore[no-untyped-def]
             ids=True,
         )
     )
+    if topic.triage is not None:  # search knows no region: the generic line once
+        from .triage import generic_once
+
+        generic_once(report, topic.triage)
     return finish(report, topic)

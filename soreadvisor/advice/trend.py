@@ -40,9 +40,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from operator import attrgetter
 
-from ..diary.models import SCORE_MAX, Massage, Score
+from ..diary.models import SCORE_MAX, CheckResult, Massage, Score
 from ..kb.models import DiaryRules, Topic
-from ..report import Field, Item, Report, Section
+from ..report import Field, Item, Report, Section, Tone
 from ..text import fill_in
 from ..timeparse import days_text, moment_text, span_text
 from .common import finish, new_report, phrase
@@ -81,9 +81,7 @@ def assess(
     out. "Earlier" and "latest" follow the time a score was taken, then the
     order it was logged in. ``words`` (the program's) say the spans in messages.
     """
-    episode = sorted(scores, key=_ORDER)
-    first = 0 if massage_at is None else bisect_left(episode, massage_at, key=_AT)
-    episode = episode[first : bisect_right(episode, now, key=_AT)]
+    episode = _episode(scores, massage_at, now)
     if not episode:
         return DiaryVerdict(None)
     latest, band = episode[-1], rules.flat_band
@@ -117,6 +115,50 @@ def assess(
             escalations.add("rising")
     said = [(e, diary_message(rules, e, words)) for e in ESCALATIONS if e in escalations]
     return DiaryVerdict(trend, said)
+
+
+def _episode(scores: Sequence[Score], massage_at: datetime | None, now: datetime) -> list[Score]:
+    episode = sorted(scores, key=_ORDER)
+    first = 0 if massage_at is None else bisect_left(episode, massage_at, key=_AT)
+    return episode[first : bisect_right(episode, now, key=_AT)]
+
+
+def escalation_dates(
+    scores: Sequence[Score],
+    rules: DiaryRules,
+    massage_at: datetime | None,
+    now: datetime,
+    words: Mapping[str, str],
+) -> dict[str, Score]:
+    """For each escalation of the episode now, the score from which it has held: the
+    first of the scores up to the latest at each of which ``assess`` (the one place
+    the rules live) already said it, found by galloping back from the latest and
+    bisecting (a few dozen assessments, not one a score: an episode may hold
+    10,000). A rule that held, stopped and held again is dated by the start of a
+    run it held through, never by a score at which it did not hold."""
+    episode = _episode(scores, massage_at, now)
+    found: dict[str, Score] = {}
+    for rule, _ in assess(episode, rules, massage_at, now, words).escalations:
+
+        def holds(k: int, rule: str = rule) -> bool:
+            said = assess(episode[: k + 1], rules, massage_at, episode[k].at, words).escalations
+            return any(e == rule for e, _ in said)
+
+        # It holds at the latest (the verdict now); -1 stands for before the first score.
+        hi, lo, step = len(episode) - 1, -1, 1
+        while hi - step >= 0:  # gallop back while it holds
+            if not holds(hi - step):
+                lo = hi - step
+                break
+            hi, step = hi - step, step * 2
+        while hi - lo > 1:  # bisect: it holds at hi, and not at lo
+            mid = (lo + hi) // 2
+            if holds(mid):
+                hi = mid
+            else:
+                lo = mid
+        found[rule] = episode[hi]
+    return found
 
 
 def thresholds(rules: DiaryRules, words: Mapping[str, str]) -> dict[str, str]:
@@ -167,8 +209,9 @@ def _after(hours: float | None, words: Mapping[str, str]) -> str:
     return "" if hours is None else span_text(hours, words)
 
 
-def _entry(score: Score, hours: float | None, topic: Topic) -> Item:
-    """One score as a record: the same fields for every score, so they line up."""
+def _entry(score: Score, hours: float | None, topic: Topic, in_day: bool = False) -> Item:
+    """One score as a record: the same fields for every score, so they line up;
+    ``in_day``: under its day's heading, so its time of day is enough."""
 
     def label(key: str) -> str:
         return phrase(topic, f"field.{key}")
@@ -177,7 +220,10 @@ def _entry(score: Score, hours: float | None, topic: Topic) -> Item:
         id=None,
         title="",
         fields=[
-            Field("at", label("at"), value=score.at),
+            Field("id", label("id"), str(score.id)),
+            Field("at", label("at"), local(score.at).strftime("%H:%M"))
+            if in_day
+            else Field("at", label("at"), value=score.at),
             Field("score", label("score"), f"{score.score}/{SCORE_MAX}"),
             Field(
                 "hours_since_massage", label("hours_since_massage"), _after(hours, topic.wording)
@@ -196,6 +242,64 @@ def _entry(score: Score, hours: float | None, topic: Topic) -> Item:
     )
 
 
+def day_text(at: datetime, words: Mapping[str, str]) -> str:
+    """A day for a heading, in local time and the program's words."""
+    return moment_text(at, words, "time.day")
+
+
+def escalation_item(rule: str, text: str) -> dict:
+    """An escalation as JSON has it (docs/json.md: ``id``, ``message``)."""
+    return {"id": rule, "title": text, "summary": "", "message": text}
+
+
+def scale_of(rules: DiaryRules, words: Mapping[str, str]) -> dict:
+    """What the chart needs from the rules: the top, the severe line, the mark, the bands."""
+    return {
+        "top": SCORE_MAX,
+        "severe": rules.high_score,
+        "mark_hours": rules.lasting_after_hours,
+        "mark_label": days_text(rules.lasting_after_hours, words),
+        "bands": list(rules.bands),
+    }
+
+
+def check_item(check: CheckResult, topic: Topic) -> Item:
+    """A saved check result as a record: when, what it said, what counted."""
+
+    def label(key: str) -> str:
+        return phrase(topic, f"field.{key}")
+
+    said = check.headline or check.level
+    signs = "; ".join(check.signs) or phrase(topic, "check.nothing_counted")
+    return Item(
+        title="",
+        fields=[
+            Field("at", label("at"), value=check.at),
+            Field("result", label("result"), said),
+            Field("signs", label("signs"), signs),
+        ],
+        data={
+            "id": check.id,
+            "at": iso_local(check.at),
+            "level": check.level,
+            "result": said,
+            "signs": list(check.signs),
+        },
+    )
+
+
+def checks_tone(topic: Topic, checks: Sequence[CheckResult]) -> Tone:
+    """How loud the saved checks are: as loud as the most serious of their levels."""
+    from .triage import level_tone
+
+    triage = topic.triage
+    if triage is None:
+        return "info"
+    levels = {lv.id: lv for lv in triage.levels}
+    tones = [level_tone(triage, levels[c.level]) for c in checks if c.level in levels]
+    return max(tones, key=("info", "warning", "critical").index, default="info")
+
+
 def history_report(
     topic: Topic,
     *,
@@ -206,9 +310,11 @@ def history_report(
     days: float | None,
     assessment: DiaryVerdict,
     now: datetime,
+    checks: Sequence[CheckResult] = (),
 ) -> Report:
-    """The diary window as a Report: when to get checked first, then the trend,
-    then the scores (charted against time since the massage on a terminal).
+    """The diary window as a Report: when to get checked first (each reason said
+    once), then the trend, then the scores by day and place (charted against time
+    since the massage on a terminal), then the saved check results.
 
     Each entry's hours count from the latest of ``massages`` at or before it.
     """
@@ -233,28 +339,29 @@ def history_report(
         entries_total=total,
     )
     rules = topic.diary
-    # An escalation is the headline, above the trend: "see a doctor" first.
-    if assessment.escalations:
-        report.headline = assessment.escalations[0][1]
+    # An escalation is the headline, above the trend: "see a doctor" first. Each
+    # is said once: the first as the headline, any others listed below it (JSON
+    # keeps every one under ``escalations``).
+    said = assessment.escalations
+    report.meta["escalations"] = [escalation_item(*e) for e in said[:1]]
+    if said:
+        report.headline = said[0][1]
         report.tone = "critical"
         report.intro = f"{last} {scope}"
-        report.add(
-            Section(
-                "escalations",
-                phrase(topic, "history.escalations"),
-                [
-                    Item(id=rule, title=text, data={"message": text})
-                    for rule, text in assessment.escalations
-                ],
-                tone="critical",
+        if len(said) > 1:
+            report.add(
+                Section(
+                    "escalations",
+                    phrase(topic, "history.escalations_more"),
+                    [Item(id=rule, title=text, data={"message": text}) for rule, text in said[1:]],
+                    tone="critical",
+                )
             )
-        )
         if rules is not None:
             report.cite(topic.references, rules.references)
     else:
         report.headline = last
         report.intro = scope
-        report.meta["escalations"] = []  # the key is always there; nothing to show
     title = phrase(topic, "history.trend")
     if rules is None:
         message = phrase(topic, "history.no_rules")
@@ -266,27 +373,80 @@ def history_report(
         message = phrase(topic, "history.too_few")
     report.add(Section("trend_message", title, [Item(title=message)], kind="sentence"))
 
-    starts = [m.at for m in massages]
-    items = []
-    for score in entries:
-        i = bisect_right(starts, score.at)
-        hours = hours_after(massages[i - 1].at, score.at) if i else None
-        items.append(_entry(score, hours, topic))
     hidden = total - len(entries)
     if hidden > 0:
         key = "history.hidden_one" if hidden == 1 else "history.hidden_many"
         note = phrase(topic, key, n=hidden)
         title = phrase(topic, "history.hidden_title")
         report.add(Section("not_shown", title, [Item(title=note)], kind="sentence"))
-    section = report.add(Section("entries", phrase(topic, "history.scores"), items, kind="records"))
-    if not entries:
+    days_shown = score_sections(topic, entries, massages, "history.day", by_day=True)
+    if not days_shown:
+        section = Section("entries", phrase(topic, "history.scores"), [], kind="records")
         section.note = phrase(topic, "history.no_scores")
-    elif rules is not None:
-        section.scale = {
-            "top": SCORE_MAX,
-            "severe": rules.high_score,
-            "mark_hours": rules.lasting_after_hours,
-            "mark_label": days_text(rules.lasting_after_hours, topic.wording),
-            "bands": list(rules.bands),
-        }
+        report.add(section)
+    for n, section in enumerate(days_shown):
+        if n == 0 and rules is not None:
+            section.scale = {**scale_of(rules, topic.wording), "series": series(entries, massages)}
+        report.add(section)
+    if checks:
+        report.add(
+            Section(
+                "checks",
+                phrase(topic, "history.checks"),
+                [check_item(c, topic) for c in checks],
+                tone=checks_tone(topic, checks),
+                kind="records",
+            )
+        )
     return finish(report, topic)
+
+
+def hours_since_start(score: Score, starts: Sequence[datetime]) -> float | None:
+    """Hours from the latest massage at or before the score (``starts`` in time order)."""
+    i = bisect_right(starts, score.at)
+    return hours_after(starts[i - 1], score.at) if i else None
+
+
+def series(entries: Sequence[Score], massages: Sequence[Massage]) -> list[tuple[float, int]]:
+    """The chart's points, oldest first: hours since the massage, score."""
+    starts = [m.at for m in massages]
+    points = []
+    for score in entries:
+        hours = hours_since_start(score, starts)
+        if hours is not None:
+            points.append((hours, score.score))
+    return points
+
+
+def score_sections(
+    topic: Topic,
+    entries: Sequence[Score],
+    massages: Sequence[Massage],
+    title_key: str,
+    *,
+    by_day: bool,
+    key: str = "entries",
+) -> list[Section]:
+    """The scores as record sections (one ``key`` in JSON): one per day, each in
+    order of place then time (``by_day``), or one per place in time order."""
+    starts = [m.at for m in massages]
+    groups: dict[str, list[Score]] = {}
+    for score in entries:
+        group = day_text(score.at, topic.wording) if by_day else (score.where or "")
+        groups.setdefault(group, []).append(score)
+    sections = []
+    for group, scores in groups.items():
+        if by_day:
+            # by place (scores without one last), each place in time order
+            scores = sorted(scores, key=lambda s: (s.where is None, s.where or "", s.at, s.id))
+            title = phrase(topic, title_key, day=group)
+        elif group:
+            title = phrase(topic, title_key, place=group)
+        else:
+            title = phrase(topic, title_key, place=phrase(topic, "report.no_place"))
+        items = [_entry(s, hours_since_start(s, starts), topic, by_day) for s in scores]
+        if not by_day:  # the heading names the place: its column would only repeat it
+            for item in items:
+                item.fields = [f for f in item.fields if f.key != "where"]
+        sections.append(Section(key, title, items, kind="records"))
+    return sections

@@ -15,6 +15,7 @@ from ..kb.models import Level, Region, Sign, Topic, Triage
 from ..report import Item, Report, Section, Tone
 from ..text import fill_in
 from .common import finish, new_report, phrase
+from .freetext import Reading
 from .profile import Profile
 
 ANSWERS = ("yes", "no", "unsure")
@@ -60,11 +61,14 @@ class Assessment:
 
 
 def validate_signs(triage: Triage, ids: Iterable[str]) -> set[str]:
-    known = [s.id for s in triage.signs]
+    """The sign ids given, in any case (ONE-LEG-SWELLING); an unknown one is refused."""
+    from ..kb.models import word_key
+
+    known = {word_key(s.id): s.id for s in triage.signs}
     for sid in ids:
-        if sid not in known:
-            raise did_you_mean("warning sign", sid, known)
-    return set(ids)
+        if word_key(sid) not in known:
+            raise did_you_mean("warning sign", sid, list(known.values()))
+    return {known[word_key(sid)] for sid in ids}
 
 
 def assess(triage: Triage, present: set[str], profile: Profile) -> Assessment:
@@ -106,6 +110,49 @@ def counts_as_yes(triage: Triage, sign: Sign, answer: str, profile: Profile) -> 
     return answer == "unsure" and (
         sign_level(triage, sign, profile).id in triage.not_sure_counts_as_yes
     )
+
+
+def settle(
+    triage: Triage, readings: Iterable[Reading], profile: Profile
+) -> tuple[dict[str, str], list[str]]:
+    """What a person's words settle: the answers that stand, and the signs still
+    unanswered, the most serious first.
+
+    A "no" read from words for a sign serious enough that "not sure" counts as
+    yes (for this person) does not stand on the words alone: it waits for the
+    person's own answer (``reading.confirm``), and stays unanswered until then.
+    """
+    answers: dict[str, str] = {}
+    for r in readings:
+        sign = next(s for s in triage.signs if s.id == r.sign)
+        if r.answer == "no" and (
+            sign_level(triage, sign, profile).id in triage.not_sure_counts_as_yes
+        ):
+            r.confirm = True
+            continue
+        answers[r.sign] = r.answer
+    return answers, [s.id for s in questions(triage) if s.id not in answers]
+
+
+def tally(
+    triage: Triage, answers: dict[str, str], profile: Profile
+) -> tuple[set[str], list[str], list[str]]:
+    """The signs that count as present, those "not sure" that did not count, and
+    those "not sure" that counted as yes."""
+    present: set[str] = set()
+    doubtful: list[str] = []
+    counted: list[str] = []
+    for sign in questions(triage):
+        answer = answers.get(sign.id)
+        if answer is None:
+            continue
+        if counts_as_yes(triage, sign, answer, profile):
+            present.add(sign.id)
+            if answer == "unsure":
+                counted.append(sign.id)
+        elif answer == "unsure":
+            doubtful.append(sign.id)
+    return present, doubtful, counted
 
 
 def fill(text: str, triage: Triage, region: Region | None) -> str:
@@ -155,6 +202,7 @@ def warning_sign_sections(topic: Topic, profile: Profile) -> list[Section]:
                     Item(
                         id=s.id,
                         title=s.text,
+                        short=s.short or "",
                         summary=own(s),
                         # In JSON each sign carries what to do about it.
                         data={
@@ -194,6 +242,41 @@ def is_highest(triage: Triage, level: Level) -> bool:
     return level.role == "emergency"
 
 
+def region_from_locale(triage: Triage, env: dict[str, str]) -> tuple[Region, str] | None:
+    """The region the locale's territory names (``en_GB.UTF-8`` -> uk, by the
+    regions' ids and aliases), and the locale; None if it names no known region.
+    The first of LC_ALL, LC_MESSAGES and LANG that is set decides, as for gettext."""
+    locale = next((env[k] for k in ("LC_ALL", "LC_MESSAGES", "LANG") if env.get(k)), "")
+    territory = locale.split(".")[0].split("@")[0].partition("_")[2].casefold()
+    if not territory:
+        return None
+    for r in triage.regions:
+        if territory == r.id or territory in (a.casefold() for a in r.aliases):
+            return r, locale
+    return None
+
+
+def facts_that_matter(triage: Triage, present: set[str], profile: Profile) -> list[tuple[str, str]]:
+    """The medicines and conditions (kind, id) that would raise this result: each
+    named by a rule whose signs are all present, that gives a higher level than
+    the result, and that the profile does not meet already."""
+    rank = {lv.id: i for i, lv in enumerate(triage.levels)}
+    now = rank[assess(triage, present, profile).level.id]
+    out: list[tuple[str, str]] = []
+    for rule in triage.rules:
+        if not (rule.medications or rule.conditions) or rank[rule.level] <= now:
+            continue
+        if not all(present.intersection(group) for group in rule.all_of):
+            continue
+        if set(rule.medications) & set(profile.medications) or set(rule.conditions) & set(
+            profile.conditions
+        ):
+            continue
+        out += [("medication", m) for m in rule.medications]
+        out += [("condition", c) for c in rule.conditions]
+    return list(dict.fromkeys(out))
+
+
 def region_of(triage: Triage, region_id: str | None) -> Region | None:
     return next((r for r in triage.regions if r.id == region_id), None)
 
@@ -204,10 +287,18 @@ def check_report(
     profile: Profile,
     doubtful: Iterable[str] = (),
     counted_unsure: Iterable[str] = (),
+    understood: Iterable[Reading] | None = None,
+    not_asked: Iterable[str] = (),
+    locale: str | None = None,
 ) -> Report:
     """The check's answer; ``doubtful`` are signs answered "not sure" that did
     not count, ``counted_unsure`` those answered "not sure" that counted as yes
     (shown as that, never as a symptom the person has).
+
+    With the person's own words, ``understood`` is what was read from them
+    (it opens the answer, so it can be corrected) and ``not_asked`` the signs
+    still unanswered: named with what to do, the most serious first. ``locale``
+    is the language setting the region was taken from, if it was.
 
     One message per result: an emergency leads with the number and carries
     nothing that softens it; a doubt that could change the answer is said first.
@@ -237,6 +328,25 @@ def check_report(
         region=region.id if region else None,
     )
     counted = set(counted_unsure)
+    if understood is not None:
+        report.add(_understood_section(topic, list(understood), counted, result.present))
+    unasked = set(not_asked)
+    later = _not_asked_sections(topic, unasked, profile) if unasked else []
+    if later and level.role is None:
+        # "look after this at home" is not known yet: what was not asked leads
+        for section in later:
+            report.add(section)
+        later = []
+        report.headline = phrase(topic, "check.not_asked_lead")
+        report.tone = "warning"
+        report.add(
+            Section(
+                "result",
+                phrase(topic, "check.result_not_asked"),
+                [Item(title=fill(level.title, triage, region))],
+                kind="sentence",
+            )
+        )
     unsure = [s for s in triage.signs if s.id in set(doubtful)]
     # A doubt about a sign more serious than the result comes before the result.
     leading = [s for s in unsure if rank[s.level] > rank[level.id]]
@@ -300,6 +410,8 @@ def check_report(
             kind="sentences",
         )
     )
+    for section in later:  # a same-day or emergency answer keeps its action first
+        report.add(section)
     report.add(
         Section(
             "reasons",
@@ -324,7 +436,122 @@ def check_report(
     )
     if unsure_section is not None and not leading:
         report.add(unsure_section)
+    if locale and region is not None:
+        report.meta["region_from_locale"] = locale
+        report.add(
+            Section(
+                "region_note",
+                phrase(topic, "check.region"),
+                [
+                    Item(
+                        title=phrase(
+                            topic, "check.region_from_locale", region=region.name, locale=locale
+                        )
+                    )
+                ],
+                kind="sentence",
+            )
+        )
+    if region is None:
+        generic_once(report, triage)
     return finish(report, topic)
+
+
+def generic_once(report: Report, triage: Triage) -> None:
+    """The generic emergency line ("your local emergency number (for example
+    112, 911 or 999)") in full the first time an answer says it, in its short
+    form after that (in the order a person reads: headline, then sections)."""
+    full, again = triage.generic_number, triage.generic_number_again
+    if not again:
+        return
+    seen = [False]
+
+    def once(text: str) -> str:
+        if full not in text:
+            return text
+        head, sep, tail = text.partition(full)
+        if not seen[0]:
+            seen[0] = True
+            return head + sep + tail.replace(full, again)
+        return text.replace(full, again)
+
+    report.headline = once(report.headline or "")
+    for section in report.sections:
+        section.title = once(section.title)
+        section.note = once(section.note)
+        for item in section.items:
+            item.title = once(item.title)
+            item.summary = once(item.summary) if item.summary else item.summary
+            item.warnings = [once(w) for w in item.warnings]
+            if isinstance(item.data.get("action"), str):
+                item.data["action"] = once(item.data["action"])
+    report.disclaimer = once(report.disclaimer)
+
+
+def _understood_section(
+    topic: Topic, readings: list[Reading], counted: set[str], present: set[str]
+) -> Section:
+    """Each sign read from the person's words: yes, no or not sure, and the words."""
+    triage = triage_of(topic)
+    order = {s.id: i for i, s in enumerate(questions(triage))}
+    texts = {s.id: s.text for s in triage.signs}
+    items = []
+    for r in sorted(readings, key=lambda r: order.get(r.sign, len(order))):
+        key = r.answer
+        if r.answer == "unsure" and r.sign in counted:
+            key = "unsure_counted"
+        elif r.answer == "no" and r.sign not in present and r.confirm:
+            key = "no_unconfirmed"
+        answer = phrase(topic, f"check.said_{key}")
+        title = phrase(
+            topic, "check.understood_item", sign=texts[r.sign], answer=answer, words=r.words
+        )
+        items.append(
+            Item(
+                id=r.sign,
+                title=title,
+                data={"answer": r.answer, "words": r.words, "counts_as": key},
+            )
+        )
+    if not items:
+        items.append(Item(title=phrase(topic, "check.understood_nothing"), data={"answer": None}))
+    return Section("understood", phrase(topic, "check.understood"), items)
+
+
+def _not_asked_sections(topic: Topic, unasked: set[str], profile: Profile) -> list[Section]:
+    """The signs nobody answered, by level, the most serious first, each group
+    headed by what to do if you have one ("Call 999 now if you have any of these")."""
+    triage = triage_of(topic)
+    region = region_of(triage, profile.region)
+    out = []
+    for level in reversed(triage.levels):
+        signs = [
+            s
+            for s in triage.signs
+            if s.id in unasked and sign_level(triage, s, profile).id == level.id
+        ]
+        if not signs:
+            continue
+        out.append(
+            Section(
+                "not_asked",
+                phrase(topic, "check.not_asked", level=fill(level.title, triage, region)),
+                [
+                    Item(
+                        id=s.id,
+                        title=s.text,
+                        summary=fill(s.action, triage, region) if s.action else "",
+                        data={
+                            "level": level.id,
+                            "action": fill(s.action or level.action, triage, region),
+                        },
+                    )
+                    for s in signs
+                ],
+                tone="critical" if level.id in triage.not_sure_counts_as_yes else "warning",
+            )
+        )
+    return out
 
 
 def _has_action(triage: Triage, reason: Reason) -> bool:

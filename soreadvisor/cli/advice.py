@@ -11,10 +11,12 @@ from .options import (
     Color,
     ColorOpt,
     ConditionOpt,
+    DetailsOpt,
     Format,
     FormatOpt,
     KbOpt,
     MedicationOpt,
+    NoPagerOpt,
     NoProfileOpt,
     PregnantOpt,
     RegionOpt,
@@ -41,6 +43,7 @@ def explain(
     format: FormatOpt = Format.auto,
     color: ColorOpt = Color.auto,
     sources: SourcesOpt = False,
+    no_pager: NoPagerOpt = False,
 ) -> None:
     """Why legs ache after a massage: each cause and what the evidence says.
 
@@ -50,7 +53,7 @@ def explain(
     """
     from ..advice.explain import explain as build
 
-    emit(build(load_topic(topic, kb), cause), format, color, sources)
+    emit(build(load_topic(topic, kb), cause), format, color, sources, no_pager=no_pager)
 
 
 @app.command()
@@ -69,6 +72,8 @@ def cope(
     format: FormatOpt = Format.auto,
     color: ColorOpt = Color.auto,
     sources: SourcesOpt = False,
+    details: DetailsOpt = False,
+    no_pager: NoPagerOpt = False,
 ) -> None:
     """What to do now, fitted to how sore you are and to you.
 
@@ -82,7 +87,7 @@ def cope(
 
     t = load_topic(topic, kb)
     who = person(t, condition, medication, age, pregnant_weeks, region, no_profile)
-    emit(build(t, severity.value, who), format, color, sources)
+    emit(build(t, severity.value, who), format, color, sources, details=details, no_pager=no_pager)
 
 
 @app.command()
@@ -92,6 +97,7 @@ def prevent(
     format: FormatOpt = Format.auto,
     color: ColorOpt = Color.auto,
     sources: SourcesOpt = False,
+    no_pager: NoPagerOpt = False,
 ) -> None:
     """How to avoid soreness next time, with a checklist for your therapist.
 
@@ -101,7 +107,7 @@ def prevent(
     """
     from ..advice.explain import prevent as build
 
-    emit(build(load_topic(topic, kb)), format, color, sources)
+    emit(build(load_topic(topic, kb)), format, color, sources, no_pager=no_pager)
 
 
 @app.command()
@@ -110,6 +116,7 @@ def sources(
     kb: KbOpt = None,
     format: FormatOpt = Format.auto,
     color: ColorOpt = Color.auto,
+    no_pager: NoPagerOpt = False,
 ) -> None:
     """The references behind the advice, numbered, with verdict counts.
 
@@ -119,7 +126,7 @@ def sources(
     """
     from ..advice.explain import sources as build
 
-    emit(build(load_topic(topic, kb)), format, color)
+    emit(build(load_topic(topic, kb)), format, color, no_pager=no_pager)
 
 
 @app.command()
@@ -132,6 +139,7 @@ def search(
     format: FormatOpt = Format.auto,
     color: ColorOpt = Color.auto,
     sources: SourcesOpt = False,
+    no_pager: NoPagerOpt = False,
 ) -> None:
     """Find causes, remedies, tips, warning signs, conditions and medicines.
 
@@ -144,7 +152,7 @@ def search(
     """
     from ..advice.search import search as build
 
-    emit(build(load_topic(topic, kb), words), format, color, sources)
+    emit(build(load_topic(topic, kb), words), format, color, sources, no_pager=no_pager)
 
 
 @app.command()
@@ -152,6 +160,7 @@ def topics(
     kb: KbOpt = None,
     format: FormatOpt = Format.auto,
     color: ColorOpt = Color.auto,
+    no_pager: NoPagerOpt = False,
 ) -> None:
     """The topics available, built-in and your own.
 
@@ -171,4 +180,4 @@ def topics(
             warning(message)
     loaded = [e for e in entries if e.problem is None]
     broken = {e.id: e.problem for e in entries if e.problem}
-    emit(build(loaded, broken, base.words), format, color)
+    emit(build(loaded, broken, base.words), format, color, no_pager=no_pager)

@@ -172,7 +172,7 @@ def log(
     _zone()
     when = _when(at)
     with Diary.open(data_dir, write=True, warn=warning) as diary:
-        diary.add_score(when, value, _text(where), _text(note))
+        logged = diary.add_score(when, value, _text(where), _text(note))
         now = datetime.now(timezone.utc)
         massage = diary.latest_massage(at_or_before=now)
         words = program_words()
@@ -190,9 +190,15 @@ def log(
         if t.diary is None:
             return
         massage, episode = diary.current(now)
-        assessment = assess(episode, t.diary, massage.at if massage else None, now, t.wording)
-    for _, message in assessment.escalations:
-        _say(_said(t.wording, "diary.warning", message=message))
+    start = massage.at if massage else None
+    assessment = assess(episode, t.diary, start, now, t.wording)
+    # What stood before this score is said as that, not as an answer to it
+    # (a 4 after an earlier 7 is not "a score of 7 or more").
+    others = [s for s in episode if s.id != logged.id]
+    before = {e for e, _ in assess(others, t.diary, start, now, t.wording).escalations}
+    for rule, message in assessment.escalations:
+        key = "log.still" if rule in before else "diary.warning"
+        _say(_said(t.wording, key, message=message))
 
 
 @app.command()
@@ -238,6 +244,7 @@ def history(
     assessment = DiaryVerdict(None)
     with Diary.open(data_dir, warn=warning) as diary:
         window = diary.window(now, days, limit)
+        checks = [c for c in diary.checks(window.since) if c.at <= now]
         if t.diary is not None:
             massage_at = window.massage.at if window.massage else None
             assessment = assess(window.episode, t.diary, massage_at, now, t.wording)
@@ -250,6 +257,7 @@ def history(
         days=days,
         assessment=assessment,
         now=now,
+        checks=checks,
     )
     emit(report, format, color, sources)
 
@@ -345,7 +353,7 @@ def diary_delete(
             "--id",
             metavar="N",
             callback=within(1, ROW_ID_MAX),
-            help="Delete the one score with this id (see `soreadvisor history --format json`).",
+            help="Delete the one score with this id (the Id column of `soreadvisor history`).",
         ),
     ] = None,
     yes: Annotated[
@@ -383,8 +391,14 @@ def diary_delete(
                 scores=_count(words, scores, "scores"),
                 massages=_count(words, massages, "massages"),
             )
-    if not yes:
-        _confirm(_said(words, "diary.confirm_delete", what=what, path=diary.path), words)
+            checks = len(diary.checks())
+            if checks:  # kept check results go too: say so before asking
+                counted = _count(words, checks, "checks")
+                what = _said(words, "diary.and_checks", what=what, checks=counted)
+    question = _said(words, "diary.confirm_delete", what=what, path=diary.path)
+    if not yes and not _confirm(question, words):
+        _say(words["diary.nothing_deleted"])
+        return  # a question answered no is not a failure
     if score_id is not None:
         with Diary.open(data_dir, write=True, warn=warning) as diary:
             if not diary.delete_score(score_id):  # gone meanwhile: another run deleted it
@@ -426,8 +440,8 @@ def _when_text(when, words: dict[str, str]) -> str:  # type: ignore[no-untyped-d
     return when_text(when, words)
 
 
-def _confirm(question: str, words: dict[str, str]) -> None:
-    """Ask on the terminal; anything but yes leaves with status 1."""
+def _confirm(question: str, words: dict[str, str]) -> bool:
+    """Ask on the terminal; whether the answer was yes (in the program's words)."""
     if sys.stdin is None or not sys.stdin.isatty():
         raise UsageProblem("not deleting without confirmation: no terminal to ask on; pass --yes")
     _say(question, end="")
@@ -436,9 +450,7 @@ def _confirm(question: str, words: dict[str, str]) -> None:
     except KeyboardInterrupt:  # end the question's line, then leave (130)
         _say("")
         raise
-    if answer not in (w.strip().lower() for w in words["check.answers_yes"].split(",")):
-        _say(words["diary.nothing_deleted"])
-        raise typer.Exit(1)
+    return answer in (w.strip().lower() for w in words["check.answers_yes"].split(","))
 
 
 @diary_app.command("path")
@@ -450,3 +462,186 @@ def diary_path_cmd(data_dir: DataDirOpt = None) -> None:
     from ..diary.store import diary_path
 
     typer.echo(str(diary_path(data_dir)))
+
+
+# What --output's name says when no --format is given.
+SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".json": "json"}
+
+
+@diary_app.command("report")
+def diary_report_cmd(
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="WHEN",
+            help="From this moment ('3 days ago', 'yesterday 18:00', an ISO date-time) "
+            "instead of the last massage.",
+        ),
+    ] = None,
+    include_profile: Annotated[
+        bool,
+        typer.Option(
+            "--include-profile",
+            help="Also list the conditions and medicines in your saved profile (off by default).",
+        ),
+    ] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to this file (default stdout); report.html is a page to print.",
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")] = (
+        False
+    ),
+    format: format_option(  # type: ignore[valid-type]
+        Format.auto,
+        Format.rich,
+        Format.plain,
+        Format.markdown,
+        Format.json,
+        Format.html,
+        help="auto, rich, plain, markdown, json or html (auto: by the --output name, "
+        "else rich on a terminal and plain in a pipe).",
+    ) = Format.auto,
+    color: ColorOpt = Color.auto,
+    data_dir: DataDirOpt = None,
+    topic: TopicOpt = DEFAULT_TOPIC,
+    kb: KbOpt = None,
+) -> None:
+    """A one-page summary of this episode for a doctor or pharmacist.
+
+    The massage, the scores by place with a chart, the notes, the reasons to get
+    checked with their dates and the warning-sign checks you saved; your
+    conditions and medicines only with --include-profile.
+
+    \b
+    Example:
+      soreadvisor diary report -o report.html
+    """
+    from datetime import datetime, timedelta, timezone
+
+    from ..advice.diaryreport import diary_report
+    from ..advice.trend import DiaryVerdict, assess
+    from ..diary.store import DEFAULT_DAYS, Diary
+    from ..render import is_terminal
+
+    fmt = Format(format).value
+    if fmt == "auto" and output is not None:
+        fmt = SUFFIX_FORMATS.get(output.suffix.lower(), "plain")
+    if fmt == "rich" and output is not None:
+        raise UsageProblem("--format rich is for a terminal; write html, markdown, json or plain")
+    if fmt == "html" and output is None and is_terminal(sys.stdout):
+        raise UsageProblem(
+            "the HTML report is a page to open or print, not to read here: "
+            "add -o report.html (or pipe it)"
+        )
+    if output is not None:
+        from ..files import refuse_existing
+
+        refuse_existing(output, force)  # before the diary is read
+    _zone()
+    t = load_topic(topic, kb)
+    now = datetime.now(timezone.utc)
+    start = _when(since) if since is not None else None
+    if start is not None and start > now:
+        raise UsageProblem("--since is in the future; give a moment before now")
+    with Diary.open(data_dir, warn=warning) as diary:
+        massage = diary.latest_massage(at_or_before=now)
+        if start is None:
+            start = massage.at if massage else now - timedelta(days=DEFAULT_DAYS)
+        before = diary.latest_massage(at_or_before=start)
+        massages = ([before] if before else []) + [
+            m for m in diary.massages(start) if m.at <= now and m != before
+        ]
+        scores = [s for s in diary.scores(start) if s.at <= now]
+        checks = [c for c in diary.checks(start) if c.at <= now]
+    assessment = DiaryVerdict(None)
+    if t.diary is not None:
+        assessment = assess(scores, t.diary, massage.at if massage else None, now, t.wording)
+    profile = None
+    if include_profile:
+        from ..advice.profile import from_saved
+        from ..userprofile import load
+
+        profile = load(from_saved)
+    report = diary_report(
+        t,
+        massage=massage,
+        massages=massages,
+        scores=scores,
+        checks=checks,
+        assessment=assessment,
+        since=start,
+        now=now,
+        profile=profile,
+    )
+    if output is None and fmt != "html":
+        emit(report, Format(fmt), color)
+        return
+    from ..render import to_text
+
+    text = to_text(report, fmt)
+    if output is None:
+        from ..render import encodable
+
+        sys.stdout.write(encodable(text, sys.stdout))
+        sys.stdout.flush()
+        return
+    from ..files import write_file
+
+    write_file(output, text, force=force)
+    _say(_said(t.wording, "report.wrote", file=str(output)))
+
+
+def save_check_result(
+    topic, result, report, save: bool | None, data_dir: Path | None = None
+) -> None:  # type: ignore[no-untyped-def]
+    """Keep a warning-sign check's outcome in the diary (issue 24).
+
+    ``save``: True (``--save``) keeps it, False (``--no-save``) does not, None asks
+    on a terminal when an episode is open (a massage in the last week) and does
+    nothing otherwise. Saving never spoils the answer already shown: a diary that
+    cannot be written is a warning on stderr.
+    """
+    if save is False:
+        return
+    if save is None and (sys.stdin is None or not sys.stdin.isatty()):
+        return  # nothing to ask on, nothing asked for: the diary is not even opened
+    from datetime import datetime, timedelta, timezone
+
+    from ..advice.common import phrase
+    from ..diary.store import DEFAULT_DAYS, Diary
+
+    now = datetime.now(timezone.utc)
+    if save is None:
+        try:
+            with Diary.open(data_dir, warn=warning) as diary:
+                massage = diary.latest_massage(at_or_before=now)
+        except UserError:
+            return
+        if massage is None or massage.at < now - timedelta(days=DEFAULT_DAYS):
+            return
+        _say(phrase(topic, "check.save_question") + " ", end="")
+        try:
+            answer = sys.stdin.readline().strip().lower()
+        except KeyboardInterrupt:
+            _say("")
+            raise
+        yes = {a.strip() for a in phrase(topic, "check.answers_yes").split(",")}
+        if answer not in yes:
+            return
+    signs = [r.text for r in result.reasons]
+    try:
+        with Diary.open(data_dir, write=True, warn=warning) as diary:
+            diary.add_check(now, result.level.id, report.headline or None, signs)
+    except UserError as exc:
+        if save:  # asked for by --save: not done is a failure, said as one
+            raise
+        warning(str(exc))
+        return
+    _say(phrase(topic, "check.saved"))

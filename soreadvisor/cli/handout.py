@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 import typer
 
+from ..errors import UsageProblem
 from ..kb.store import DEFAULT_TOPIC
 from .application import app
 from .options import (
@@ -38,37 +39,44 @@ SEVERITY: dict[str, Literal["low", "moderate", "high"]] = {
 }
 
 
-def _date(value: str) -> str:
-    import datetime
-
-    try:
-        return datetime.date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date like 2026-11-23") from None
-
-
 @app.command()
 def handout(
     client: Annotated[
         str, typer.Option("--client", metavar="NAME", help="The client's name.")
     ] = "",
-    therapist: Annotated[str, typer.Option("--therapist", metavar="NAME", help="Your name.")] = "",
+    therapist: Annotated[
+        str | None, typer.Option("--therapist", metavar="NAME", help="Your name.")
+    ] = None,
+    practice: Annotated[
+        str | None, typer.Option("--practice", metavar="NAME", help="Your practice's name.")
+    ] = None,
     contact: Annotated[
-        str,
-        typer.Option("--contact", metavar="TEXT", help="Your phone number or e-mail address."),
-    ] = "",
-    date: Annotated[
         str | None,
+        typer.Option("--contact", metavar="TEXT", help="Your phone number or e-mail address."),
+    ] = None,
+    save: Annotated[
+        bool,
+        typer.Option(
+            "--save",
+            help="Save --therapist, --practice and --contact for every sheet (no sheet is made).",
+        ),
+    ] = False,
+    date: Annotated[
+        str,
         typer.Option(
             "--date",
-            parser=_date,
-            metavar="DATE",
-            help="The appointment (YYYY-MM-DD); default today.",
+            metavar="WHEN",
+            help="The appointment, as for `massage --at`: today, yesterday, 2026-11-23 ...",
+        ),
+    ] = "now",
+    intensity: Annotated[
+        Intensity | None,
+        typer.Option(
+            "--intensity",
+            "-i",
+            help="How firm the massage was (not given: advice for a moderate one, none named).",
         ),
     ] = None,
-    intensity: Annotated[
-        Intensity, typer.Option("--intensity", "-i", help="How firm the massage was.")
-    ] = Intensity.moderate,
     condition: ConditionOpt = None,
     medication: MedicationOpt = None,
     age: AgeOpt = None,
@@ -80,6 +88,10 @@ def handout(
             "--use-profile/--no-profile",
             help="Also apply your saved profile (off: the sheet is about the client, not you).",
         ),
+    ] = False,
+    large_print: Annotated[
+        bool,
+        typer.Option("--large-print", help="Large print (16 pt), over as many pages as needed."),
     ] = False,
     output: Annotated[
         Path | None,
@@ -94,38 +106,81 @@ def handout(
         Format.html, Format.markdown, Format.plain, help="html, markdown or plain."
     ) = Format.html,
 ) -> None:
-    """A one-page aftercare sheet for a client: warning signs, what to expect, what to do.
+    """An aftercare sheet for a client: warning signs, what to expect, what to do.
 
-    Your own saved profile is not used unless you say --use-profile.
+    Your own saved profile is not used unless you say --use-profile. Save your
+    name, practice and contact once with --save; they go on every sheet.
 
     \b
     Example:
+      soreadvisor handout --therapist Alex --contact "07700 900000" --save
       soreadvisor handout --client Sam --intensity deep --region uk -o sam.html
     """
+    from .. import therapist as details
+    from ..advice.common import phrase
     from ..advice.handout import Appointment
     from ..advice.handout import handout as build
+    from ..render import is_terminal, say
 
+    given = {"therapist": therapist, "practice": practice, "contact": contact}
+    if save:
+        if not any(given.values()):
+            raise UsageProblem("--save saves --therapist, --practice or --contact: give one")
+        saved = {**details.load(), **{k: v for k, v in given.items() if v is not None}}
+        where = details.save(saved)
+        say(phrase(load_topic(topic, kb), "handout.saved", where=str(where)))
+        return
     if output is not None:  # before any work: an existing file without --force is refused
         from ..files import refuse_existing
 
         refuse_existing(output, force)
-    if date is None:
-        import datetime
-
-        date = datetime.date.today().isoformat()
+    mine = {**details.load(), **{k: v for k, v in given.items() if v is not None}}
+    day = _day(date)
     t = load_topic(topic, kb)
     who = person(t, condition, medication, age, pregnant_weeks, region, not use_profile)
-    appointment = Appointment(client, therapist, contact, date)
-    report = build(t, SEVERITY[intensity.value], who, appointment, intensity.value)
+    chosen = intensity.value if intensity else None
+    appointment = Appointment(
+        client,
+        mine.get("therapist", ""),
+        mine.get("contact", ""),
+        day,
+        chosen,
+        mine.get("practice", ""),
+    )
+    report = build(t, SEVERITY[chosen or "moderate"], who, appointment)
+    html = Format(format) is Format.html
+    terminal = output is None and html and is_terminal(sys.stdout)
     from ..render import to_text
 
-    text = to_text(report, Format(format).value)
+    text = to_text(report, "plain" if terminal else Format(format).value, large_print=large_print)
     if output is None:
         _to_stdout(text)
-    else:
-        from ..files import write_file
+        if terminal:  # never a page of HTML on a screen: the text, and how to print it
+            say(phrase(t, "handout.on_terminal"))
+        return
+    from ..files import write_file
 
-        write_file(output, text, force=force)
+    write_file(output, text, force=force)
+    if not html:
+        say(phrase(t, "handout.wrote_text", file=str(output)))
+        return
+    from ..render.html import pages_estimate
+
+    n = pages_estimate(report, large_print)
+    if n == 1:
+        pages = phrase(t, "handout.one_page")
+    elif n == 2 and not large_print:
+        pages = phrase(t, "handout.two_pages")
+    else:
+        pages = phrase(t, "handout.pages", n=n)
+    say(phrase(t, "handout.wrote", file=str(output), pages=pages))
+
+
+def _day(text: str):  # type: ignore[no-untyped-def]
+    """The appointment's local date, from the words `massage --at` takes."""
+    from ..timeparse import parse_when
+
+    return parse_when(text).astimezone().date()
 
 
 def _to_stdout(text: str) -> None:

@@ -193,9 +193,10 @@ ConditionOpt = Annotated[
     typer.Option(
         "--condition",
         "-c",
-        metavar="ID",
+        metavar="NAME",
         autocompletion=completes("condition"),
-        help="A condition id (repeat for more).",
+        help="A condition you have, by id or name (diabetes, eczema); repeat for more. "
+        "Tab completes the ids; an unknown name lists them or the closest.",
     ),
 ]
 MedicationOpt = Annotated[
@@ -203,9 +204,10 @@ MedicationOpt = Annotated[
     typer.Option(
         "--medication",
         "-m",
-        metavar="ID",
+        metavar="NAME",
         autocompletion=completes("medication"),
-        help="A medication id (repeat for more).",
+        help="A medicine you take, by id or name (warfarin, sertraline); repeat for more. "
+        "Tab completes the ids; an unknown name lists them or the closest.",
     ),
 ]
 
@@ -249,7 +251,8 @@ RegionOpt = Annotated[
         "--region",
         metavar="ID",
         autocompletion=completes("region"),
-        help="Your region, for its emergency numbers (an unknown id lists the known ones).",
+        help="Your region, for its emergency numbers, by id or another name for it; "
+        "an unknown one lists the known ones.",
     ),
 ]
 NoProfileOpt = Annotated[
@@ -265,13 +268,46 @@ SourcesOpt = Annotated[
 ]
 
 
-def emit(report, fmt: Format, color: Color, sources: bool = False) -> None:  # type: ignore[no-untyped-def]
+NoPagerOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-pager",
+        help="On a terminal, write a long answer straight out instead of through "
+        "$PAGER (default: less -FRX).",
+    ),
+]
+DetailsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--details",
+        help="On a terminal, show each remedy whole: its summary, when and the evidence "
+        "(other formats always do).",
+    ),
+]
+
+
+def emit(  # type: ignore[no-untyped-def]
+    report,
+    fmt: Format,
+    color: Color,
+    sources: bool = False,
+    *,
+    details: bool = False,
+    no_pager: bool = False,
+) -> None:
     """Write the report; a reader that went away (``| head``) ends the run quietly."""
     from ..errors import UserError
     from ..render import render
 
     try:
-        render(report, Format(fmt).value, color.value, sources=sources)
+        render(
+            report,
+            Format(fmt).value,
+            color.value,
+            sources=sources,
+            details=details,
+            pager=not no_pager,
+        )
         sys.stdout.flush()
     except BrokenPipeError:
         quiet_stdout()
@@ -342,7 +378,7 @@ def person(
     that cannot be read at all is passed over the same way.
     """
     from ..advice.profile import Profile, check_ids, from_saved, known_only
-    from ..errors import UserError, did_you_mean
+    from ..errors import UserError
     from ..render import say
     from ..userprofile import load
 
@@ -362,11 +398,23 @@ def person(
             "(`soreadvisor profile set` or `profile clear` to tidy it)"
         )
     regions = topic.triage.regions if topic.triage else []
-    aliases = {a.casefold(): r.id for r in regions for a in r.aliases}
-    if region is not None:  # another name the data lists for a region (ie for eu) is that region
-        region = aliases.get(region.strip().casefold(), region)
+    condition = [_named(topic, "condition", w, topic.conditions) for w in condition or []]
+    medication = [_named(topic, "medication", w, topic.medications) for w in medication or []]
+    if region is not None:
+        region = _named(topic, "region", region, regions)
     profile = saved.with_run_options(condition, medication, age, pregnant_weeks, region)
-    if profile.region and profile.region not in [r.id for r in regions]:
-        raise did_you_mean("region", profile.region, [r.id for r in regions])
     check_ids(profile, topic)
     return profile
+
+
+def _named(topic, kind: str, word: str, entries: list) -> str:  # type: ignore[no-untyped-def]
+    """The id ``word`` names; a name the data lists for it (warfarin) is
+    taken for its id, and the person is told what it was taken as."""
+    from ..advice.common import phrase
+    from ..advice.profile import resolve
+    from ..render import say
+
+    entry, by_name = resolve(kind, word, entries)
+    if by_name:
+        say(phrase(topic, "names.taken_as", word=word, name=entry.name, id=entry.id))
+    return entry.id

@@ -8,24 +8,47 @@ Markdown renderer writes like every other answer.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from operator import attrgetter
 from typing import TYPE_CHECKING, TextIO
 
-from .models import Massage, Score
+from .models import SCORE_MAX, CheckResult, Massage, Score
 from .store import SCHEMA_VERSION, Diary
 
 if TYPE_CHECKING:
     from ..report import Report
 
-COLUMNS = ("kind", "id", "at", "score", "intensity", "where", "note")
+# A check result's row: its level, what it said (as the note) and the signs that counted.
+COLUMNS = ("kind", "id", "at", "score", "intensity", "where", "note", "level", "signs")
 JSON_FIELDS = {
     "massages": ("id", "at", "intensity", "note"),
     "scores": ("id", "at", "score", "where", "note"),
+    "checks": ("id", "at", "level", "headline", "signs"),
 }
 
 
-def _row(entry: Massage | Score) -> dict[str, object]:
+def _entries(diary: Diary) -> Iterator[Massage | Score | CheckResult]:
+    """Everything in time order: massages, then scores, then check results at one moment."""
+    import heapq
+
+    return heapq.merge(diary.everything(), diary.checks(), key=attrgetter("at"))
+
+
+def _row(entry: Massage | Score | CheckResult) -> dict[str, object]:
     at = entry.at.astimezone().isoformat(timespec="seconds")
+    if isinstance(entry, CheckResult):
+        return {
+            "kind": "check",
+            "id": entry.id,
+            "at": at,
+            "score": None,
+            "intensity": None,
+            "where": None,
+            "note": entry.headline,
+            "headline": entry.headline,
+            "level": entry.level,
+            "signs": entry.signs,
+        }
     if isinstance(entry, Massage):
         return {
             "kind": "massage",
@@ -35,6 +58,8 @@ def _row(entry: Massage | Score) -> dict[str, object]:
             "intensity": entry.intensity,
             "where": None,
             "note": entry.note,
+            "level": None,
+            "signs": None,
         }
     return {
         "kind": "score",
@@ -44,6 +69,8 @@ def _row(entry: Massage | Score) -> dict[str, object]:
         "intensity": None,
         "where": entry.where,
         "note": entry.note,
+        "level": None,
+        "signs": None,
     }
 
 
@@ -74,8 +101,10 @@ def export(diary: Diary, fmt: str, out: TextIO, terminal: bool = False) -> None:
         # holding a lone "\r" too (as it does one holding "\n"), on every Python.
         writer = csv.DictWriter(_Rows(out), fieldnames=COLUMNS, lineterminator="\r\n")
         writer.writeheader()
-        for entry in diary.everything():
-            writer.writerow({k: shown(neutral(v)) for k, v in _row(entry).items()})
+        for entry in _entries(diary):
+            row = _row(entry)
+            row["signs"] = "; ".join(row["signs"]) if row["signs"] else None  # type: ignore[arg-type]
+            writer.writerow({k: shown(neutral(row[k])) for k in COLUMNS})
     elif fmt == "json":
         _json(diary, out)
     else:
@@ -93,15 +122,19 @@ def as_report(diary: Diary, words: Mapping[str, str]) -> Report:
     report = Report("diary export", "", words["history.title"], "", show_disclaimer=False)
     report.words = dict(words)
     items = []
-    for row in map(_row, diary.everything()):
-        score = "" if row["score"] is None else f"{row['score']}/10"
+    for row in map(_row, _entries(diary)):
+        score = "" if row["score"] is None else f"{row['score']}/{SCORE_MAX}"
+        note = row["note"]
+        if row["kind"] == "check":  # what it said, then what counted
+            signs = row["signs"] or ()
+            note = "; ".join(filter(None, [str(note or ""), *map(str, signs)]))  # type: ignore[call-overload]
         cells = [
             ("at", row["at"]),
             ("kind", said("diary.kind", row["kind"])),
             ("score", score),
             ("intensity", said("intensity", row["intensity"])),
             ("where", row["where"] or ""),
-            ("note", row["note"] or ""),
+            ("note", note or ""),
         ]
         fields = [Field(key, words[f"field.{key}"], str(text)) for key, text in cells]
         items.append(Item(title="", fields=fields))
@@ -128,15 +161,22 @@ def _json(diary: Diary, out: TextIO) -> None:
     import json
 
     text = json.JSONEncoder(ensure_ascii=False).encode
+
+    def value(v: object) -> str:  # a list (a check's signs) laid out as indent=2 would
+        if isinstance(v, list) and v:
+            return json.dumps(v, indent=2, ensure_ascii=False).replace("\n", "\n      ")
+        return text(v)
+
     out.write("{\n" + f'  "diary_schema_version": {SCHEMA_VERSION},\n')
     for kind, fields in JSON_FIELDS.items():
         out.write(f'  "{kind}": ')
         first = True
-        for row in map(_row, diary.everything((kind,))):
+        rows = diary.checks() if kind == "checks" else diary.everything((kind,))
+        for row in map(_row, rows):
             out.write("[\n" if first else ",\n")
             first = False
-            body = ",\n".join(f"      {text(k)}: {text(row[k])}" for k in fields)
+            body = ",\n".join(f"      {text(k)}: {value(row[k])}" for k in fields)
             out.write("    {\n" + body + "\n    }")
         out.write("[]" if first else "\n  ]")
-        out.write(",\n" if kind != "scores" else "\n")
+        out.write(",\n" if kind != "checks" else "\n")
     out.write("}\n")

@@ -1,8 +1,8 @@
-"""What the diary holds: massage sessions and soreness scores (times in aware UTC)."""
+"""What the diary holds: massage sessions, soreness scores and check results (aware UTC)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 INTENSITIES = ("light", "moderate", "deep")
@@ -26,3 +26,15 @@ class Score:
     score: int
     where: str | None = None
     note: str | None = None
+
+
+@dataclass(slots=True)
+class CheckResult:
+    """A warning-sign check as it was answered: ``level`` is the triage level's id,
+    ``headline`` what the result said, ``signs`` the words of what counted."""
+
+    id: int
+    at: datetime
+    level: str
+    headline: str | None = None
+    signs: list[str] = field(default_factory=list)

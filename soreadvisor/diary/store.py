@@ -47,7 +47,7 @@ from pathlib import Path
 from .. import paths
 from ..errors import UserError
 from ..timeparse import EARLIEST, LATEST
-from .models import INTENSITIES, SCORE_MAX, SCORE_MIN, Massage, Score
+from .models import INTENSITIES, SCORE_MAX, SCORE_MIN, CheckResult, Massage, Score
 
 FILE_NAME = "diary.sqlite3"
 APPLICATION_ID = 0x536F7265  # "Sore", in the database header: this file is ours
@@ -68,9 +68,16 @@ MIGRATIONS: list[tuple[str, ...]] = [
     (  # 2: scores by value, so a highest, a lowest or the reference is a seek, not a scan
         "CREATE INDEX IF NOT EXISTS scores_score_at ON scores (score, at)",
     ),
+    (  # 3: warning-sign check results kept: the level, what it said, the signs that counted
+        "CREATE TABLE IF NOT EXISTS checks ("
+        " id INTEGER PRIMARY KEY, at TEXT NOT NULL, level TEXT NOT NULL,"
+        " headline TEXT, signs TEXT)",
+        "CREATE INDEX IF NOT EXISTS checks_at ON checks (at)",
+    ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
-TABLES = frozenset({"massages", "scores"})
+TABLES = frozenset({"massages", "scores"})  # every version has these
+CHECKS_FROM = 3  # the schema version that added ``checks``
 
 
 # Every query reads the rows whose time is text within the range input accepts
@@ -81,6 +88,7 @@ TABLES = frozenset({"massages", "scores"})
 GOOD_AT = f"(at >= '{EARLIEST.isoformat()}' AND at <= '{LATEST.isoformat()}')"
 MASSAGES = f"SELECT id, at, intensity, note FROM massages WHERE {GOOD_AT}"
 SCORES = f"SELECT id, at, score, location, note FROM scores WHERE {GOOD_AT}"
+CHECKS = f"SELECT id, at, level, headline, signs FROM checks WHERE {GOOD_AT}"
 MAX_NAMED = 5  # bad rows named one by one; the rest are counted
 
 
@@ -258,6 +266,21 @@ class Diary:
             row_id = cur.lastrowid
         return Score(int(row_id or 0), from_text(to_text(at)), score, where, note)
 
+    def add_check(
+        self, at: datetime, level: str, headline: str | None, signs: list[str]
+    ) -> CheckResult:
+        """A warning-sign check's outcome: its level id, what it said, the signs that counted
+        (their words, one a line: what the person was shown, whatever the data says later)."""
+        if not level:
+            raise ValueError("a check result needs its level")
+        with self.transaction() as con:
+            cur = con.execute(
+                "INSERT INTO checks (at, level, headline, signs) VALUES (?, ?, ?, ?)",
+                (to_text(at), level, headline, "\n".join(signs) or None),
+            )
+            row_id = cur.lastrowid
+        return CheckResult(int(row_id or 0), from_text(to_text(at)), level, headline, list(signs))
+
     def add_scores(self, scores: list[tuple[datetime, int]]) -> int:
         """Many scores (time, score) in one transaction; returns how many."""
         rows = []
@@ -269,7 +292,7 @@ class Diary:
         return len(rows)
 
     def delete_all(self) -> tuple[int, int]:
-        """Remove every massage and score; return how many of each.
+        """Remove every massage, score and check result; return how many massages and scores.
 
         ``secure_delete`` zeroes the freed pages and the checkpoint empties the
         write-ahead log, so the deleted health data does not linger in the file.
@@ -278,6 +301,7 @@ class Diary:
             con.execute("PRAGMA secure_delete = ON")
             massages = con.execute("DELETE FROM massages").rowcount
             scores = con.execute("DELETE FROM scores").rowcount
+            con.execute("DELETE FROM checks")
         with _errors(self.path, "write"):
             assert self._con is not None
             self._con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -425,6 +449,41 @@ class Diary:
         if since is None:
             return self._scores(" ORDER BY at, id")
         return self._scores(" AND at >= ? ORDER BY at, id", (to_text(since),))
+
+    def _has_checks(self) -> bool:
+        """Whether the file has the ``checks`` table: an older diary read (not written)
+        keeps its schema, and has no check results."""
+        rows = self._rows(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'checks'"
+        )
+        return bool(rows and rows[0][0])
+
+    def checks(self, since: datetime | None = None) -> list[CheckResult]:
+        """Saved check results at or after ``since`` (all when None), oldest first."""
+        if not self._has_checks():
+            return []
+        sql, params = (
+            (" ORDER BY at, id", ())
+            if since is None
+            else (
+                " AND at >= ? ORDER BY at, id",
+                (to_text(since),),
+            )
+        )
+        found = (self._check_result(r) for r in self._rows(CHECKS + sql, params))
+        return [c for c in found if c is not None]
+
+    def _check_result(self, row: tuple) -> CheckResult | None:
+        row_id, _, level, headline, signs = row
+        at = self._time("check result", row)
+        if at is None:
+            return None
+        if not isinstance(level, str) or not level:
+            self._skipped("check result", row_id, "its level cannot be read")
+            return None
+        headline = self._text("check result", row_id, "headline", headline)
+        signs = self._text("check result", row_id, "signs", signs)
+        return CheckResult(row_id, at, level, headline, signs.split("\n") if signs else [])
 
     def counts(self) -> tuple[int, int]:
         """How many massages and scores the diary holds (every row, readable or not)."""

@@ -30,6 +30,14 @@ else:  # a marker for type checkers only; nothing to do at run time
 
 SCHEMA_VERSION = 1
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def word_key(text: str) -> str:
+    """A name or id as typed, compared: case, spaces, dashes and underscores
+    do not matter (``Blood-Thinners`` is ``blood thinners``)."""
+    return " ".join(text.casefold().replace("-", " ").replace("_", " ").split())
+
+
 Verdict = Literal["supported", "mixed", "unsupported", "myth"]
 Severity = Literal["low", "moderate", "high"]
 VERDICTS: tuple[Verdict, ...] = ("supported", "mixed", "unsupported", "myth")
@@ -98,6 +106,9 @@ class Reference:
     verified: bool
     url: str | None = None
     note: str | None = None
+    # A source that speaks for one region's rules (a national medicine page):
+    # the aftercare sheet cites it only for a client in that region.
+    region: str | None = None
 
 
 @model
@@ -171,6 +182,16 @@ class Caution:
 
 
 @model
+class RegionalText:
+    """What the aftercare sheet says in one region (its own medicine label)."""
+
+    __pydantic_config__ = _STRICT
+    region: str
+    text: str
+    references: list[str] = field(default_factory=list)
+
+
+@model
 class Option:
     """One way of doing a remedy (e.g. one medicine within pain relief)."""
 
@@ -185,6 +206,11 @@ class Option:
     adult_from_age: int | None = None
     child_how: str | None = None
     references: list[str] = field(default_factory=list)
+    # The aftercare sheet's words (a client's, not ours): ``how`` for a
+    # region whose label the data has (with its source), else ``client_how``
+    # (no country's label, no note on what we checked).
+    client_how: str | None = None
+    regional_how: list[RegionalText] = field(default_factory=list)
 
 
 @model
@@ -200,6 +226,8 @@ class Remedy:
     article_claim: str | None = None
     cautions: list[Caution] = field(default_factory=list)
     options: list[Option] = field(default_factory=list)
+    # The aftercare sheet's ``when``, where ours carries a note meant for us.
+    client_when: str | None = None
 
 
 @model
@@ -221,6 +249,10 @@ class Dont:
     id: str
     text: str
     references: list[str] = field(default_factory=list)
+    # The remedy whose own caution says this too: a compact screen that shows
+    # that remedy, and the aftercare sheet, say it once, there (and the sheet
+    # not at all when it leaves that remedy out).
+    remedy: str | None = None
 
 
 @model
@@ -246,6 +278,9 @@ class Phase:
     next: str
     get_help_if: list[str]
     references: list[str] = field(default_factory=list)
+    # The aftercare sheet's line, with real dates: {start} is the day this
+    # phase begins, {end} the day the next one does.
+    client: str | None = None
 
 
 @model
@@ -255,6 +290,9 @@ class Timeline:
     phases: list[Phase]
     see_professional: list[str]
     references: list[str] = field(default_factory=list)
+    # The aftercare sheet's lines (after what to expect, in a client's words),
+    # where ours carry notes meant for us.
+    client_see_professional: list[str] = field(default_factory=list)
 
 
 @model
@@ -301,6 +339,13 @@ class Sign:
     # The check's headline when this sign sets the result ("Get medical help
     # now"), where the level's title would say a weaker time frame.
     headline: str | None = None
+    # The sign in a few words, for a list that must fit on one screen (a
+    # terminal's compact answer); the text is shown everywhere else. A sign
+    # with its own action says what to do in these words too.
+    short: str | None = None
+    # A question that is several questions in one is asked in these parts, one
+    # yes/no each; a yes or "not sure" to any part answers the sign.
+    parts: list[str] = field(default_factory=list)
 
 
 @model
@@ -331,6 +376,9 @@ class Region:
     urgent_service: str
     # Other names people give for it (gb for uk): an unknown region suggests the id.
     aliases: list[str] = field(default_factory=list)
+    # How a date is written there (the wording's handout.date_long/_short otherwise).
+    date_long: str | None = None
+    date_short: str | None = None
 
 
 @model
@@ -357,6 +405,9 @@ class Triage:
     none_reported: str
     # The clot warning when a sign that can look like a clot is also present.
     clot_mimic_warning: str | None = None
+    # With no region, the generic number is said once per answer; after that,
+    # this shorter form ("your local emergency number").
+    generic_number_again: str | None = None
 
 
 @model
@@ -366,6 +417,9 @@ class Named:
     __pydantic_config__ = _STRICT
     id: str
     name: str
+    # The words people type for it (warfarin for anticoagulant): taken for
+    # the id on the command line, and offered when a word is not known.
+    aliases: list[str] = field(default_factory=list)
 
 
 @model
@@ -438,6 +492,30 @@ class Search:
 
 
 @model
+class Lexicon:
+    """How a person's own words are read (``check "..."`` and ``search``), in
+    the topic's language: the words and phrases for each warning sign (listed
+    with their simple stems and common misspellings), and the words that negate
+    or hedge them (docs/knowledge.md, "Free text")."""
+
+    __pydantic_config__ = _STRICT
+    # sign id -> the words and phrases a person may use for it
+    signs: dict[str, list[str]]
+    # a negation within ``window`` words of a sign, in the same sentence, with
+    # no terminator between, sets it to "no" ("n't" also matches don't, isn't)
+    negations: list[str]
+    # phrases that look like a negation and are not one ("not only", "no change")
+    pseudo_negations: list[str]
+    # words that end a negation's reach ("but", "apart from")
+    terminators: list[str]
+    # words that make a sign "not sure" ("maybe", "a bit", "what if")
+    hedges: list[str]
+    window: int = 5
+    # words too common for ``search`` to find anything by ("my", "the")
+    common: list[str] = field(default_factory=list)
+
+
+@model
 class Topic:
     __pydantic_config__ = _STRICT
     schema_version: int
@@ -464,3 +542,4 @@ class Topic:
     wording: dict[str, str] = field(default_factory=dict)
     search: Search | None = None
     reminders: Reminders | None = None
+    lexicon: Lexicon | None = None

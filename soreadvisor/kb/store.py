@@ -421,7 +421,7 @@ class KnowledgeBase:
 
 
 Progress = Callable[[int, int], None]
-PARALLEL_FROM = 16  # topics: fewer are checked in this process (starting a pool costs more)
+PARALLEL_FROM = 16  # topics: fewer are checked in this process (a pool costs start-up)
 
 
 def _workers() -> int:

@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..text import PLACEHOLDER
-from .models import ID_RE, SCHEMA_VERSION, Caution, Topic, materialize
+from .models import ID_RE, SCHEMA_VERSION, Caution, Topic, materialize, word_key
 from .yamlfile import Doc, Path_, Problem
 
 # R12, or R41b for part of a reference split off (what was checked stays R41).
@@ -113,6 +113,20 @@ def _dupes(items: Iterable[Any], path: Path_, kind: str) -> Iterator[tuple[Path_
         seen.add(item.id)
 
 
+def _words(entries: list[Any], path: Path_, kind: str) -> Iterator[tuple[Path_, str]]:
+    """Each word people type (``aliases``) names one entry: never two, nor
+    another entry's id, as the command line compares them (``word_key``)."""
+    owners = {word_key(e.id): e.id for e in entries}
+    for i, entry in enumerate(entries):
+        for j, word in enumerate(entry.aliases):
+            key = word_key(word)
+            owner = owners.setdefault(key, entry.id)
+            if not key:
+                yield (*path, i, "aliases", j), "an alias must have a letter"
+            elif owner != entry.id:
+                yield (*path, i, "aliases", j), f"{word!r} already names {kind} {owner!r}"
+
+
 def _meaning(t: Topic, expected_id: str | None) -> Iterator[tuple[Path_, str]]:
     """Every problem a well-typed topic can still have."""
     if t.schema_version != SCHEMA_VERSION:
@@ -123,14 +137,20 @@ def _meaning(t: Topic, expected_id: str | None) -> Iterator[tuple[Path_, str]]:
         yield ("id",), f"topic id {t.id!r} does not match the file name {expected_id!r}"
     refs = {r.id for r in t.references}
     conditions = {c.id for c in t.conditions}
+    regions = {r.id for r in t.triage.regions} if t.triage else set()
     medications = {m.id for m in t.medications}
     yield from _dupes(t.references, ("references",), "reference")
+    for i, ref in enumerate(t.references):
+        if ref.region is not None and ref.region not in regions:
+            yield ("references", i, "region"), f"unknown region {ref.region!r}"
     yield from _dupes(t.causes, ("causes",), "cause")
     yield from _dupes(t.remedies, ("remedies",), "remedy")
     yield from _dupes(t.tips, ("tips",), "tip")
     yield from _dupes(t.donts, ("donts",), "dont")
     yield from _dupes(t.conditions, ("conditions",), "condition")
     yield from _dupes(t.medications, ("medications",), "medication")
+    yield from _words(t.conditions, ("conditions",), "condition")
+    yield from _words(t.medications, ("medications",), "medication")
 
     def cited(ids: list[str], path: Path_, need_one: bool = False) -> Iterator[tuple[Path_, str]]:
         if need_one and not ids:
@@ -160,6 +180,11 @@ def _meaning(t: Topic, expected_id: str | None) -> Iterator[tuple[Path_, str]]:
         ]
         for k, opt in enumerate(remedy.options):
             yield from cited(opt.references, ("remedies", i, "options", k, "references"))
+            for j, regional in enumerate(opt.regional_how):
+                at: Path_ = ("remedies", i, "options", k, "regional_how", j)
+                yield from cited(regional.references, (*at, "references"))
+                if regional.region not in regions:
+                    yield (*at, "region"), f"unknown region {regional.region!r}"
             cautions += [
                 (("remedies", i, "options", k, "cautions", j), c)
                 for j, c in enumerate(opt.cautions)
@@ -167,8 +192,11 @@ def _meaning(t: Topic, expected_id: str | None) -> Iterator[tuple[Path_, str]]:
         for path, caution in cautions:
             yield from cited(caution.references, (*path, "references"))
             yield from profile_ids(caution, path)
+    remedies = {r.id for r in t.remedies}
     for i, dont in enumerate(t.donts):
         yield from cited(dont.references, ("donts", i, "references"))
+        if dont.remedy is not None and dont.remedy not in remedies:
+            yield ("donts", i, "remedy"), f"unknown remedy {dont.remedy!r}"
     if t.known:
         yield from cited(t.known.references, ("known", "references"))
     if t.timeline:
@@ -177,9 +205,10 @@ def _meaning(t: Topic, expected_id: str | None) -> Iterator[tuple[Path_, str]]:
         yield from _dupes(tl.phases, ("timeline", "phases"), "phase")
         if not tl.phases or tl.phases[0].from_hours != 0:
             yield ("timeline", "phases"), "the first phase must start at from_hours: 0"
-        remedies = {r.id for r in t.remedies}
         for i, phase in enumerate(tl.phases):
             yield from cited(phase.references, ("timeline", "phases", i, "references"))
+            for problem in _unknown_placeholders(phase.client or "", ("start", "end")):
+                yield ("timeline", "phases", i, "client"), problem
             for j, line in enumerate(phase.get_help_if):
                 for problem in _unknown_placeholders(line, ("number", "service")):
                     yield ("timeline", "phases", i, "get_help_if", j), problem
@@ -204,10 +233,26 @@ def _meaning(t: Topic, expected_id: str | None) -> Iterator[tuple[Path_, str]]:
         yield from _diary_placeholders(t.diary.messages)
     if t.reminders:
         yield from _reminders(t, cited)
+    if t.lexicon:
+        yield from _lexicon(t)
 
 
 # A check-in's local time of day: 24-hour HH:MM.
 _CLOCK = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+
+
+def _lexicon(t: Topic) -> Iterator[tuple[Path_, str]]:
+    lex = t.lexicon
+    assert lex is not None
+    signs = {s.id for s in t.triage.signs} if t.triage else set()
+    for sid, phrases in lex.signs.items():
+        if sid not in signs:
+            yield ("lexicon", "signs", sid), f"unknown sign {sid!r}"
+        for j, phrase in enumerate(phrases):
+            if not re.search(r"[^\W_]", phrase):
+                yield ("lexicon", "signs", sid, j), "a phrase needs at least one word"
+    if not 1 <= lex.window <= 20:
+        yield ("lexicon", "window"), "must be from 1 to 20 words"
 
 
 def _reminders(t: Topic, cited: Any) -> Iterator[tuple[Path_, str]]:
@@ -292,6 +337,13 @@ def _triage(t: Topic, cited: Any, profile_ids: Any) -> Iterator[tuple[Path_, str
     yield from _dupes(tr.signs, ("triage", "signs"), "sign")
     yield from _dupes(tr.rules, ("triage", "rules"), "rule")
     yield from _dupes(tr.regions, ("triage", "regions"), "region")
+    for i, region in enumerate(tr.regions):
+        for key, names in (
+            ("date_long", ("weekday", "day", "month", "year")),
+            ("date_short", ("weekday", "day", "month")),
+        ):
+            for problem in _unknown_placeholders(getattr(region, key) or "", names):
+                yield ("triage", "regions", i, key), problem
     if not tr.levels:
         yield ("triage", "levels"), "list at least one level"
     levels = {lv.id for lv in tr.levels}

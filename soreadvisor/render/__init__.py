@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TextIO
+from typing import Any, TextIO
 
 from ..report import Field, Report
 
@@ -150,6 +150,47 @@ def is_terminal(stream: TextIO) -> bool:
         return False
 
 
+# The pager when PAGER is not set, as git's: quit if the answer fits one
+# screen (-F), keep colours (-R), leave the answer on the screen after (-X).
+DEFAULT_PAGER = "less -FRX"
+
+
+def page_through(text: str, stream: TextIO) -> bool:
+    """Show ``text`` through ``$PAGER`` (``less -FRX`` if unset) as git does:
+    an empty PAGER or ``cat`` means none. False when there is no pager to run,
+    for the caller to write the text itself."""
+    import shlex
+    import subprocess
+
+    try:
+        argv = shlex.split(os.environ.get("PAGER", DEFAULT_PAGER))
+    except ValueError:  # unbalanced quotes: no pager, as for one that is missing
+        return False
+    if not argv or argv == ["cat"]:
+        return False
+    env = dict(os.environ)
+    env.setdefault("LESS", "FRX")  # PAGER=less behaves as the default does
+    env.setdefault("LV", "-c")
+    try:
+        stream.flush()
+        pager = subprocess.Popen(argv, stdin=subprocess.PIPE, env=env)
+    except OSError:  # not installed, not executable
+        return False
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        assert pager.stdin is not None
+        pager.stdin.write(encodable(text, stream).encode(encoding, "replace"))
+        pager.stdin.close()
+    except OSError:  # the pager quit before reading it all (q in less): done
+        pass
+    while True:  # Ctrl-C belongs to the pager (less reads it): wait for it to end
+        try:
+            pager.wait()
+            return True
+        except KeyboardInterrupt:
+            continue
+
+
 def resolve_format(fmt: str, stream: TextIO) -> str:
     if fmt != "auto":
         return fmt
@@ -183,23 +224,37 @@ def render(
     color: str = "auto",
     stream: TextIO | None = None,
     sources: bool = False,
+    details: bool = False,
+    pager: bool = True,
 ) -> None:
     """Write ``report`` to ``stream`` (stdout) in the chosen format; ``sources``
-    lists every reference on a terminal too (other formats always do)."""
+    lists every reference on a terminal too (other formats always do);
+    ``details`` shows everything on a terminal, where an answer is otherwise
+    compact (every other format is complete); ``pager`` lets an answer
+    longer than the terminal go through the person's pager (never in a pipe)."""
     out = stream or sys.stdout
     fmt = resolve_format(fmt, out)
     if fmt == "rich":
         from .terminal import print_rich
 
-        print_rich(report, out, use_color(color, out), use_attributes(color, out), sources)
+        print_rich(
+            report,
+            out,
+            use_color(color, out),
+            use_attributes(color, out),
+            sources,
+            details=details,
+            pager=pager and is_terminal(out),
+        )
         return
     ascii_only = encodable("\u2013", out) != "\u2013"
     out.write(encodable(to_text(report, fmt, ascii_only=ascii_only), out))
 
 
-def to_text(report: Report, fmt: str, ascii_only: bool = False) -> str:
+def to_text(report: Report, fmt: str, ascii_only: bool = False, **context: Any) -> str:
     """``report`` as the text of ``fmt`` (plain, markdown, json or html): the one
-    dispatch of every format that is not a terminal's."""
+    dispatch of every format that is not a terminal's; ``context`` is what an HTML
+    page needs beyond the report (the sheet's large print)."""
     if fmt == "json":
         from .jsondoc import to_json
 
@@ -211,7 +266,7 @@ def to_text(report: Report, fmt: str, ascii_only: bool = False) -> str:
     if fmt == "html":
         from .html import to_html
 
-        return to_html(report)
+        return to_html(report, **context)
     if fmt == "plain":
         from .plain import to_plain
 

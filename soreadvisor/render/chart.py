@@ -78,14 +78,19 @@ def draw(
     bands: Sequence[int] = (),
     words: Mapping[str, str],
     unicode: bool = True,
+    series: Sequence[tuple[float, int]] | None = None,
 ) -> list[Text]:
     """Scores against real time as text lines, ready to print.
 
     ``points`` are (hours since the origin, score), oldest first; a point
     before the origin is drawn at the origin, a score outside 0..top at the
-    nearest end, and a point with no finite time is left out. No line is
-    wider than ``width`` (at least 20) or ends in a blank.
+    nearest end, and a point with no finite time is left out. ``series``, when
+    given, are the points instead (a section that shows some of the scores can
+    chart all of them). No line is wider than ``width`` (at least 20) or ends in
+    a blank. Under the chart, a key says what each mark means.
     """
+    if series is not None:
+        points = series
     top = max(top, 1)
     pts = [(max(h, 0.0), min(max(s, 0), top)) for h, s in points if math.isfinite(h)]
     if not pts:
@@ -174,6 +179,21 @@ def draw(
     if severe_label and not beside:
         key = f"{g['severe'] * 2} {severe_label}"
         lines.append(_line([(" " * prefix, ""), (key, SEVERE_STYLE)]))
+    keys = [fill_in(words.get("chart.key_point", ""), {"glyph": g["point"]})]
+    if line_severe is not None:
+        keys.append(
+            fill_in(
+                words.get("chart.key_severe", ""),
+                {"glyph": g["severe_point"], "score": line_severe},
+            )
+        )
+    if mark_label and (mark_col is not None or mark_beyond):
+        which = "chart.key_mark" if mark_col is not None else "chart.key_beyond"
+        glyph = g["mark"] if mark_col is not None else g["beyond"]
+        keys.append(fill_in(words.get(which, ""), {"glyph": glyph, "label": mark_label}))
+    for entry in keys:
+        for n, part in enumerate(_wrap(entry, width - prefix - 2)):
+            lines.append(_line([(" " * (prefix + (2 if n else 0)) + part, AXIS_STYLE)]))
     for line in lines:  # a long mark label, a width under 20 or a huge ``top``
         line.truncate(width)
         line.rstrip()
@@ -249,3 +269,87 @@ def _line(cells: Sequence[Cell]) -> Text:
     text.append(run, style=run_style or None)
     text.rstrip()
     return text
+
+
+# -- the same chart as inline SVG (the diary report's HTML) ---------------------
+
+SVG_WIDTH, SVG_HEIGHT = 640, 170
+SVG_MARGIN = (30, 8, 12, 34)  # left, top, right, bottom: room for the labels
+SVG_SERIES = 4  # distinct looks (stroke and dash) before they repeat
+
+
+def svg_chart(
+    groups: Sequence[tuple[str, Sequence[tuple[float, int]]]],
+    *,
+    top: int = 10,
+    severe: int | None,
+    mark_hours: float | None,
+    mark_label: str = "",
+    words: Mapping[str, str],
+    bands: Sequence[int] = (),
+) -> dict | None:
+    """The geometry of the scores against time, one line per place, for a template
+    to draw as SVG: numbers and labels only (the template escapes every label).
+
+    ``groups`` are (place, points) with points as in ``draw``; None when there is
+    nothing to draw. The axes follow ``draw``: hours up to two days, days beyond.
+    """
+    del bands  # the lines are told apart by place; severity by the severe line
+    top = max(top, 1)
+    cleaned = [
+        (name, [(max(h, 0.0), min(max(s, 0), top)) for h, s in pts if math.isfinite(h)])
+        for name, pts in groups
+    ]
+    cleaned = [(name, pts) for name, pts in cleaned if pts]
+    if not cleaned:
+        return None
+    left, upper, right, bottom = SVG_MARGIN
+    x0, x1 = left, SVG_WIDTH - right
+    y0, y1 = upper, SVG_HEIGHT - bottom  # y0 is the top score, y1 is 0
+    span = max(max(h for _, pts in cleaned for h, _ in pts), MIN_SPAN_HOURS)
+    in_days = span > HOURS_UP_TO
+    unit = 24.0 if in_days else 1.0
+    step, end = _ticks(span / unit, DAY_STEPS if in_days else HOUR_STEPS, 60)
+    x_max = end * unit
+
+    def x(hours: float) -> float:
+        return round(x0 + hours / x_max * (x1 - x0), 1)
+
+    def y(score: float) -> float:
+        return round(y1 - score / top * (y1 - y0), 1)
+
+    line_severe = severe if severe is not None and 0 <= severe <= top else None
+    series_out = []
+    for n, (name, pts) in enumerate(cleaned):
+        series_out.append(
+            {
+                "name": name,
+                "look": n % SVG_SERIES,
+                "points": " ".join(f"{x(h)},{y(s)}" for h, s in pts),
+                "dots": [
+                    {"x": x(h), "y": y(s), "severe": line_severe is not None and s >= line_severe}
+                    for h, s in pts
+                ],
+            }
+        )
+    mark = None
+    if mark_hours is not None and math.isfinite(mark_hours) and 0 <= mark_hours <= x_max:
+        mark = {"x": x(mark_hours), "label": mark_label}
+    severe_out = None
+    if line_severe is not None:
+        key = "chart.severe" if line_severe < top else "chart.severe_top"
+        severe_out = {"y": y(line_severe), "label": fill_in(words[key], {"score": line_severe})}
+    return {
+        "width": SVG_WIDTH,
+        "height": SVG_HEIGHT,
+        "x0": x0,
+        "x1": x1,
+        "y0": y0,
+        "y1": y1,
+        "y_ticks": [{"y": y(s), "label": str(s)} for s in range(0, top + 1, 2 if top > 5 else 1)],
+        "x_ticks": [{"x": x(t * unit), "label": str(t)} for t in _range(step, end)],
+        "x_title": words["chart.days" if in_days else "chart.hours"],
+        "severe": severe_out,
+        "mark": mark,
+        "series": series_out,
+    }

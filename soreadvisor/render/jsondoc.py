@@ -49,9 +49,9 @@ def to_dict(report: Report) -> dict[str, Any]:
         if section.kind == "sentence":
             doc[section.key] = section.items[0].title if section.items else None
         elif section.kind == "sentences":
-            doc.setdefault(section.key, []).extend(i.title for i in section.items)
-        else:
-            doc.setdefault(section.key, []).extend(_item(i) for i in section.items)
+            doc[section.key] = [*doc.get(section.key, []), *(i.title for i in section.items)]
+        else:  # joined to a list of the same key (a section's, or the meta's), never changing it
+            doc[section.key] = [*doc.get(section.key, []), *(_item(i) for i in section.items)]
     doc["references"] = [_fields(r) for r in report.references]
     return doc
 

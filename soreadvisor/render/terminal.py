@@ -4,14 +4,17 @@ Knowledge text only ever enters Rich as ``Text`` objects (never as markup),
 after ``safe()``, so ``[link=...]``, ``:emoji:`` or escape sequences in a
 file are shown literally.
 
-Lines are wrapped here by Rich's own ``Text.wrap``, with hanging indents, and
-printed in one call with soft wrapping: laying out a Rich table per bullet cost
-more than the rest of the run put together (measured with cProfile).
+Lines are wrapped here, with hanging indents, and printed in one call with
+soft wrapping: laying out a Rich table per bullet cost more than the rest of
+the run put together (measured with cProfile). The wrap breaks where Rich's
+would, but for a number kept with the word after it (``3 h``); Rich's own
+``Text.wrap`` takes over where there is more to do (a word wider than the line).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from typing import TextIO
 
@@ -42,8 +45,17 @@ class _Console(Console):
 class _Page:
     """Text lines for a console of a given width, wrapped with hanging indents."""
 
-    def __init__(self, console: Console, stream: TextIO, color: bool, words: dict[str, str]):
+    def __init__(
+        self,
+        console: Console,
+        stream: TextIO,
+        color: bool,
+        words: dict[str, str],
+        compact: bool = False,
+    ):
         self.words = words  # the topic's labels (render.*)
+        self.compact = compact  # what a first screen needs (see Section.compact)
+        self.hidden = False  # whether compact left anything out (--details shows it)
         self.console = console
         self.stream = stream
         self.color = color
@@ -60,7 +72,9 @@ class _Page:
     ) -> None:
         body = text if isinstance(text, Text) else Text(self.t(text), style=style)
         width = max(self.width - indent, 10)
-        for n, line in enumerate(body.wrap(self.console, width)):
+        starts = _line_starts(body.plain, width)
+        wrapped = body.wrap(self.console, width) if starts is None else body.divide(starts)
+        for n, line in enumerate(wrapped):
             line.rstrip()
             lead = marker.ljust(indent) if n == 0 and marker else " " * indent
             self.lines.append(Text(lead, style=marker_style) + line if lead else line)
@@ -73,13 +87,64 @@ class _Page:
         self.lines.append(Text())
 
 
-def _item(page: _Page, item: Item, tone: str, ids: bool) -> None:
-    head = Text(page.t(item.title), style="bold")
-    if ids and item.id:
+_WORD = re.compile(r"\s*\S+\s*")  # a word with the blanks around it, as Rich splits
+_NUMBER = re.compile(r"[\d.,:/]*\d")  # 3, 2.1, 14:00, 7/10: kept with the next word
+
+
+def _line_starts(plain: str, width: int) -> list[int] | None:
+    """Where each wrapped line after the first starts: Rich's greedy word wrap.
+
+    The same breaks as ``Text.wrap`` (but for a number kept with the word after
+    it, so no unit is split from its number), at a fraction of its cost (it also splits
+    lines, justifies and truncates, none of which one-line text needs). None
+    when Rich has more to do: a word wider than the line (Rich folds it), a
+    tab or a line break.
+    """
+    if "\t" in plain or "\n" in plain:
+        return None
+    starts: list[int] = []
+    used = 0
+    # A number stays with the word after it ("3 h", "2.1 days"): the line breaks
+    # before the number instead, unless the number opens the line (issue 24).
+    number: tuple[int, int] | None = None  # the word before, if a number: start, width
+    line_start = 0
+    for match in _WORD.finditer(plain):
+        word = match.group()
+        bare = word.rstrip()
+        size = len(bare) if bare.isascii() and bare.isprintable() else cell_len(bare)
+        if size > width:
+            return None
+        blanks = word[len(bare) :]
+        step = size + (len(blanks) if blanks.isascii() else cell_len(blanks))
+        if used and used + size > width:
+            if number is not None and number[0] > line_start and number[1] + size <= width:
+                line_start, used = number[0], number[1]
+            else:
+                line_start, used = match.start(), 0
+            starts.append(line_start)
+        number = (match.start(), step) if _NUMBER.fullmatch(bare.lstrip()) else None
+        used += step
+    return starts
+
+
+def _item(page: _Page, item: Item, section: Section) -> None:
+    tone = section.tone
+    # A compact screen: the short title, and for a compact section only what
+    # to do and every caution (the rest is a flag away, --details).
+    brief = page.compact and section.compact
+    # A short title says what to do too (a warning sign with its own action).
+    short = page.compact and bool(item.short)
+    head = Text(page.t(item.short if short else item.title), style="bold")
+    how = next((f for f in item.fields if f.key == "how"), None) if brief else None
+    if how is not None:  # the remedy and how, on one line
+        head.append(": ", style="bold")
+        head.append(page.t(how.text))
+    if section.ids and item.id:
         head.append("  ")
         head.append(page.t(item.id), style="cyan")
     page.add(head, indent=2, marker=page.t("•"), marker_style=TONE_STYLE[tone])
-    if item.summary:
+    page.hidden |= bool(brief and (item.summary or item.evidence)) or short
+    if item.summary and not (brief or short):
         page.add(item.summary, indent=2)
     # What this person must know, then what everyone must: as loud as the
     # instructions that follow, never dimmed.
@@ -101,10 +166,15 @@ def _item(page: _Page, item: Item, tone: str, ids: bool) -> None:
             marker_style="bold yellow",
         )
     for f in item.fields:
+        if f is how:
+            continue
+        if page.compact and f.detail:
+            page.hidden = True
+            continue
         page.add(Text.assemble((page.t(f.label) + ": ", "bold"), page.t(f.text)), indent=2)
     for entry in item.checklist:
         page.add(entry, indent=4, marker="  " + page.t("–"))
-    if item.evidence:
+    if item.evidence and not brief:
         ev = item.evidence
         verdict = page.t(verdict_word(page.words, ev.verdict))
         page.add(
@@ -175,13 +245,17 @@ def _draw_chart(page: _Page, section: Section) -> None:
     page.blank()
 
 
-def _sources(page: _Page, report: Report, full: bool) -> None:
+def _sources(page: _Page, report: Report, full: bool, more: str = "") -> None:
+    """The references (or how to list them); ``more`` says what else is a flag away."""
     page.blank()
     if not full:  # a screen holds the answer; the list is one command away
         n = len(report.references)
         key = "render.sources_one" if n == 1 else "render.sources_many"
-        page.add(label(report.words, key, n=n), style="bold cyan")
+        pointer = label(report.words, key, n=n)
+        page.add(f"{pointer}; {more}" if more else pointer, style="bold cyan")
         return
+    if more:
+        page.add(more, style="bold cyan")
     page.add(label(report.words, "render.sources"), style="bold cyan underline")
     unverified = page.t(label(report.words, "render.unverified"))
     width = len(str(len(report.references))) + 2
@@ -198,10 +272,19 @@ def _sources(page: _Page, report: Report, full: bool) -> None:
 
 
 def print_rich(
-    report: Report, stream: TextIO, color: bool, attributes: bool, sources: bool = False
+    report: Report,
+    stream: TextIO,
+    color: bool,
+    attributes: bool,
+    sources: bool = False,
+    details: bool = False,
+    pager: bool = False,
 ) -> None:
     """``color``: colours; ``attributes``: bold, underline and italic (kept with
-    NO_COLOR on a terminal); ``sources``: the whole list of references."""
+    NO_COLOR on a terminal); ``sources``: the whole list of references;
+    ``details``: everything, where the answer is otherwise compact (see
+    ``Section.compact``); ``pager``: an answer longer than the terminal goes
+    through the person's pager."""
     console = _Console(
         file=stream,
         markup=False,
@@ -216,7 +299,7 @@ def print_rich(
     )
     if console.width < MIN_WIDTH:  # COLUMNS=0 would print nothing at all
         console.width = MIN_WIDTH
-    page = _Page(console, stream, color, report.words)
+    page = _Page(console, stream, color, report.words, compact=not details)
     page.add(report.title, style="bold underline")
     if report.headline:
         page.add(
@@ -228,8 +311,10 @@ def print_rich(
     if report.intro:
         page.blank()
         page.add(report.intro)
-    for section in report.sections:
-        page.blank()
+    for n, section in enumerate(report.sections):
+        # On a compact screen a warning list goes right under the title.
+        if not (page.compact and n == 0 and len(page.lines) == 1 and section.tone == "critical"):
+            page.blank()
         page.add(section.title, style=f"{TONE_STYLE[section.tone]} underline")
         if section.note:  # what to do about a critical list is as loud as the list
             page.add(section.note, style="bold" if section.tone == "critical" else "italic")
@@ -239,15 +324,31 @@ def print_rich(
             _table(page, section)
         else:
             for item in section.items:
-                _item(page, item, section.tone, section.ids)
+                if page.compact and item.detail:  # it repeats what is shown
+                    continue
+                _item(page, item, section)
     if report.show_disclaimer:
         page.blank()
         page.add(report.disclaimer, style="italic")
+    more = label(report.words, "render.details") if page.hidden else ""
     if report.references:
-        _sources(page, report, full=sources or report.full_references)
+        _sources(page, report, full=sources or report.full_references, more=more)
+    elif more:
+        page.blank()
+        page.add(more, style="bold cyan")
     # The lines as segments, printed in one call: joining them into one Text
     # for Rich to split again cost more than building them.
-    console.print(Segments(_segments(page.lines, console)), soft_wrap=True, end="")
+    segments = Segments(_segments(page.lines, console))
+    if pager and len(page.lines) > console.height:
+        from . import page_through
+
+        with console.capture() as captured:
+            console.print(segments, soft_wrap=True, end="")
+        text = captured.get()
+        if not page_through(text, stream):
+            stream.write(text)
+        return
+    console.print(segments, soft_wrap=True, end="")
 
 
 def _segments(lines: list[Text], console: Console) -> Iterator[Segment]:
