@@ -150,7 +150,8 @@ def test_a_long_answer_on_a_terminal_goes_through_the_pager_warnings_first(recor
     for lv in topic.triage.not_sure_counts_as_yes:  # both warning lists, whole
         for sign in topic.triage.signs:
             if sign.level == lv:
-                assert flat(sign.short or sign.text) in first, sign.id
+                # up to a number the answer fills in (said in full once, then short)
+                assert flat((sign.short or sign.text).split("{number}")[0]) in first, sign.id
         assert levels[lv].heading
     assert len(paged) > 30  # it was long enough to need the pager
 

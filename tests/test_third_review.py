@@ -439,3 +439,41 @@ def test_a_10_within_the_window_counts_however_the_episode_goes_on(topic):
     late = [Score(1, at(5), 5), Score(2, at(80), 10)]
     ids = [e for e, _ in assess(late, topic.diary, start, at(81), WORDS).escalations]
     assert "worst" not in ids and "high_score" in ids
+
+
+def test_a_signs_short_line_keeps_every_call_the_number_clause_of_its_action(topic):
+    """The compact screen shows a sign's short line instead of its action: a
+    "call the number" the action holds must not be lost there."""
+    for sign in topic.triage.signs:
+        if sign.short and sign.action and "{number}" in sign.action:
+            assert "{number}" in sign.short, sign.id
+
+
+def test_the_compact_screen_says_call_the_number_for_a_rash_or_an_injury_that_turns_serious(
+    cli, topic
+):
+    from conftest import PtySession
+    from test_screen import flat as screen_flat
+
+    session = PtySession(
+        "cope", "--severity", "high", "--region", "uk", "--no-pager", separate_stdout=False
+    )
+    try:
+        assert session.wait() == 0
+        screen = screen_flat(session.screen)
+    finally:
+        session.close()
+    for sign in ("allergy-rash", "injury-signs"):
+        short = next(s.short for s in topic.triage.signs if s.id == sign)
+        assert "call 999 now" in short.replace("{number}", "999"), sign
+        assert flat(short.replace("{number}", "999")) in screen, sign
+
+
+def test_a_dont_about_a_remedy_ruled_out_for_you_is_not_said(cli, topic):
+    ice_donts = {d.id for d in topic.donts if d.remedy == "ice"}
+    assert ice_donts
+    doc = json.loads(ok(cli("cope", "--condition", "raynauds", "--format", "json")).out)
+    said = {d["id"] for d in doc["donts"]}
+    assert not ice_donts & said
+    doc = json.loads(ok(cli("cope", "--no-profile", "--format", "json")).out)
+    assert ice_donts <= {d["id"] for d in doc["donts"]}

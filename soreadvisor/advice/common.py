@@ -31,8 +31,13 @@ def new_report(topic: Topic, command: str, key: str, **values: object) -> Report
 
 
 def finish(report: Report, topic: Topic) -> Report:
-    """Attach every reference the report cites, in order of first citation."""
+    """Attach every reference the report cites, in order of first citation; with
+    no region, the generic emergency line in full once per answer."""
     report.cite(topic.references, report.cited_ids())
+    if topic.triage is not None:
+        from .triage import generic_once
+
+        generic_once(report, topic.triage)
     return report
 
 

@@ -209,7 +209,11 @@ def cope(topic: Topic, severity: Severity, profile: Profile) -> Report:
     if ruled_out:
         report.add(Section("remedies", phrase(topic, "cope.ruled_out"), ruled_out, tone="warning"))
     shown = {f.remedy.id for f in fits if f.advised}
-    if topic.donts:
+    excluded = {f.remedy.id for f in fits if not f.advised}
+    # A don't about a remedy ruled out for this person (wrap the ice, with
+    # Raynaud's) would tell them how to use it: it goes, as on the sheet.
+    donts = [d for d in topic.donts if d.remedy not in excluded]
+    if donts:
         report.add(
             Section(
                 "donts",
@@ -222,7 +226,7 @@ def cope(topic: Topic, severity: Severity, profile: Profile) -> Report:
                         # said by its remedy's cautions above when that is shown
                         detail=d.remedy is not None and d.remedy in shown,
                     )
-                    for d in topic.donts
+                    for d in donts
                 ],
                 tone="warning",
             )

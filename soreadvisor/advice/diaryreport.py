@@ -108,6 +108,11 @@ def diary_report(
     if not checks:
         checked.note = phrase(topic, "report.no_checks")
     report.add(checked)
+    if checked.tone == "critical":  # a saved "get help today" or "call now" leads
+        keys = [s.key for s in report.sections]
+        if "escalations" in keys:
+            report.sections.remove(checked)
+            report.sections.insert(keys.index("escalations"), checked)
     if rules is not None and assessment.trend is not None:
         from .trend import diary_message
 

@@ -199,7 +199,8 @@ def search(topic: Topic, words: list[str]):  # type: ignore[no-untyped-def]
         if not matched:
             continue
         # a warning sign the query touches (by its words, not the text of its
-        # warning) comes first, the most serious first
+        # warning) comes first: the best match first ("swollen calf": swelling
+        # in one leg), then the most serious
         first = 0 if entry.kind == "sign" and max(weights) > BODY else 1
         level = levels.get(entry.item.data.get("level", ""), 0) if first == 0 else 0
         ranked.append((first, -matched, -sum(weights), level, entry.order * 10000 + n, entry.item))

@@ -202,7 +202,7 @@ def warning_sign_sections(topic: Topic, profile: Profile) -> list[Section]:
                     Item(
                         id=s.id,
                         title=s.text,
-                        short=s.short or "",
+                        short=fill(s.short, triage, region) if s.short else "",
                         summary=own(s),
                         # In JSON each sign carries what to do about it.
                         data={
@@ -481,6 +481,7 @@ def generic_once(report: Report, triage: Triage) -> None:
         section.note = once(section.note)
         for item in section.items:
             item.title = once(item.title)
+            item.short = once(item.short)
             item.summary = once(item.summary) if item.summary else item.summary
             item.warnings = [once(w) for w in item.warnings]
             if isinstance(item.data.get("action"), str):

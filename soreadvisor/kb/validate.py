@@ -355,7 +355,7 @@ def _triage(t: Topic, cited: Any, profile_ids: Any) -> Iterator[tuple[Path_, str
         if sign.level not in levels:
             yield ("triage", "signs", i, "level"), f"unknown level {sign.level!r}"
         yield from cited(sign.references, ("triage", "signs", i, "references"), True)
-        for key in ("action", "headline"):
+        for key in ("action", "headline", "short"):
             for problem in _unknown_placeholders(getattr(sign, key) or "", ("number", "service")):
                 yield ("triage", "signs", i, key), problem
     for i, rule in enumerate(tr.rules):
