@@ -24,7 +24,7 @@ from ..kb.models import Lexicon, Topic
 
 # A word (letters or digits, with inner apostrophes: don't), or a sentence end.
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[.!?;\n]")
-_WORD = re.compile(r"[^\W_]+")
+WORD = re.compile(r"[^\W_]+")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 
 
@@ -49,7 +49,7 @@ def stem(word: str) -> str:
 
 
 def stems(text: str) -> set[str]:
-    return {stem(w) for w in _WORD.findall(text)}
+    return {stem(w) for w in WORD.findall(text)}
 
 
 def _phrase(text: str) -> list[str]:

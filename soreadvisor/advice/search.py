@@ -19,16 +19,13 @@ a medicine or condition says how to tell soreadvisor about it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 
 from ..errors import NotFound, UsageProblem
 from ..kb.models import Caution, Topic
 from ..report import Item, Section
 from .common import finish, new_report, phrase
-from .freetext import stem, stems
-
-_WORD = re.compile(r"[^\W_]+")
+from .freetext import WORD, stem, stems
 
 # Where a word matched, as a weight: the entry's name (and, for a warning
 # sign, the words people use for it) outranks its summary, which outranks the
@@ -77,7 +74,7 @@ def _entries(topic: Topic) -> Iterator[Entry]:
                 data={"kind": "sign", "level": sign.level, "references": sign.references},
             )
             body = [triage.clot_warning] if sign.clot else []
-            said = [w for p in lexicon.get(sign.id, []) for w in _WORD.findall(p)]
+            said = [w for p in lexicon.get(sign.id, []) for w in WORD.findall(p)]
             said = [w for w in said if stem(w) not in common]
             yield Entry(
                 "sign",
@@ -179,7 +176,7 @@ def _graded(entry, kind: str) -> Item:  # type: ignore[no-untyped-def]
 def search(topic: Topic, words: list[str]):  # type: ignore[no-untyped-def]
     """Every entry that has any of ``words`` (or a synonym): warning signs first,
     then the entries matching the most words, best placed first."""
-    query = [w for text in words for w in _WORD.findall(text)]
+    query = [w for text in words for w in WORD.findall(text)]
     if not query:
         raise UsageProblem("give at least one word to search for")
     # words too common to find anything by ("my", "the"), unless that is all there is
