@@ -17,9 +17,11 @@ from .options import (
     Color,
     ColorOpt,
     DataDirOpt,
+    ForceOpt,
     Format,
     FormatOpt,
     KbOpt,
+    OutputOpt,
     SourcesOpt,
     TopicOpt,
     emit,
@@ -275,13 +277,8 @@ def diary_export(
     format: format_option(  # type: ignore[valid-type]
         Format.csv, Format.json, Format.markdown, help="csv, json or markdown."
     ) = Format.csv,
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", metavar="FILE", help="Write to this file (default stdout)."),
-    ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")] = (
-        False
-    ),
+    output: OutputOpt = None,
+    force: ForceOpt = False,
     data_dir: DataDirOpt = None,
 ) -> None:
     """Everything in the diary, oldest first, to stdout or a file (times in local time).
@@ -495,9 +492,7 @@ def diary_report_cmd(
             help="Write to this file (default stdout); report.html is a page to print.",
         ),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")] = (
-        False
-    ),
+    force: ForceOpt = False,
     format: format_option(  # type: ignore[valid-type]
         Format.auto,
         Format.rich,

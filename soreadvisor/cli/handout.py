@@ -2,7 +2,6 @@
 
 import sys
 from enum import Enum
-from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
@@ -13,9 +12,11 @@ from .application import app
 from .options import (
     AgeOpt,
     ConditionOpt,
+    ForceOpt,
     Format,
     KbOpt,
     MedicationOpt,
+    OutputOpt,
     PregnantOpt,
     RegionOpt,
     TopicOpt,
@@ -93,13 +94,8 @@ def handout(
         bool,
         typer.Option("--large-print", help="Large print (16 pt), over as many pages as needed."),
     ] = False,
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", metavar="FILE", help="Write to this file (default stdout)."),
-    ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")] = (
-        False
-    ),
+    output: OutputOpt = None,
+    force: ForceOpt = False,
     topic: TopicOpt = DEFAULT_TOPIC,
     kb: KbOpt = None,
     format: format_option(  # type: ignore[valid-type]

@@ -175,6 +175,15 @@ def _data_dir(value: str) -> Path:
     return Path(value)
 
 
+# Every command that writes a file for the user (handout, diary export, diary
+# report, remind) takes these two, written by soreadvisor.files.
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", metavar="FILE", help="Write to this file (default stdout)."),
+]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")]
+
+
 DataDirOpt = Annotated[
     Path | None,
     typer.Option(

@@ -20,6 +20,7 @@ from .options import (
     ColorOpt,
     ConditionOpt,
     DataDirOpt,
+    ForceOpt,
     Format,
     KbOpt,
     MedicationOpt,
@@ -50,9 +51,7 @@ def remind(
         Path | None,
         typer.Option("--output", "-o", metavar="FILE", help="Write the calendar (.ics) here."),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")] = (
-        False
-    ),
+    force: ForceOpt = False,
     condition: ConditionOpt = None,
     medication: MedicationOpt = None,
     age: AgeOpt = None,
