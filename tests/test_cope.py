@@ -284,11 +284,17 @@ def same_day_level(topic):
     return next(lv for lv in topic.triage.levels if lv.role == "same-day")
 
 
+def again(text: str, tr) -> str:
+    """``text`` as an answer with no region says it after its first mention of
+    the generic emergency line: in its short form (said in full once)."""
+    from soreadvisor.text import fill_in
+
+    return fill_in(text, {"number": tr.generic_number_again, "service": tr.generic_service})
+
+
 def shown(sign, tr) -> str:
     """A warning sign as a list shows it: with its own action ("go now"), if it has one."""
-    from soreadvisor.advice.triage import fill
-
-    return f"{sign.text}: {fill(sign.action, tr, None)}" if sign.action else sign.text
+    return f"{sign.text}: {again(sign.action, tr)}" if sign.action else sign.text
 
 
 @pytest.mark.parametrize("severity", ["moderate", "high"])
@@ -301,8 +307,8 @@ def test_cope_opens_with_the_emergency_signs_then_the_same_day_ones(cli, topic, 
     first, second = blocks(out)[1:3]
     tr = topic.triage
     emergency, urgent = emergency_level(topic), same_day_level(topic)
-    assert first[0] == fill(emergency.heading, tr, None).upper()
-    assert first[1] == fill(emergency.action, tr, None)
+    assert first[0] == fill(emergency.heading, tr, None).upper()  # the number in full once
+    assert first[1] == again(emergency.action, tr)
     assert [line[2:] for line in first[2:]] == [
         shown(s, tr) for s in tr.signs if s.level == "emergency"
     ]

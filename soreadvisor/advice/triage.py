@@ -484,8 +484,8 @@ def generic_once(report: Report, triage: Triage) -> None:
             item.short = once(item.short)
             item.summary = once(item.summary) if item.summary else item.summary
             item.warnings = [once(w) for w in item.warnings]
-            if isinstance(item.data.get("action"), str):
-                item.data["action"] = once(item.data["action"])
+            # (JSON's own "action" of each sign stays whole: a program reads
+            # each item on its own)
     report.disclaimer = once(report.disclaimer)
 
 
