@@ -382,3 +382,22 @@ def assert_golden(name: str, text: str) -> None:
         f"{name} differs from the golden file; if the change is wanted, regenerate with "
         "SOREADVISOR_UPDATE_GOLDEN=1 python -m pytest -q -k golden and review the diff"
     )
+
+
+@pytest.fixture
+def session(private_home):
+    """``session(*args, **kwargs)`` starts a PtySession (closed after the test), with
+    the topic cached first in this test's home so the prompts come quickly."""
+    from soreadvisor.kb.store import KnowledgeBase
+
+    KnowledgeBase.from_env().load()
+    started: list[PtySession] = []
+
+    def start(*args: str, **kwargs) -> PtySession:
+        s = PtySession(*args, **kwargs)
+        started.append(s)
+        return s
+
+    yield start
+    for s in started:
+        s.close()

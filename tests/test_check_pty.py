@@ -18,6 +18,7 @@ import sys
 
 import pytest
 from conftest import PtySession
+from test_third_review import NEW_SIGNS
 
 RANK = {"self-care": 0, "soon": 1, "urgent": 2, "emergency": 3}  # TRIAGE.md
 
@@ -28,20 +29,6 @@ def warm(private_home):
     from soreadvisor.kb.store import KnowledgeBase
 
     KnowledgeBase.from_env().load()
-
-
-@pytest.fixture
-def session():
-    started: list[PtySession] = []
-
-    def start(*args: str, **kwargs) -> PtySession:
-        s = PtySession(*args, **kwargs)
-        started.append(s)
-        return s
-
-    yield start
-    for s in started:
-        s.close()
 
 
 def questions_of(topic) -> list[tuple[object, str]]:
@@ -294,14 +281,7 @@ def test_without_a_terminal_or_flags_it_exits_at_once_and_says_how(topic):
 
 @pytest.mark.parametrize(
     "sign_id",
-    [
-        "cold-pale-limb",
-        "allergy-serious",
-        "stroke-signs",
-        "allergy-rash",
-        "injury-signs",
-        "preeclampsia-signs",
-    ],
+    NEW_SIGNS,
 )
 def test_each_new_sign_gives_its_level_through_the_interview(session, topic, sign_id):
     """Issue 19: the five pictures (and the rash) that fell through every question."""

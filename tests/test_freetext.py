@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import PtySession
 
 from soreadvisor.advice import triage
 from soreadvisor.advice.freetext import Reader, read
@@ -273,23 +272,6 @@ def test_a_medicine_name_leads_to_its_id(cli):
 
 
 # --- on a terminal ------------------------------------------------------------------
-
-
-@pytest.fixture
-def session(private_home):
-    from soreadvisor.kb.store import KnowledgeBase
-
-    KnowledgeBase.from_env().load()  # a warm cache: prompts come quickly
-    started: list[PtySession] = []
-
-    def start(*args: str, **kwargs) -> PtySession:
-        s = PtySession(*args, **kwargs)
-        started.append(s)
-        return s
-
-    yield start
-    for s in started:
-        s.close()
 
 
 def as_asked(text: str) -> str:
