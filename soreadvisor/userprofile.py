@@ -2,10 +2,9 @@
 
 It holds health facts, so it is ours and private: read only from a plain
 file of ours (never through a link), written in a folder no other user can
-change (``paths.own_dir``), through a fresh temporary file made with an
-exclusive, no-follow create (``tempfile.mkstemp``, mode 0600) and renamed over
-the old one, so an interrupted save never leaves half a file and a planted
-link is never followed. What the facts mean is the domain's
+change (``paths.own_dir``) by the one writer (``files.write_file``), so an
+interrupted save never leaves half a file and a planted link is never
+followed. What the facts mean is the domain's
 (``advice.profile``): it hands ``load`` its reader, which holds them to what
 the flags accept, and ``save`` its plain dictionary. This file knows only JSON.
 """
@@ -71,24 +70,17 @@ def read_private(path: Path, what: str) -> bytes | None:
 
 
 def write_private(path: Path, data: object, what: str) -> Path:
-    """``data`` as JSON in a folder only we can change, through a fresh 0600
-    temporary file renamed over the old one."""
+    """``data`` as JSON in a folder only we can change, by the one writer
+    (``files.write_file``: a fresh 0600 file, flushed, renamed over the old)."""
     import json
-    import tempfile
+
+    from .files import write_file
 
     try:
         folder = paths.own_dir(path.parent)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.stem}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, indent=2)
-                fh.write("\n")
-            os.replace(tmp, folder / path.name)
-        except BaseException:
-            os.unlink(tmp)
-            raise
     except OSError as exc:
         raise UserError(f"cannot save {what} to {str(path)!r}: {exc.strerror}") from None
+    write_file(folder / path.name, json.dumps(data, indent=2) + "\n", force=True)
     return path
 
 

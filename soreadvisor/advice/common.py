@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..errors import did_you_mean
 from ..kb.models import Topic
 from ..report import Report
 from ..text import fill_in
+
+if TYPE_CHECKING:
+    from .profile import Profile
 
 
 def phrase(topic: Topic, key: str, /, **values: object) -> str:
@@ -30,15 +35,35 @@ def new_report(topic: Topic, command: str, key: str, **values: object) -> Report
     return report
 
 
-def finish(report: Report, topic: Topic) -> Report:
+def finish(report: Report, topic: Topic, profile: Profile | None = None) -> Report:
     """Attach every reference the report cites, in order of first citation; with
-    no region, the generic emergency line in full once per answer."""
+    no region, the generic emergency line in full once per answer; with a region
+    taken from the locale, a note that says so."""
     report.cite(topic.references, report.cited_ids())
     if topic.triage is not None:
         from .triage import generic_once
 
         generic_once(report, topic.triage)
+    note = region_note(topic, profile)
+    if note:
+        from ..report import Item, Section
+
+        report.meta["region_from_locale"] = profile.locale  # type: ignore[union-attr]
+        report.add(
+            Section(
+                "region_note", phrase(topic, "names.region"), [Item(title=note)], kind="sentence"
+            )
+        )
     return report
+
+
+def region_note(topic: Topic, profile: Profile | None) -> str | None:
+    """What to say when the emergency numbers are those of the region the
+    locale names (no one gave or saved one): which region, and from what."""
+    if profile is None or not profile.locale or topic.triage is None:
+        return None
+    region = next(r for r in topic.triage.regions if r.id == profile.region)
+    return phrase(topic, "names.region_from_locale", region=region.name, locale=profile.locale)
 
 
 def find(items: list, wanted: str, kind: str):  # type: ignore[no-untyped-def]

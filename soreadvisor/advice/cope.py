@@ -240,4 +240,4 @@ def cope(topic: Topic, severity: Severity, profile: Profile) -> Report:
                 kind="sentences",
             )
         )
-    return finish(report, topic)
+    return finish(report, topic, profile)

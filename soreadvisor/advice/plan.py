@@ -109,7 +109,7 @@ def plan(topic: Topic, hours: float, profile: Profile, diary: DiaryVerdict | Non
     title = phrase(topic, "plan.get_help_if")
     report.add(Section("get_help_if", title, help_items, tone="warning", kind="sentences"))
     report.cite(topic.references, phase.references)
-    return finish(report, topic)
+    return finish(report, topic, profile)
 
 
 def _diary_headline(topic: Topic, diary: DiaryVerdict | None) -> tuple[str, Tone] | None:

@@ -39,6 +39,9 @@ class Profile:
         self.age = age
         self.pregnant_weeks = pregnant_weeks
         self.region = region
+        # The locale the region was taken from, when no one gave or saved one
+        # (never saved: ``as_dict`` leaves it out).
+        self.locale: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {name: getattr(self, name) for name in self.FIELDS}
@@ -67,7 +70,7 @@ class Profile:
         must not bring ice back. Age, pregnancy and region replace (a
         pregnancy of 0 weeks means not pregnant).
         """
-        return Profile(
+        laid = Profile(
             conditions=list(dict.fromkeys(self.conditions + (conditions or []))),
             medications=list(dict.fromkeys(self.medications + (medications or []))),
             age=self.age if age is None else age,
@@ -76,6 +79,9 @@ class Profile:
             else (pregnant_weeks or None),
             region=self.region if region is None else region.lower(),
         )
+        if region is None:
+            laid.locale = self.locale
+        return laid
 
 
 def from_saved(data: object) -> Profile:

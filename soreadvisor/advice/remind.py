@@ -188,4 +188,4 @@ def listing(
     if passed:
         key = "remind.passed_one" if passed == 1 else "remind.passed_many"
         report.sections[-1].note = phrase(topic, key, n=passed)
-    return finish(report, topic)
+    return finish(report, topic, profile)

@@ -289,7 +289,6 @@ def check_report(
     counted_unsure: Iterable[str] = (),
     understood: Iterable[Reading] | None = None,
     not_asked: Iterable[str] = (),
-    locale: str | None = None,
 ) -> Report:
     """The check's answer; ``doubtful`` are signs answered "not sure" that did
     not count, ``counted_unsure`` those answered "not sure" that counted as yes
@@ -297,8 +296,7 @@ def check_report(
 
     With the person's own words, ``understood`` is what was read from them
     (it opens the answer, so it can be corrected) and ``not_asked`` the signs
-    still unanswered: named with what to do, the most serious first. ``locale``
-    is the language setting the region was taken from, if it was.
+    still unanswered: named with what to do, the most serious first.
 
     One message per result: an emergency leads with the number and carries
     nothing that softens it; a doubt that could change the answer is said first.
@@ -306,9 +304,53 @@ def check_report(
     triage = triage_of(topic)
     region = region_of(triage, profile.region)
     level = result.level
-    rank = {lv.id: i for i, lv in enumerate(triage.levels)}
+    titles = {lv.id: fill(lv.title, triage, region) for lv in triage.levels}
+    not_asked = set(not_asked)
+    unasked = _not_asked_sections(topic, not_asked, profile) if not_asked else []
+    # "look after this at home" is not known yet while signs were not asked
+    unasked_lead = bool(unasked) and level.role is None
+    unsure = _unsure_section(topic, triage, set(doubtful), titles)
+    doubt = _doubt_above(triage, set(doubtful), level) if unsure else None
     report = new_report(topic, "check", "check.title")
-    # A sign at the result's level with its own headline ("now") sets it.
+    _heading(report, topic, result, region, unasked_lead, titles[doubt.level] if doubt else None)
+    # The order of the answer is the safety policy: what was read from the
+    # person's words (to be corrected); the signs not asked, when they could
+    # change a "look after this at home"; a doubt about a sign more serious
+    # than the result, before the result; the clot warning; what to do; the
+    # signs not asked, after an answer that needs help today or now; why; a
+    # doubt that changes nothing, last.
+    sections = [
+        understood is not None
+        and _understood_section(topic, list(understood), set(counted_unsure), result.present),
+        *(unasked if unasked_lead else []),
+        unasked_lead and _result_line(topic, "check.result_not_asked", titles[level.id]),
+        doubt and unsure,
+        doubt and _result_line(topic, "check.result", titles[level.id]),
+        result.clot and _clot_section(topic, triage, result.present),
+        _actions_section(topic, triage, result, region, report.tone),
+        *([] if unasked_lead else unasked),
+        _reasons_section(topic, triage, result, set(counted_unsure)),
+        not doubt and unsure,
+    ]
+    for section in sections:
+        if section:
+            report.add(section)
+    return finish(report, topic, profile)
+
+
+def _heading(
+    report: Report,
+    topic: Topic,
+    result: Assessment,
+    region: Region | None,
+    unasked_lead: bool,
+    doubt: str | None,
+) -> None:
+    """The headline, tone and meta of the result: the level's (a sign at that
+    level with its own headline, "now", sets it), unless signs not asked or a
+    doubt about a more serious level (``doubt``, its title) lead."""
+    triage = triage_of(topic)
+    level = result.level
     headline = next(
         (
             s.headline
@@ -327,134 +369,109 @@ def check_report(
         emergency_number=region.emergency_number if region else None,
         region=region.id if region else None,
     )
-    counted = set(counted_unsure)
-    if understood is not None:
-        report.add(_understood_section(topic, list(understood), counted, result.present))
-    unasked = set(not_asked)
-    later = _not_asked_sections(topic, unasked, profile) if unasked else []
-    if later and level.role is None:
-        # "look after this at home" is not known yet: what was not asked leads
-        for section in later:
-            report.add(section)
-        later = []
+    if unasked_lead:
         report.headline = phrase(topic, "check.not_asked_lead")
         report.tone = "warning"
-        report.add(
-            Section(
-                "result",
-                phrase(topic, "check.result_not_asked"),
-                [Item(title=fill(level.title, triage, region))],
-                kind="sentence",
-            )
-        )
-    unsure = [s for s in triage.signs if s.id in set(doubtful)]
-    # A doubt about a sign more serious than the result comes before the result.
-    leading = [s for s in unsure if rank[s.level] > rank[level.id]]
-    titles = {lv.id: fill(lv.title, triage, region) for lv in triage.levels}
-    unsure_section = None
-    if unsure:  # not counted, but never silently dropped
-        unsure_section = Section(
-            "unsure",
-            phrase(topic, "check.unsure"),
-            [
-                Item(
-                    id=s.id,
-                    title=s.text,
-                    summary=phrase(topic, "check.if_you_have_it", level=_lower(titles[s.level])),
-                    data={"level": s.level, "references": s.references},
-                )
-                for s in unsure
-            ],
-            tone="warning",
-        )
-    if leading and unsure_section is not None:
-        worst = max(leading, key=lambda s: rank[s.level])
-        report.headline = fill_in(triage.unsure_lead, {"level": _lower(titles[worst.level])})
+    if doubt:
+        report.headline = fill_in(triage.unsure_lead, {"level": _lower(doubt)})
         report.tone = "warning" if report.tone == "info" else report.tone
-        report.add(unsure_section)
-        report.add(
-            Section(
-                "result",
-                phrase(topic, "check.result"),
-                [Item(title=titles[level.id])],
-                kind="sentence",
+
+
+def _result_line(topic: Topic, key: str, title: str) -> Section:
+    """The result itself, in one sentence, when something else leads the answer."""
+    return Section("result", phrase(topic, key), [Item(title=title)], kind="sentence")
+
+
+def _unsure_section(
+    topic: Topic, triage: Triage, doubtful: set[str], titles: dict[str, str]
+) -> Section | None:
+    """The signs answered "not sure" that did not count: never silently dropped."""
+    unsure = [s for s in triage.signs if s.id in doubtful]
+    if not unsure:
+        return None
+    return Section(
+        "unsure",
+        phrase(topic, "check.unsure"),
+        [
+            Item(
+                id=s.id,
+                title=s.text,
+                summary=phrase(topic, "check.if_you_have_it", level=_lower(titles[s.level])),
+                data={"level": s.level, "references": s.references},
             )
-        )
-    if result.clot:
-        # A sign that can look like a clot (R49) is never labelled a clot alone.
-        mimic = triage.clot_mimic_warning and any(
-            s.clot_mimic for s in triage.signs if s.id in result.present
-        )
-        report.add(
-            Section(
-                "clot_warning",
-                phrase(topic, "check.clot_or_mimic" if mimic else "check.clot"),
-                [Item(title=(triage.clot_mimic_warning if mimic else None) or triage.clot_warning)],
-                tone="critical",
-                kind="sentence",
-            )
-        )
-    # The signs at the result's level with their own action ("go now") say
-    # it; the level's action stays for the others. Nothing from a lower level.
+            for s in unsure
+        ],
+        tone="warning",
+    )
+
+
+def _doubt_above(triage: Triage, doubtful: set[str], level: Level) -> Sign | None:
+    """The most serious sign answered "not sure" above the result's level, if any."""
+    rank = {lv.id: i for i, lv in enumerate(triage.levels)}
+    above = [s for s in triage.signs if s.id in doubtful and rank[s.level] > rank[level.id]]
+    return max(above, key=lambda s: rank[s.level]) if above else None
+
+
+def _clot_section(topic: Topic, triage: Triage, present: set[str]) -> Section:
+    """What a clot means; a sign that can look like a clot (R49) is never
+    labelled a clot alone."""
+    mimic = triage.clot_mimic_warning and any(s.clot_mimic for s in triage.signs if s.id in present)
+    return Section(
+        "clot_warning",
+        phrase(topic, "check.clot_or_mimic" if mimic else "check.clot"),
+        [Item(title=(triage.clot_mimic_warning if mimic else None) or triage.clot_warning)],
+        tone="critical",
+        kind="sentence",
+    )
+
+
+def _actions_section(
+    topic: Topic, triage: Triage, result: Assessment, region: Region | None, tone: Tone
+) -> Section:
+    """What to do. The signs at the result's level with their own action ("go
+    now") say it; the level's action stays for the others. Nothing from a
+    lower level; then what to do if it gets worse."""
+    level = result.level
     at_level = [s for s in triage.signs if s.id in result.present and s.level == level.id]
     own = list(dict.fromkeys(fill(s.action, triage, region) for s in at_level if s.action))
     others = [r for r in result.reasons if r.level == level.id and not _has_action(triage, r)]
     actions = own + ([fill(level.action, triage, region)] if others or not own else [])
     actions.append(fill(level.if_worse, triage, region))
-    report.add(
-        Section(
-            "actions",
-            phrase(topic, "check.actions"),
-            [Item(title=a) for a in actions],
-            tone=report.tone,
-            kind="sentences",
-        )
+    return Section(
+        "actions",
+        phrase(topic, "check.actions"),
+        [Item(title=a) for a in actions],
+        tone=tone,
+        kind="sentences",
     )
-    for section in later:  # a same-day or emergency answer keeps its action first
-        report.add(section)
-    report.add(
-        Section(
-            "reasons",
-            phrase(topic, "check.reasons"),
-            [
-                Item(
-                    id=r.id,
-                    title=phrase(topic, "check.counted_unsure", text=r.text)
-                    if r.kind == "sign" and r.id in counted
-                    else r.text,
-                    data={
-                        "kind": r.kind,
-                        "level": r.level,
-                        "references": r.references,
-                        **({"answer": "unsure"} if r.kind == "sign" and r.id in counted else {}),
-                    },
-                )
-                for r in result.reasons
-            ]
-            or [Item(id=None, title=triage.none_reported, data={"kind": "none"})],
-        )
-    )
-    if unsure_section is not None and not leading:
-        report.add(unsure_section)
-    if locale and region is not None:
-        report.meta["region_from_locale"] = locale
-        report.add(
-            Section(
-                "region_note",
-                phrase(topic, "check.region"),
-                [
-                    Item(
-                        title=phrase(
-                            topic, "check.region_from_locale", region=region.name, locale=locale
-                        )
-                    )
-                ],
-                kind="sentence",
+
+
+def _reasons_section(
+    topic: Topic, triage: Triage, result: Assessment, counted: set[str]
+) -> Section:
+    """Why: each sign and rule that set the level; a "not sure" counted as yes says so."""
+
+    def unsure(r: Reason) -> bool:
+        return r.kind == "sign" and r.id in counted
+
+    return Section(
+        "reasons",
+        phrase(topic, "check.reasons"),
+        [
+            Item(
+                id=r.id,
+                title=phrase(topic, "check.counted_unsure", text=r.text) if unsure(r) else r.text,
+                data={
+                    "kind": r.kind,
+                    "level": r.level,
+                    "references": r.references,
+                    **({"answer": "unsure"} if unsure(r) else {}),
+                },
             )
-        )
-    if region is None:
-        generic_once(report, triage)
-    return finish(report, topic)
+            for r in result.reasons
+        ]
+        or [Item(id=None, title=triage.none_reported, data={"kind": "none"})],
+    )
 
 
 def generic_once(report: Report, triage: Triage) -> None:

@@ -7,19 +7,15 @@ import typer
 from ..kb.store import DEFAULT_TOPIC
 from .application import app
 from .options import (
-    AgeOpt,
+    GIVEN,
+    Asked,
     Color,
     ColorOpt,
-    ConditionOpt,
     DetailsOpt,
     Format,
     FormatOpt,
     KbOpt,
-    MedicationOpt,
     NoPagerOpt,
-    NoProfileOpt,
-    PregnantOpt,
-    RegionOpt,
     SeverityChoice,
     SourcesOpt,
     TopicOpt,
@@ -27,6 +23,7 @@ from .options import (
     emit,
     load_topic,
     person,
+    profile_options,
 )
 
 
@@ -57,16 +54,12 @@ def explain(
 
 
 @app.command()
+@profile_options()
 def cope(
     severity: Annotated[
         SeverityChoice, typer.Option("--severity", "-s", help="How sore: low, moderate or high.")
     ] = SeverityChoice.moderate,
-    condition: ConditionOpt = None,
-    medication: MedicationOpt = None,
-    age: AgeOpt = None,
-    pregnant_weeks: PregnantOpt = None,
-    region: RegionOpt = None,
-    no_profile: NoProfileOpt = False,
+    asked: Asked = GIVEN,
     topic: TopicOpt = DEFAULT_TOPIC,
     kb: KbOpt = None,
     format: FormatOpt = Format.auto,
@@ -86,7 +79,7 @@ def cope(
     from ..advice.cope import cope as build
 
     t = load_topic(topic, kb)
-    who = person(t, condition, medication, age, pregnant_weeks, region, no_profile)
+    who = person(t, asked)
     emit(build(t, severity.value, who), format, color, sources, details=details, no_pager=no_pager)
 
 

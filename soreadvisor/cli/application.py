@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 import typer
 
 from .. import __version__
-from .options import LangOpt
+from .options import LangOpt, quiet_stdout
 
 app: typer.Typer = typer.Typer(
     name="soreadvisor",
@@ -75,11 +75,8 @@ def run(argv: list[str] | None = None) -> None:
     """Run the CLI and exit: 0 ok, 1 not found / bad data / stdout cannot be written
     (full, broken), 2 usage, 70 internal error, 130 interrupted, 141 pipe closed."""
     from .. import language
-    from ..errors import UserError
-    from .options import quiet_stdout
 
     language.chosen = None  # until --lang says otherwise
-    code = 0
     if sys.stdout is None:  # started with stdout closed
         sys.stderr.write("soreadvisor: error: standard output is closed\n")
         sys.exit(1)
@@ -88,14 +85,7 @@ def run(argv: list[str] | None = None) -> None:
             stream.reconfigure(errors="replace")
     stdout, stderr, where = sys.stdout, sys.stderr, _identity(sys.stdout)
     try:
-        command = typer.main.get_command(_only_what_is_asked(argv))
-        args = sys.argv[1:] if argv is None else list(argv)
-        alone = _named_alone(command, args)
-        asked = [*args, "--help"] if alone else args
-        rv = command.main(args=asked, prog_name="soreadvisor", standalone_mode=False)
-        # a group named alone (or no command at all): its help, with the status of a usage error
-        code = 2 if alone else rv if isinstance(rv, int) else 0
-        sys.stdout.flush()
+        code = _main(argv)
     except SystemExit:
         # A closed pipe is 141 here, as everywhere; but two libraries turn EPIPE
         # into exit 1, the status of "not found". Each leaves a sign: Typer's
@@ -107,7 +97,31 @@ def run(argv: list[str] | None = None) -> None:
         sys.stdout, sys.stderr = stdout, stderr
         quiet_stdout()
         code = 141
-    except typer.TyperException as exc:  # usage errors, from the vendored Click
+    except (KeyboardInterrupt, typer.Abort):
+        quiet_stdout()
+        code = 130
+    except Exception as exc:
+        code = _failed(exc, argv)
+    sys.exit(code)
+
+
+def _main(argv: list[str] | None) -> int:
+    """Parse and run the command ``argv`` names; its exit status."""
+    command = typer.main.get_command(_only_what_is_asked(argv))
+    args = sys.argv[1:] if argv is None else list(argv)
+    alone = _named_alone(command, args)
+    asked = [*args, "--help"] if alone else args
+    rv = command.main(args=asked, prog_name="soreadvisor", standalone_mode=False)
+    sys.stdout.flush()
+    # a group named alone (or no command at all): its help, with the status of a usage error
+    return 2 if alone else rv if isinstance(rv, int) else 0
+
+
+def _failed(exc: Exception, argv: list[str] | None) -> int:
+    """One line on stderr for what stopped the run, and its exit status."""
+    from ..errors import UserError
+
+    if isinstance(exc, typer.TyperException):  # usage errors, from the vendored Click
         ctx = getattr(exc, "ctx", None)
         # one line, instead of Click's usage block
         hint = f" (see: {ctx.command_path} --help)" if ctx is not None else ""
@@ -115,37 +129,32 @@ def run(argv: list[str] | None = None) -> None:
         if meant:
             hint = f"; did you mean {meant}?{hint}"
         _say(f"{exc.format_message()}{hint}")  # type: ignore[attr-defined]
-        code = exc.exit_code
-    except UserError as exc:
+        return exc.exit_code  # type: ignore[attr-defined,no-any-return]
+    if isinstance(exc, UserError):
         _say(str(exc))
-        code = exc.exit_code
-    except (KeyboardInterrupt, typer.Abort):
+        return exc.exit_code
+    if isinstance(exc, BrokenPipeError):
         quiet_stdout()
-        code = 130
-    except BrokenPipeError:
+        return 141
+    if isinstance(exc, OSError) and exc.filename is None:
+        # The one rule for output (--version, --help, a path, a schema): what
+        # reaches here without a file name is a write to stdout that failed
+        # (a full disk, /dev/full, an I/O error): one line and status 1, as
+        # the answers say it themselves. Every file is opened by a name,
+        # which an error opening or writing it carries.
         quiet_stdout()
-        code = 141
-    except Exception as exc:
-        if isinstance(exc, OSError) and exc.filename is None:
-            # The one rule for output (--version, --help, a path, a schema): what
-            # reaches here without a file name is a write to stdout that failed
-            # (a full disk, /dev/full, an I/O error): one line and status 1, as
-            # the answers say it themselves. Every file is opened by a name,
-            # which an error opening or writing it carries.
-            quiet_stdout()
-            _say(f"cannot write the answer: {exc.strerror or exc}")
-            sys.exit(1)
-        if os.environ.get("SOREADVISOR_DEBUG"):
-            raise
-        if isinstance(exc, OSError) and exc.errno == 28:
-            _say("the disk is full")
-        else:
-            _say(
-                f"internal error ({type(exc).__name__}: {exc}); "
-                "run again with --debug for the traceback and please report it"
-            )
-        code = 70
-    sys.exit(code)
+        _say(f"cannot write the answer: {exc.strerror or exc}")
+        return 1
+    if os.environ.get("SOREADVISOR_DEBUG"):
+        raise exc
+    if isinstance(exc, OSError) and exc.errno == 28:
+        _say("the disk is full")
+    else:
+        _say(
+            f"internal error ({type(exc).__name__}: {exc}); "
+            "run again with --debug for the traceback and please report it"
+        )
+    return 70
 
 
 def _option_meant(ctx: object, args: list[str]) -> str | None:

@@ -10,19 +10,17 @@ from ..errors import UsageProblem
 from ..kb.store import DEFAULT_TOPIC
 from .application import app
 from .options import (
-    AgeOpt,
-    ConditionOpt,
+    GIVEN,
+    Asked,
     ForceOpt,
     Format,
     KbOpt,
-    MedicationOpt,
     OutputOpt,
-    PregnantOpt,
-    RegionOpt,
     TopicOpt,
     format_option,
     load_topic,
     person,
+    profile_options,
 )
 
 
@@ -41,6 +39,7 @@ SEVERITY: dict[str, Literal["low", "moderate", "high"]] = {
 
 
 @app.command()
+@profile_options(saved="on-request")
 def handout(
     client: Annotated[
         str, typer.Option("--client", metavar="NAME", help="The client's name.")
@@ -78,18 +77,7 @@ def handout(
             help="How firm the massage was (not given: advice for a moderate one, none named).",
         ),
     ] = None,
-    condition: ConditionOpt = None,
-    medication: MedicationOpt = None,
-    age: AgeOpt = None,
-    pregnant_weeks: PregnantOpt = None,
-    region: RegionOpt = None,
-    use_profile: Annotated[
-        bool,
-        typer.Option(
-            "--use-profile/--no-profile",
-            help="Also apply your saved profile (off: the sheet is about the client, not you).",
-        ),
-    ] = False,
+    asked: Asked = GIVEN,
     large_print: Annotated[
         bool,
         typer.Option("--large-print", help="Large print (16 pt), over as many pages as needed."),
@@ -113,7 +101,7 @@ def handout(
       soreadvisor handout --client Sam --intensity deep --region uk -o sam.html
     """
     from .. import therapist as details
-    from ..advice.common import phrase
+    from ..advice.common import phrase, region_note
     from ..advice.handout import Appointment
     from ..advice.handout import handout as build
     from ..render import is_terminal, say
@@ -133,7 +121,10 @@ def handout(
     mine = {**details.load(), **{k: v for k, v in given.items() if v is not None}}
     day = _day(date)
     t = load_topic(topic, kb)
-    who = person(t, condition, medication, age, pregnant_weeks, region, not use_profile)
+    who = person(t, asked)
+    note = region_note(t, who)
+    if note:  # the therapist is told; the sheet just gives the numbers
+        say(note)
     chosen = intensity.value if intensity else None
     appointment = Appointment(
         client,

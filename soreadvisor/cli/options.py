@@ -195,8 +195,9 @@ DataDirOpt = Annotated[
 ]
 
 
-# Profile facts, accepted once by cope, check and plan: they override the
-# saved profile for this run only.
+# Profile facts, declared once here and added to every command that fits its
+# advice to the person (``profile_options``): they override the saved profile
+# for this run only.
 ConditionOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -264,9 +265,110 @@ RegionOpt = Annotated[
         "an unknown one lists the known ones.",
     ),
 ]
-NoProfileOpt = Annotated[
-    bool, typer.Option("--no-profile", help="Ignore the saved profile for this run.")
-]
+# Whether the saved profile counts: for the person asking (cope, check, plan,
+# remind) it does unless --no-profile; on a client's sheet (handout) only with
+# --use-profile; `profile set` always lays the options over it.
+_SAVED = {
+    "unless-no-profile": (
+        "no_profile",
+        Annotated[
+            bool, typer.Option("--no-profile", help="Ignore the saved profile for this run.")
+        ],
+        lambda flag: not flag,
+    ),
+    "on-request": (
+        "use_profile",
+        Annotated[
+            bool,
+            typer.Option(
+                "--use-profile/--no-profile",
+                help="Also apply your saved profile (off: the sheet is about the client, not you).",
+            ),
+        ],
+        lambda flag: flag,
+    ),
+}
+_FACTS = (
+    ("condition", ConditionOpt),
+    ("medication", MedicationOpt),
+    ("age", AgeOpt),
+    ("pregnant_weeks", PregnantOpt),
+    ("region", RegionOpt),
+)
+
+
+class Asked:
+    """The profile facts given on the command line for one run, as typed (names
+    or ids), and whether the saved profile counts."""
+
+    __slots__ = ("conditions", "medications", "age", "pregnant_weeks", "region", "use_saved")
+
+    def __init__(
+        self,
+        conditions: list[str] | None = None,
+        medications: list[str] | None = None,
+        age: int | None = None,
+        pregnant_weeks: int | None = None,
+        region: str | None = None,
+        use_saved: bool = True,
+    ):
+        self.conditions = conditions or []
+        self.medications = medications or []
+        self.age = age
+        self.pregnant_weeks = pregnant_weeks
+        self.region = region
+        self.use_saved = use_saved
+
+    def is_empty(self) -> bool:
+        """No fact given (whether the saved profile counts aside)."""
+        return not (self.conditions or self.medications or self.region) and (
+            self.age is None and self.pregnant_weeks is None
+        )
+
+
+# The default of a command's ``asked`` parameter, which ``profile_options``
+# replaces with the options themselves: never seen by the command.
+GIVEN: Any = None
+
+
+def profile_options(saved: str | None = "unless-no-profile"):  # type: ignore[no-untyped-def]
+    """Give a command the profile options, declared once above, in place of its
+    ``asked`` parameter, and hand it what was given as one ``Asked``. ``saved``
+    says which flag decides whether the saved profile counts (``_SAVED``; None:
+    no flag, it always does)."""
+    import functools
+    import inspect
+
+    flag = _SAVED[saved] if saved else None
+
+    def decorate(command):  # type: ignore[no-untyped-def]
+        signature = inspect.signature(command)
+        params = list(signature.parameters.values())
+        at = [p.name for p in params].index("asked")
+        keyword = inspect.Parameter.KEYWORD_ONLY
+        added = [inspect.Parameter(n, keyword, default=None, annotation=a) for n, a in _FACTS]
+        if flag:
+            added.append(inspect.Parameter(flag[0], keyword, default=False, annotation=flag[1]))
+        params[at : at + 1] = added
+        params = [p.replace(kind=keyword) for p in params]
+
+        @functools.wraps(command)
+        def run(**given: Any) -> Any:
+            asked = Asked(
+                given.pop("condition"),
+                given.pop("medication"),
+                given.pop("age"),
+                given.pop("pregnant_weeks"),
+                given.pop("region"),
+                flag[2](given.pop(flag[0])) if flag else True,
+            )
+            return command(asked=asked, **given)
+
+        run.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+        run.__annotations__ = {p.name: p.annotation for p in params}
+        return run
+
+    return decorate
 
 
 SourcesOpt = Annotated[
@@ -367,24 +469,16 @@ def warning(message: str) -> None:
     say(f"soreadvisor: warning: {message}")
 
 
-def person(
-    topic,  # type: ignore[no-untyped-def]
-    condition: list[str] | None,
-    medication: list[str] | None,
-    age: int | None,
-    pregnant_weeks: int | None,
-    region: str | None,
-    no_profile: bool = False,
-    *,
-    must_answer: bool = False,
-):
+def person(topic, asked: Asked, *, must_answer: bool = False, from_locale: bool = True):  # type: ignore[no-untyped-def]
     """The saved profile with this run's options laid over it, checked against the topic.
 
     An id given for this run that the topic does not know is an error. A saved
     one (from a topic file since removed, say) is named in a warning and left
     out for this run: a stale profile must never stand between a person and
     the advice. With ``must_answer`` (the warning-sign screen) a saved profile
-    that cannot be read at all is passed over the same way.
+    that cannot be read at all is passed over the same way. With no region
+    given or saved, the one the locale's territory names is taken
+    (``from_locale``), and the profile says so (``Profile.locale``).
     """
     from ..advice.profile import Profile, check_ids, from_saved, known_only
     from ..errors import UserError
@@ -392,7 +486,7 @@ def person(
     from ..userprofile import load
 
     saved = Profile()
-    if not no_profile:
+    if asked.use_saved:
         try:
             saved = load(from_saved)
         except UserError as exc:
@@ -407,12 +501,26 @@ def person(
             "(`soreadvisor profile set` or `profile clear` to tidy it)"
         )
     regions = topic.triage.regions if topic.triage else []
-    condition = [_named(topic, "condition", w, topic.conditions) for w in condition or []]
-    medication = [_named(topic, "medication", w, topic.medications) for w in medication or []]
+    region = asked.region
     if region is not None:
         region = _named(topic, "region", region, regions)
-    profile = saved.with_run_options(condition, medication, age, pregnant_weeks, region)
+    profile = saved.with_run_options(
+        [_named(topic, "condition", w, topic.conditions) for w in asked.conditions],
+        [_named(topic, "medication", w, topic.medications) for w in asked.medications],
+        asked.age,
+        asked.pregnant_weeks,
+        region,
+    )
     check_ids(profile, topic)
+    if from_locale and profile.region is None and topic.triage is not None:
+        import os
+
+        from ..advice.triage import region_from_locale
+
+        found = region_from_locale(topic.triage, dict(os.environ))
+        if found:
+            profile = profile.with_run_options(region=found[0].id)
+            profile.locale = found[1]
     return profile
 
 

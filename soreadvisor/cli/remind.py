@@ -15,28 +15,26 @@ from ..errors import UsageProblem, UserError
 from ..kb.store import DEFAULT_TOPIC
 from .application import app
 from .options import (
-    AgeOpt,
+    GIVEN,
+    Asked,
     Color,
     ColorOpt,
-    ConditionOpt,
     DataDirOpt,
     ForceOpt,
     Format,
     KbOpt,
-    MedicationOpt,
-    NoProfileOpt,
-    PregnantOpt,
-    RegionOpt,
     TopicOpt,
     emit,
     format_option,
     load_topic,
     person,
+    profile_options,
     warning,
 )
 
 
 @app.command()
+@profile_options()
 def remind(
     at: Annotated[
         str | None,
@@ -52,12 +50,7 @@ def remind(
         typer.Option("--output", "-o", metavar="FILE", help="Write the calendar (.ics) here."),
     ] = None,
     force: ForceOpt = False,
-    condition: ConditionOpt = None,
-    medication: MedicationOpt = None,
-    age: AgeOpt = None,
-    pregnant_weeks: PregnantOpt = None,
-    region: RegionOpt = None,
-    no_profile: NoProfileOpt = False,
+    asked: Asked = GIVEN,
     data_dir: DataDirOpt = None,
     topic: TopicOpt = DEFAULT_TOPIC,
     kb: KbOpt = None,
@@ -89,7 +82,7 @@ def remind(
 
     t = load_topic(topic, kb)
     reminders = reminders_of(t)
-    who = person(t, condition, medication, age, pregnant_weeks, region, no_profile)
+    who = person(t, asked)
     now = datetime.now(timezone.utc)
     massage_at = _massage(at, data_dir, now)
     planned, passed = plan_checkins(t, massage_at, who, now)
@@ -107,9 +100,13 @@ def remind(
             "have passed; "
             "nothing to put in a calendar"
         )
+    from ..advice.common import region_note
     from ..render.ical import to_ics
     from ..text import fill_in
 
+    note = region_note(t, who)
+    if note:  # the list says it; the calendar's check-ins just give the numbers
+        _say(note)
     data = to_ics(planned, reminders.minutes, now)
     if output is None:
         _to_stdout(data)

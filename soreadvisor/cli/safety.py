@@ -9,29 +9,27 @@ from ..errors import UsageProblem
 from ..kb.store import DEFAULT_TOPIC
 from .application import app
 from .options import (
-    AgeOpt,
+    GIVEN,
+    Asked,
     Color,
     ColorOpt,
-    ConditionOpt,
     DetailsOpt,
     Format,
     FormatOpt,
     KbOpt,
-    MedicationOpt,
     NoPagerOpt,
-    NoProfileOpt,
-    PregnantOpt,
-    RegionOpt,
     SourcesOpt,
     TopicOpt,
     completes,
     emit,
     load_topic,
     person,
+    profile_options,
 )
 
 
 @app.command()
+@profile_options()
 def check(
     words: Annotated[
         list[str] | None,
@@ -54,12 +52,7 @@ def check(
         bool, typer.Option("--none", help="You have none of the warning signs.")
     ] = False,
     list_: Annotated[bool, typer.Option("--list", help="List the warning-sign ids.")] = False,
-    condition: ConditionOpt = None,
-    medication: MedicationOpt = None,
-    age: AgeOpt = None,
-    pregnant_weeks: PregnantOpt = None,
-    region: RegionOpt = None,
-    no_profile: NoProfileOpt = False,
+    asked: Asked = GIVEN,
     topic: TopicOpt = DEFAULT_TOPIC,
     kb: KbOpt = None,
     format: FormatOpt = Format.auto,
@@ -96,17 +89,7 @@ def check(
     if words and (symptom or none):
         raise UsageProblem("describe it in words or use --symptom/--none, not both")
     tr = triage.triage_of(t)
-    who = person(
-        t, condition, medication, age, pregnant_weeks, region, no_profile, must_answer=True
-    )
-    locale = None
-    if who.region is None:  # the territory of the language setting, if we know it
-        import os
-
-        found = triage.region_from_locale(tr, dict(os.environ))
-        if found:
-            who = who.with_run_options(region=found[0].id)
-            locale = found[1]
+    who = person(t, asked, must_answer=True)
     terminal = sys.stdin is not None and sys.stdin.isatty()
     understood = None
     not_asked: list[str] = []
@@ -127,7 +110,7 @@ def check(
         answers = _interview(t, who, answers, wrote)
         not_asked = []
         present, doubtful, counted = triage.tally(tr, answers, who)
-        if not no_profile and not _profile_saved():
+        if asked.use_saved and not _profile_saved():
             who = _ask_facts(t, who, present)
             present, doubtful, counted = triage.tally(tr, answers, who)
     elif understood is not None:
@@ -146,7 +129,6 @@ def check(
         counted,
         understood=understood,
         not_asked=not_asked,
-        locale=locale,
     )
     emit(report, format, color, sources)
     from .diary import save_check_result  # the diary's hook, one call
@@ -328,6 +310,7 @@ DIARY_FILE = "diary.sqlite3"
 
 
 @app.command()
+@profile_options()
 def plan(
     at: Annotated[
         str | None,
@@ -339,12 +322,7 @@ def plan(
             "date-time (--since is the same). Default: the last massage in your diary.",
         ),
     ] = None,
-    condition: ConditionOpt = None,
-    medication: MedicationOpt = None,
-    age: AgeOpt = None,
-    pregnant_weeks: PregnantOpt = None,
-    region: RegionOpt = None,
-    no_profile: NoProfileOpt = False,
+    asked: Asked = GIVEN,
     topic: TopicOpt = DEFAULT_TOPIC,
     kb: KbOpt = None,
     format: FormatOpt = Format.auto,
@@ -371,7 +349,7 @@ def plan(
 
     check_zone()
     t = load_topic(topic, kb)
-    who = person(t, condition, medication, age, pregnant_weeks, region, no_profile)
+    who = person(t, asked)
     now = datetime.now(timezone.utc)
     last = current = None
     episode: list = []
@@ -424,12 +402,9 @@ app.add_typer(profile_app, name="profile")
 
 
 @profile_app.command("set")
+@profile_options(saved=None)
 def profile_set(
-    condition: ConditionOpt = None,
-    medication: MedicationOpt = None,
-    age: AgeOpt = None,
-    pregnant_weeks: PregnantOpt = None,
-    region: RegionOpt = None,
+    asked: Asked = GIVEN,
     topic: TopicOpt = DEFAULT_TOPIC,
     kb: KbOpt = None,
 ) -> None:
@@ -443,12 +418,12 @@ def profile_set(
     from ..render import say
     from ..userprofile import save
 
-    if not (condition or medication or region) and age is None and pregnant_weeks is None:
+    if asked.is_empty():
         raise UsageProblem(
             "nothing to set: give --condition, --medication, --age, --pregnant-weeks or --region"
         )
     t = load_topic(topic, kb)
-    who = person(t, condition, medication, age, pregnant_weeks, region)
+    who = person(t, asked, from_locale=False)
     path = save(who.as_dict())
     say(phrase(t, "profile.saved", where=path))
 
