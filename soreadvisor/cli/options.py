@@ -406,26 +406,14 @@ def emit(  # type: ignore[no-untyped-def]
     details: bool = False,
     no_pager: bool = False,
 ) -> None:
-    """Write the report; a reader that went away (``| head``) ends the run quietly."""
-    from ..errors import UserError
+    """Write the report to stdout (a closed pipe or a failed write is the one
+    output rule's, ``application.run``)."""
     from ..render import render
 
-    try:
-        render(
-            report,
-            Format(fmt).value,
-            color.value,
-            sources=sources,
-            details=details,
-            pager=not no_pager,
-        )
-        sys.stdout.flush()
-    except BrokenPipeError:
-        quiet_stdout()
-        raise typer.Exit(141) from None
-    except OSError as exc:  # stdout on a full disk (or /dev/full), a dead terminal
-        quiet_stdout()  # the rest still buffered cannot be written either
-        raise UserError(f"cannot write the answer: {exc.strerror or exc}") from None
+    render(
+        report, Format(fmt).value, color.value, sources=sources, details=details, pager=not no_pager
+    )
+    sys.stdout.flush()
 
 
 def quiet_stdout() -> None:

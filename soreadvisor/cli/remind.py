@@ -79,6 +79,7 @@ def remind(
     from datetime import datetime, timezone
 
     from ..advice.remind import listing, plan_checkins, reminders_of
+    from ..render import is_terminal, say
 
     t = load_topic(topic, kb)
     reminders = reminders_of(t)
@@ -89,7 +90,7 @@ def remind(
     format = Format(format)
     if output is not None and format is not Format.auto:
         raise UsageProblem("-o writes the calendar file; --format is for the list: give one")
-    if output is None and (format is not Format.auto or _on_terminal()):
+    if output is None and (format is not Format.auto or is_terminal(sys.stdout)):
         emit(listing(t, massage_at, planned, passed, who), format, color)
         return
     from ..advice.trend import when_text
@@ -106,7 +107,7 @@ def remind(
 
     note = region_note(t, who)
     if note:  # the list says it; the calendar's check-ins just give the numbers
-        _say(note)
+        say(note)
     data = to_ics(planned, reminders.minutes, now)
     if output is None:
         _to_stdout(data)
@@ -118,7 +119,7 @@ def remind(
     checkins = fill_in(words["remind.wrote_one" if n == 1 else "remind.wrote_many"], {"n": n})
     gone = fill_in(words["remind.wrote_passed"], {"n": passed}) if passed else ""
     times = "; ".join(when_text(p.at, words) for p in planned)
-    _say(
+    say(
         fill_in(
             words["remind.wrote"],
             {"checkins": checkins + gone, "file": repr(str(output)), "times": times},
@@ -145,22 +146,9 @@ def _massage(at: str | None, data_dir: Path | None, now):  # type: ignore[no-unt
     return massage.at
 
 
-def _on_terminal() -> bool:
-    try:
-        return sys.stdout.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
 def _to_stdout(data: bytes) -> None:
     """The .ics bytes as they are (UTF-8, CRLF), whatever the locale: a file for another
     program. A closed pipe or a full stdout is the one output rule's (``application.run``)."""
     sys.stdout.flush()
     sys.stdout.buffer.write(data)
     sys.stdout.flush()
-
-
-def _say(text: str) -> None:
-    from ..render import say
-
-    say(text)
