@@ -622,6 +622,17 @@ def test_date_reads_the_words_of_massage_at(sheet):
     assert f" {yesterday.day} {yesterday:%B} {yesterday.year}" in said
 
 
+def test_a_sheet_can_be_made_ahead_for_an_appointment_to_come(sheet):
+    import datetime
+
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    said = sheet("--date", "tomorrow", "--format", "plain")
+    assert f" {tomorrow.day} {tomorrow:%B} {tomorrow.year}" in said
+    ahead = tomorrow + datetime.timedelta(days=30)
+    said = sheet("--date", ahead.isoformat(), "--format", "plain")
+    assert f" {ahead.day} {ahead:%B} {ahead.year}" in said
+
+
 def test_no_dont_for_a_remedy_the_sheet_leaves_out(sheet, topic):
     ice, _ = ice_for_raynauds(topic)
     page = sheet(*SAM, "--intensity", "deep", "--condition", "raynauds", "--region", "uk")

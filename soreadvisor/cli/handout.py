@@ -66,7 +66,8 @@ def handout(
         typer.Option(
             "--date",
             metavar="WHEN",
-            help="The appointment, as for `massage --at`: today, yesterday, 2026-11-23 ...",
+            help="The appointment: today, tomorrow, a date (2026-12-09: a sheet can be made "
+            "ahead), or as for `massage --at` (yesterday ...).",
         ),
     ] = "now",
     intensity: Annotated[
@@ -164,10 +165,19 @@ def handout(
 
 
 def _day(text: str):  # type: ignore[no-untyped-def]
-    """The appointment's local date, from the words `massage --at` takes."""
+    """The appointment's local date: a date or tomorrow (a sheet can be made for
+    an appointment to come), else the words `massage --at` takes, which refuse
+    the future (soreness cannot start tomorrow; an appointment can)."""
+    from datetime import date, datetime, timedelta
+
     from ..timeparse import parse_when
 
-    return parse_when(text).astimezone().date()
+    if text.strip().casefold() == "tomorrow":
+        return datetime.now().astimezone().date() + timedelta(days=1)
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return parse_when(text).astimezone().date()
 
 
 def _to_stdout(text: str) -> None:
