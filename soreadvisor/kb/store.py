@@ -16,7 +16,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -383,14 +383,13 @@ class KnowledgeBase:
     ) -> tuple[int, list[Problem]]:
         """Validate every topic (or those a path names); return (count, problems).
 
-        Each file is parsed once and nothing of it is kept but its problems;
-        many topics are shared out over the machine's cores. ``progress`` is told
-        ``(done, total)`` as topics are checked.
+        Each file is parsed once and nothing of it is kept but its problems.
+        ``progress`` is told ``(done, total)`` as topics are checked.
         """
         jobs = self._check_jobs(target)
         problems: list[Problem] = []
-        for done, found in enumerate(_checked(jobs), 1):
-            problems += found
+        for done, (topic_id, files) in enumerate(jobs, 1):
+            problems += validate_files(topic_id, files)[1]
             if progress is not None:
                 progress(done, len(jobs))
         return len(jobs), problems
@@ -421,35 +420,6 @@ class KnowledgeBase:
 
 
 Progress = Callable[[int, int], None]
-PARALLEL_FROM = 16  # topics: fewer are checked in this process (a pool costs start-up)
-
-
-def _workers() -> int:
-    if hasattr(os, "process_cpu_count"):  # Python 3.13
-        return os.process_cpu_count() or 1
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
-def _checked(jobs: list[tuple[str, list[Path]]]) -> Iterator[list[Problem]]:
-    """Each job's problems, in order; shared out over the cores when there are many."""
-    workers = min(_workers(), 8)
-    if len(jobs) < PARALLEL_FROM or workers < 2:
-        yield from map(_check_one, jobs)
-        return
-    from concurrent.futures import ProcessPoolExecutor
-
-    from .validate import prepare
-
-    prepare()  # once here, so that forked workers start with the schema built
-    chunk = max(1, min(32, len(jobs) // (workers * 8)))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(_check_one, jobs, chunksize=chunk)
-
-
-def _check_one(job: tuple[str, list[Path]]) -> list[Problem]:
-    return validate_files(*job)[1]
 
 
 def validate_files(topic_id: str, files: list[Path]) -> tuple[Topic | None, list[Problem]]:
