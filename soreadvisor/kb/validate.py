@@ -197,14 +197,12 @@ def _ids(t: Topic, known: _Known) -> Iterator[Found]:
     for i, ref in enumerate(t.references):
         if ref.region is not None and ref.region not in known.regions:
             yield ("references", i, "region"), f"unknown region {ref.region!r}"
-    yield from _dupes(t.causes, ("causes",), "cause")
-    yield from _dupes(t.remedies, ("remedies",), "remedy")
-    yield from _dupes(t.tips, ("tips",), "tip")
-    yield from _dupes(t.donts, ("donts",), "dont")
-    yield from _dupes(t.conditions, ("conditions",), "condition")
-    yield from _dupes(t.medications, ("medications",), "medication")
-    yield from _words(t.conditions, ("conditions",), "condition")
-    yield from _words(t.medications, ("medications",), "medication")
+    entries = {"causes": "cause", "remedies": "remedy", "tips": "tip", "donts": "dont"}
+    named = {"conditions": "condition", "medications": "medication"}
+    for section, kind in {**entries, **named}.items():
+        yield from _dupes(getattr(t, section), (section,), kind)
+    for section, kind in named.items():
+        yield from _words(getattr(t, section), (section,), kind)
 
 
 def _evidence(t: Topic, known: _Known) -> Iterator[Found]:
