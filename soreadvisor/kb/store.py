@@ -232,17 +232,17 @@ class KnowledgeBase:
                 raise UserError(_cannot_read(c, exc)) from None
         return found
 
-    def load(self, topic_id: str = DEFAULT_TOPIC, *, others: bool = True) -> Topic:
+    def load(self, topic_id: str = DEFAULT_TOPIC) -> Topic:
         """The topic ``topic_id``, validated (or from the cache).
 
         Knowledge given explicitly (``--kb`` / ``SOREADVISOR_KB``) is what the
         user asked for: a single file is the topic answered by default, and
-        with ``others`` every file of it must load, so a broken one is an
-        error with its file:line instead of being passed over.
+        every file of it must load, so a broken one is an error with its
+        file:line instead of being passed over.
         """
         topic_id = self._asked(topic_id)
         topic = self._load(topic_id)
-        if others and self.explicit:
+        if self.explicit:
             # The index vouches for every file unchanged since it validated:
             # a look at each file, not a load; the first that does not load is
             # the error.
