@@ -160,6 +160,7 @@ def main() -> None:
         "--help > file": ([SOREADVISOR, "--help"], env),
         "topics, 1 topic": ([SOREADVISOR, "topics", "--kb", str(kb_1)], env),
         "topics, 50 topics": ([SOREADVISOR, "topics", "--kb", str(kb_50)], env),
+        "kb check, 50 topics": ([SOREADVISOR, "kb", "check", str(kb_50)], env),
     }
     for n in (10, 10_000):
         denv = dict(env, XDG_DATA_HOME=str(history_data(base, n)))

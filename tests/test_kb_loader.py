@@ -237,6 +237,16 @@ def test_python_and_unknown_tags_are_refused_and_never_run(tmp_path, template):
     assert not marker.exists()
 
 
+@pytest.mark.parametrize(
+    "value, kind",
+    [("!!timestamp soon", "timestamp"), ("!!bool maybe", "bool"), ("!!int many", "int")],
+)
+def test_an_explicit_tag_the_text_does_not_fit_is_a_problem_on_its_line(value, kind):
+    (p,) = problems_of(b"a: 1\nb: " + value.encode() + b"\n")
+    assert (p.line, p.column) == (2, 4)
+    assert p.message == f"cannot read value: not a valid {kind}"
+
+
 def test_a_second_document_in_the_file_is_refused():
     (p,) = problems_of(b"a: 1\n---\nb: 2\n")
     assert p.line == 2

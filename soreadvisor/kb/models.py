@@ -63,6 +63,13 @@ def field(*, default_factory: Callable[[], _T]) -> _T:
     return _Factory(default_factory)  # type: ignore[return-value]
 
 
+# pydantic reads ``__pydantic_config__`` from a stdlib dataclass: every model
+# rejects unknown keys. (Lax mode is kept because strict mode refuses mappings
+# for dataclasses; pydantic 2 never turns a number or a boolean into text in
+# lax mode either.)
+_STRICT = {"extra": "forbid"}
+
+
 @dataclass_transform(field_specifiers=(field,))
 def model(cls: type[_T]) -> type[_T]:
     """Declare a knowledge model; it becomes a dataclass on first use."""
@@ -72,6 +79,7 @@ def model(cls: type[_T]) -> type[_T]:
         type(self).__init__(self, *args, **kwargs)
 
     cls.__init__ = __init__  # type: ignore[method-assign,misc]
+    cls.__pydantic_config__ = _STRICT  # type: ignore[attr-defined]
     _PENDING.append(cls)
     MODELS[cls.__name__] = cls
     return cls
@@ -92,15 +100,8 @@ def materialize() -> None:
         dataclasses.dataclass(cls)
 
 
-# pydantic reads this attribute from a stdlib dataclass: reject unknown keys.
-# (Lax mode is kept because strict mode refuses mappings for dataclasses;
-# pydantic 2 never turns a number or a boolean into text in lax mode either.)
-_STRICT = {"extra": "forbid"}
-
-
 @model
 class Reference:
-    __pydantic_config__ = _STRICT
     id: str
     citation: str
     verified: bool
@@ -115,7 +116,6 @@ class Reference:
 class Evidence:
     """What the evidence says about one claim."""
 
-    __pydantic_config__ = _STRICT
     verdict: Verdict
     summary: str
     references: list[str]
@@ -128,7 +128,6 @@ class Evidence:
 class Known:
     """What is known, in plain words, with the references behind it."""
 
-    __pydantic_config__ = _STRICT
     text: str
     references: list[str] = field(default_factory=list)
 
@@ -137,7 +136,6 @@ class Known:
 class Article:
     """The source article whose claims ``article_claim`` fields quote."""
 
-    __pydantic_config__ = _STRICT
     title: str
     # One sentence that introduces it, shown once wherever its claims appear.
     intro: str
@@ -145,7 +143,6 @@ class Article:
 
 @model
 class Cause:
-    __pydantic_config__ = _STRICT
     id: str
     title: str
     summary: str
@@ -164,7 +161,6 @@ class Caution:
     remedy (or option) to "not advised"; ``warn`` keeps it with a warning.
     """
 
-    __pydantic_config__ = _STRICT
     text: str
     level: Literal["avoid", "warn"] = "warn"
     conditions: list[str] = field(default_factory=list)
@@ -185,7 +181,6 @@ class Caution:
 class RegionalText:
     """What the aftercare sheet says in one region (its own medicine label)."""
 
-    __pydantic_config__ = _STRICT
     region: str
     text: str
     references: list[str] = field(default_factory=list)
@@ -195,7 +190,6 @@ class RegionalText:
 class Option:
     """One way of doing a remedy (e.g. one medicine within pain relief)."""
 
-    __pydantic_config__ = _STRICT
     id: str
     title: str
     how: str
@@ -215,7 +209,6 @@ class Option:
 
 @model
 class Remedy:
-    __pydantic_config__ = _STRICT
     id: str
     title: str
     summary: str
@@ -232,7 +225,6 @@ class Remedy:
 
 @model
 class Tip:
-    __pydantic_config__ = _STRICT
     id: str
     title: str
     summary: str
@@ -245,7 +237,6 @@ class Tip:
 class Dont:
     """Something not to do, at any severity."""
 
-    __pydantic_config__ = _STRICT
     id: str
     text: str
     references: list[str] = field(default_factory=list)
@@ -260,7 +251,6 @@ class Step:
     """Something to do now; ``remedy`` names the remedy it uses, so a person
     that remedy does not suit is not told to do it."""
 
-    __pydantic_config__ = _STRICT
     text: str
     remedy: str | None = None
 
@@ -269,7 +259,6 @@ class Step:
 class Phase:
     """A stretch of the recovery timeline, in hours since the massage."""
 
-    __pydantic_config__ = _STRICT
     id: str
     title: str
     from_hours: float
@@ -285,7 +274,6 @@ class Phase:
 
 @model
 class Timeline:
-    __pydantic_config__ = _STRICT
     summary: str
     phases: list[Phase]
     see_professional: list[str]
@@ -305,7 +293,6 @@ class Level:
     region fills them in (or the triage's generic wording).
     """
 
-    __pydantic_config__ = _STRICT
     id: str
     title: str
     action: str
@@ -323,7 +310,6 @@ class Level:
 class Sign:
     """A warning sign, asked as a yes / no / not sure question."""
 
-    __pydantic_config__ = _STRICT
     id: str
     text: str
     question: str
@@ -357,7 +343,6 @@ class Rule:
     given, the profile has one of them.
     """
 
-    __pydantic_config__ = _STRICT
     id: str
     text: str
     all_of: list[list[str]]
@@ -369,7 +354,6 @@ class Rule:
 
 @model
 class Region:
-    __pydantic_config__ = _STRICT
     id: str
     name: str
     emergency_number: str
@@ -383,7 +367,6 @@ class Region:
 
 @model
 class Triage:
-    __pydantic_config__ = _STRICT
     levels: list[Level]
     signs: list[Sign]
     rules: list[Rule]
@@ -414,7 +397,6 @@ class Triage:
 class Named:
     """A condition or medication id with its plain-language name."""
 
-    __pydantic_config__ = _STRICT
     id: str
     name: str
     # The words people type for it (warfarin for anticoagulant): taken for
@@ -426,7 +408,6 @@ class Named:
 class DiaryRules:
     """When a soreness diary should say "get this checked"."""
 
-    __pydantic_config__ = _STRICT
     lasting_after_hours: float
     rising_after_hours: float
     high_score: int
@@ -448,7 +429,6 @@ class Checkin:
     (the next morning). ``title`` and ``look_for`` may say ``{after}``: the hours
     as words ("2 days"), so the text cannot disagree with the number."""
 
-    __pydantic_config__ = _STRICT
     id: str
     after_hours: float
     title: str
@@ -462,7 +442,6 @@ class Night:
     """Local ``HH:MM`` times: a check-in that falls from ``starts`` to ``ends``
     (across midnight) waits until ``ends``, so no alarm wakes anyone."""
 
-    __pydantic_config__ = _STRICT
     starts: str
     ends: str
 
@@ -471,7 +450,6 @@ class Night:
 class Reminders:
     """The check-ins `soreadvisor remind` puts in the person's calendar."""
 
-    __pydantic_config__ = _STRICT
     checkins: list[Checkin]
     # How long the calendar shows each check-in.
     minutes: int
@@ -483,7 +461,6 @@ class Reminders:
 class Search:
     """What ``search`` knows beyond the entries' own words."""
 
-    __pydantic_config__ = _STRICT
     # Shown with a warning sign that search finds; a sign at the highest level
     # shows that level's action instead (call the emergency number).
     sign_note: str
@@ -498,7 +475,6 @@ class Lexicon:
     with their simple stems and common misspellings), and the words that negate
     or hedge them (docs/knowledge.md, "Free text")."""
 
-    __pydantic_config__ = _STRICT
     # sign id -> the words and phrases a person may use for it
     signs: dict[str, list[str]]
     # a negation within ``window`` words of a sign, in the same sentence, with
@@ -517,7 +493,6 @@ class Lexicon:
 
 @model
 class Topic:
-    __pydantic_config__ = _STRICT
     schema_version: int
     id: str
     title: str

@@ -16,7 +16,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -155,26 +155,32 @@ class KnowledgeBase:
             self._unreadable(p, exc)
             return None
 
-    def _user_files(self) -> list[Path]:
+    def _user_files(self) -> dict[Path, bool]:
+        """The user's knowledge files, each with whether it is a regular file: one
+        that is not (a FIFO, a folder named ``<id>.yaml``) is there for reading to
+        refuse by name. A file the trust rule refuses is left out."""
         p, kind = self.user_path, self._user_kind()
         if p is None or kind is None:
-            return []
+            return {}
         if kind != "dir":  # a single file; the reader refuses one that is not regular
-            return [p] if self._trusted(p) else []
+            return {p: True} if self._trusted(p) else {}
         try:
-            found = sorted(f for f in p.iterdir() if f.suffix in SUFFIXES and f.is_file())
-            return [f for f in found if self._trusted(f)]
+            with os.scandir(p) as found:
+                mine = {p / e.name: e.is_file() for e in found if Path(e.name).suffix in SUFFIXES}
         except FileNotFoundError:
-            return []
+            return {}
         except OSError as exc:
             self._unreadable(p, exc)
-            return []
+            return {}
+        return {
+            f: regular for f, regular in sorted(mine.items()) if not regular or self._trusted(f)
+        }
 
     def _builtin_files(self) -> list[Path]:
         return sorted(f for f in self.builtin_dir.iterdir() if f.suffix in SUFFIXES)
 
     def topic_ids(self) -> list[str]:
-        return sorted({f.stem for f in self._builtin_files() + self._user_files()})
+        return [topic_id for topic_id, _ in self._listed()]
 
     def sources(self, topic_id: str) -> list[Path]:
         """The files merged into one topic: the program's wording first, then
@@ -226,20 +232,20 @@ class KnowledgeBase:
                 raise UserError(_cannot_read(c, exc)) from None
         return found
 
-    def load(self, topic_id: str = DEFAULT_TOPIC, *, others: bool = True) -> Topic:
+    def load(self, topic_id: str = DEFAULT_TOPIC) -> Topic:
         """The topic ``topic_id``, validated (or from the cache).
 
         Knowledge given explicitly (``--kb`` / ``SOREADVISOR_KB``) is what the
         user asked for: a single file is the topic answered by default, and
-        with ``others`` every file of it must load, so a broken one is an
-        error with its file:line instead of being passed over.
+        every file of it must load, so a broken one is an error with its
+        file:line instead of being passed over.
         """
         topic_id = self._asked(topic_id)
         topic = self._load(topic_id)
-        if others and self.explicit:
+        if self.explicit:
             # The index vouches for every file unchanged since it validated:
             # a look at each file, not a load; the first that does not load is
-            # the error (100,000 broken files: the first, not all of them).
+            # the error.
             self.index(strict=True)
         return topic
 
@@ -251,10 +257,7 @@ class KnowledgeBase:
         out: dict[str, str] = {}
         try:
             for f in self.wording_files():
-                doc = read_doc(f).data
-                words = doc.get("wording") if isinstance(doc, dict) else None
-                if isinstance(words, dict):
-                    out.update({str(k): str(v) for k, v in words.items()})
+                out.update(_wording_of(read_doc(f)))
         except FileProblems as exc:
             raise KnowledgeError(exc.problems) from None
         return out
@@ -268,13 +271,14 @@ class KnowledgeBase:
 
     def _load(self, topic_id: str) -> Topic:
         files = self.sources(topic_id) if ID_RE.match(topic_id) else []
-        misnamed = [] if files else [f for f in self._user_files() if f.stem == topic_id]
-        if misnamed:  # listed by topic_ids(), but its name is not a topic id
-            from .yamlfile import Problem
-
-            message = "a topic file must be named <topic-id>.yaml, the id lowercase-with-dashes"
-            raise KnowledgeError([Problem(str(misnamed[0]), 1, 1, message)])
         if not files:
+            mine = self._user_files().items()
+            misnamed = [f for f, regular in mine if regular and f.stem == topic_id]
+            if misnamed:  # listed by topic_ids(), but its name is not a topic id
+                from .yamlfile import Problem
+
+                message = "a topic file must be named <topic-id>.yaml, the id lowercase-with-dashes"
+                raise KnowledgeError([Problem(str(misnamed[0]), 1, 1, message)])
             raise did_you_mean("topic", topic_id, self.topic_ids())
         from . import cache
 
@@ -337,43 +341,21 @@ class KnowledgeBase:
         return entries
 
     def _listed(self) -> list[tuple[str, list[Path]]]:
-        """``topic_ids`` with the ``sources`` of each, from one look at each folder."""
-        builtin = {f.name for f in self._builtin_files()}
-        user, kind = self.user_path, self._user_kind()
-        mine: dict[str, bool] = {}  # name: a regular file
-        if user is not None and kind == "dir":
-            try:
-                with os.scandir(user) as found:
-                    mine = {e.name: e.is_file() for e in found if Path(e.name).suffix in SUFFIXES}
-                mine = {n: r for n, r in mine.items() if not r or self._trusted(user / n)}
-            except FileNotFoundError:
-                pass
-            except OSError as exc:
-                self._unreadable(user, exc)
-                user = None
-        elif user is not None and kind is not None:  # a single file
-            return [(i, self.sources(i) if ID_RE.match(i) else []) for i in self.topic_ids()]
-        ids = {n.rsplit(".", 1)[0] for n in builtin}
-        ids |= {n.rsplit(".", 1)[0] for n, regular in mine.items() if regular}
-        out = []
-        for topic_id in sorted(ids):
-            files: list[Path] = []
-            if ID_RE.match(topic_id):
-                names = [f"{topic_id}{s}" for s in SUFFIXES]
-                files = [self.builtin_dir / n for n in names if n in builtin]
-                if user is not None:
-                    files += [user / n for n in names if n in mine]
-            out.append((topic_id, files))
-        return out
+        """Every topic id with its files in merge order, from one look at each
+        folder (a name that is not a topic id has none)."""
+        builtin, mine = self._builtin_files(), self._user_files()
+        found: dict[str, list[Path]] = {}
+        for f in [*builtin, *mine]:  # built-in first, .yaml before .yml
+            found.setdefault(f.stem, []).append(f)
+        ids = {f.stem for f in builtin} | {f.stem for f, regular in mine.items() if regular}
+        return [(i, found[i] if ID_RE.match(i) else []) for i in sorted(ids)]
 
     def _index_file(self) -> tuple[Path, str]:
         """The index of this pair of built-in and user folders, and its key."""
-        import zlib
-
         folders = [os.path.realpath(self.builtin_dir)]
         if self.user_path is not None:
             folders.append(os.path.realpath(self.user_path))
-        name = f"index-{zlib.crc32('|'.join(folders).encode()):08x}.index"
+        name = f"index-{_crc(folders)}.index"
         # Whether a topic is valid depends on the wording merged under it too.
         wording = _stamp(self.wording_files())
         return paths.cache_dir() / "topics" / name, "|".join([*_base_key(), repr(wording)])
@@ -383,14 +365,13 @@ class KnowledgeBase:
     ) -> tuple[int, list[Problem]]:
         """Validate every topic (or those a path names); return (count, problems).
 
-        Each file is parsed once and nothing of it is kept but its problems;
-        many topics are shared out over the machine's cores. ``progress`` is told
-        ``(done, total)`` as topics are checked.
+        Each file is parsed once and nothing of it is kept but its problems.
+        ``progress`` is told ``(done, total)`` as topics are checked.
         """
         jobs = self._check_jobs(target)
         problems: list[Problem] = []
-        for done, found in enumerate(_checked(jobs), 1):
-            problems += found
+        for done, (topic_id, files) in enumerate(jobs, 1):
+            problems += validate_files(topic_id, files)[1]
             if progress is not None:
                 progress(done, len(jobs))
         return len(jobs), problems
@@ -421,35 +402,6 @@ class KnowledgeBase:
 
 
 Progress = Callable[[int, int], None]
-PARALLEL_FROM = 16  # topics: fewer are checked in this process (a pool costs start-up)
-
-
-def _workers() -> int:
-    if hasattr(os, "process_cpu_count"):  # Python 3.13
-        return os.process_cpu_count() or 1
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
-def _checked(jobs: list[tuple[str, list[Path]]]) -> Iterator[list[Problem]]:
-    """Each job's problems, in order; shared out over the cores when there are many."""
-    workers = min(_workers(), 8)
-    if len(jobs) < PARALLEL_FROM or workers < 2:
-        yield from map(_check_one, jobs)
-        return
-    from concurrent.futures import ProcessPoolExecutor
-
-    from .validate import prepare
-
-    prepare()  # once here, so that forked workers start with the schema built
-    chunk = max(1, min(32, len(jobs) // (workers * 8)))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(_check_one, jobs, chunksize=chunk)
-
-
-def _check_one(job: tuple[str, list[Path]]) -> list[Problem]:
-    return validate_files(*job)[1]
 
 
 def validate_files(topic_id: str, files: list[Path]) -> tuple[Topic | None, list[Problem]]:
@@ -469,8 +421,7 @@ def validate_files(topic_id: str, files: list[Path]) -> tuple[Topic | None, list
     try:
         doc = read_doc(files[0])
         if words:
-            found = doc.data.get("wording") if isinstance(doc.data, dict) else None
-            english = {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
+            english = _wording_of(doc)
         for i, f in enumerate(files[1:], 1):
             top = read_doc(f)
             doc = merge(doc, top)
@@ -483,6 +434,12 @@ def validate_files(topic_id: str, files: list[Path]) -> tuple[Topic | None, list
     except FileProblems as exc:
         return None, exc.problems
     return validate(doc, str(files[-1]), topic_id, english)
+
+
+def _wording_of(doc: Doc) -> dict[str, str]:
+    """The ``wording`` of a file of the program's words, as text."""
+    found = doc.data.get("wording") if isinstance(doc.data, dict) else None
+    return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
 
 
 def kind_of(path: Path) -> str | None:
@@ -572,9 +529,13 @@ def _base_key() -> list[str]:
     return [__version__, FORMAT, str(SCHEMA_VERSION), f"{models.st_size}:{models.st_mtime_ns}"]
 
 
-def _cache_key(topic_id: str, files: list[Path]) -> tuple[str, Path]:
+def _crc(names: list[str]) -> str:
     import zlib
 
+    return f"{zlib.crc32('|'.join(names).encode()):08x}"
+
+
+def _cache_key(topic_id: str, files: list[Path]) -> tuple[str, Path]:
     parts = _base_key()
     sources = [str(f.resolve()) for f in files]
     for f, where in zip(files, sources, strict=True):
@@ -582,5 +543,5 @@ def _cache_key(topic_id: str, files: list[Path]) -> tuple[str, Path]:
         parts.append(f"{where}:{st.st_size}:{st.st_mtime_ns}")
     # One file per topic and set of source files (a second --kb directory with
     # the same topic id gets its own); a new version of the same files replaces it.
-    slot = f"{topic_id}-{zlib.crc32('|'.join(sources).encode()):08x}"
+    slot = f"{topic_id}-{_crc(sources)}"
     return "|".join(parts), paths.cache_dir() / "topics" / f"{slot}.cache"

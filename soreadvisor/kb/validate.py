@@ -15,6 +15,8 @@ from ..text import PLACEHOLDER
 from .models import ID_RE, SCHEMA_VERSION, Caution, Topic, materialize, word_key
 from .yamlfile import Doc, Path_, Problem
 
+Found = tuple[Path_, str]  # a problem and the path of the value it is about
+
 # R12, or R41b for part of a reference split off (what was checked stays R41).
 REF_ID_RE = re.compile(r"^(R[0-9]+[a-z]?|[a-z0-9]+(-[a-z0-9]+)*)$")
 
@@ -25,11 +27,6 @@ def _adapter() -> Any:
 
     materialize()
     return TypeAdapter(Topic)
-
-
-def prepare() -> None:
-    """Import the validator and build the schema now (before worker processes fork)."""
-    _adapter()
 
 
 def json_schema() -> dict[str, Any]:
@@ -102,7 +99,7 @@ def _plain(err: dict[str, Any]) -> str:
     return f"{_MUST_BE.get(kind, f'is not valid here ({kind})')}, got {got}"
 
 
-def _dupes(items: Iterable[Any], path: Path_, kind: str) -> Iterator[tuple[Path_, str]]:
+def _dupes(items: Iterable[Any], path: Path_, kind: str) -> Iterator[Found]:
     seen: set[str] = set()
     for i, item in enumerate(items):
         pattern = REF_ID_RE if kind == "reference" else ID_RE
@@ -113,7 +110,7 @@ def _dupes(items: Iterable[Any], path: Path_, kind: str) -> Iterator[tuple[Path_
         seen.add(item.id)
 
 
-def _words(entries: list[Any], path: Path_, kind: str) -> Iterator[tuple[Path_, str]]:
+def _words(entries: list[Any], path: Path_, kind: str) -> Iterator[Found]:
     """Each word people type (``aliases``) names one entry: never two, nor
     another entry's id, as the command line compares them (``word_key``)."""
     owners = {word_key(e.id): e.id for e in entries}
@@ -127,50 +124,97 @@ def _words(entries: list[Any], path: Path_, kind: str) -> Iterator[tuple[Path_, 
                 yield (*path, i, "aliases", j), f"{word!r} already names {kind} {owner!r}"
 
 
-def _meaning(t: Topic, expected_id: str | None) -> Iterator[tuple[Path_, str]]:
-    """Every problem a well-typed topic can still have."""
+class _Known:
+    """The ids a topic defines, which its other parts may name."""
+
+    def __init__(self, t: Topic):
+        self.references = {r.id for r in t.references}
+        self.conditions = {c.id for c in t.conditions}
+        self.medications = {m.id for m in t.medications}
+        self.regions = {r.id for r in t.triage.regions} if t.triage else set()
+        self.remedies = {r.id for r in t.remedies}
+
+    def cited(self, ids: list[str], path: Path_, need_one: bool = False) -> Iterator[Found]:
+        """Each reference cited is in the topic's references (and one at least, if needed)."""
+        if need_one and not ids:
+            yield path, "at least one reference is required"
+        for j, ref in enumerate(ids):
+            if ref not in self.references:
+                yield (*path, j), f"unknown reference {ref!r} (not in this topic's references)"
+
+    def profile(self, c: Any, path: Path_) -> Iterator[Found]:
+        """The conditions and medications a rule or caution names are the topic's."""
+        for j, cid in enumerate(c.conditions):
+            if cid not in self.conditions:
+                yield (*path, "conditions", j), f"unknown condition {cid!r}"
+        for key in ("medications", "all_medications"):
+            for j, mid in enumerate(getattr(c, key, [])):
+                if mid not in self.medications:
+                    yield (*path, key, j), f"unknown medication {mid!r}"
+
+    def remedy(self, rid: str | None, path: Path_) -> Iterator[Found]:
+        if rid is not None and rid not in self.remedies:
+            yield path, f"unknown remedy {rid!r}"
+
+
+def _meaning(t: Topic, expected_id: str | None) -> Iterator[Found]:
+    """Every problem a well-typed topic can still have, in the order of its file."""
+    known = _Known(t)
+    yield from _identity(t, expected_id)
+    yield from _ids(t, known)
+    yield from _evidence(t, known)
+    yield from _remedies(t, known)
+    for i, dont in enumerate(t.donts):
+        yield from known.cited(dont.references, ("donts", i, "references"))
+        yield from known.remedy(dont.remedy, ("donts", i, "remedy"))
+    if t.known:
+        yield from known.cited(t.known.references, ("known", "references"))
+    if t.timeline:
+        yield from _timeline(t, known)
+    if t.triage:
+        yield from _triage(t, known)
+    if t.diary:
+        yield from _diary(t, known)
+    if t.reminders:
+        yield from _reminders(t, known)
+    if t.lexicon:
+        yield from _lexicon(t)
+
+
+def _identity(t: Topic, expected_id: str | None) -> Iterator[Found]:
+    """The schema this program reads, and an id that is the file's name."""
     if t.schema_version != SCHEMA_VERSION:
         yield ("schema_version",), f"schema_version must be {SCHEMA_VERSION}"
     if not ID_RE.match(t.id):
         yield ("id",), f"topic id {t.id!r} must be lowercase-with-dashes"
     if expected_id and t.id != expected_id:
         yield ("id",), f"topic id {t.id!r} does not match the file name {expected_id!r}"
-    refs = {r.id for r in t.references}
-    conditions = {c.id for c in t.conditions}
-    regions = {r.id for r in t.triage.regions} if t.triage else set()
-    medications = {m.id for m in t.medications}
+
+
+def _ids(t: Topic, known: _Known) -> Iterator[Found]:
+    """Each entry's id is well formed and its own, and so is each word typed for it."""
     yield from _dupes(t.references, ("references",), "reference")
     for i, ref in enumerate(t.references):
-        if ref.region is not None and ref.region not in regions:
+        if ref.region is not None and ref.region not in known.regions:
             yield ("references", i, "region"), f"unknown region {ref.region!r}"
-    yield from _dupes(t.causes, ("causes",), "cause")
-    yield from _dupes(t.remedies, ("remedies",), "remedy")
-    yield from _dupes(t.tips, ("tips",), "tip")
-    yield from _dupes(t.donts, ("donts",), "dont")
-    yield from _dupes(t.conditions, ("conditions",), "condition")
-    yield from _dupes(t.medications, ("medications",), "medication")
-    yield from _words(t.conditions, ("conditions",), "condition")
-    yield from _words(t.medications, ("medications",), "medication")
+    entries = {"causes": "cause", "remedies": "remedy", "tips": "tip", "donts": "dont"}
+    named = {"conditions": "condition", "medications": "medication"}
+    for section, kind in {**entries, **named}.items():
+        yield from _dupes(getattr(t, section), (section,), kind)
+    for section, kind in named.items():
+        yield from _words(getattr(t, section), (section,), kind)
 
-    def cited(ids: list[str], path: Path_, need_one: bool = False) -> Iterator[tuple[Path_, str]]:
-        if need_one and not ids:
-            yield path, "at least one reference is required"
-        for j, ref in enumerate(ids):
-            if ref not in refs:
-                yield (*path, j), f"unknown reference {ref!r} (not in this topic's references)"
 
-    def profile_ids(c: Any, path: Path_) -> Iterator[tuple[Path_, str]]:
-        for j, cid in enumerate(c.conditions):
-            if cid not in conditions:
-                yield (*path, "conditions", j), f"unknown condition {cid!r}"
-        for key in ("medications", "all_medications"):
-            for j, mid in enumerate(getattr(c, key, [])):
-                if mid not in medications:
-                    yield (*path, key, j), f"unknown medication {mid!r}"
-
+def _evidence(t: Topic, known: _Known) -> Iterator[Found]:
+    """Every cause, remedy and tip cites at least one of the topic's references."""
     for section in ("causes", "remedies", "tips"):
         for i, item in enumerate(getattr(t, section)):
-            yield from cited(item.evidence.references, (section, i, "evidence", "references"), True)
+            path = (section, i, "evidence", "references")
+            yield from known.cited(item.evidence.references, path, True)
+
+
+def _remedies(t: Topic, known: _Known) -> Iterator[Found]:
+    """A remedy is for some severity; its options, regions and cautions are known."""
     for i, remedy in enumerate(t.remedies):
         if not remedy.severities:
             yield ("remedies", i, "severities"), "list at least one severity"
@@ -179,69 +223,64 @@ def _meaning(t: Topic, expected_id: str | None) -> Iterator[tuple[Path_, str]]:
             (("remedies", i, "cautions", j), c) for j, c in enumerate(remedy.cautions)
         ]
         for k, opt in enumerate(remedy.options):
-            yield from cited(opt.references, ("remedies", i, "options", k, "references"))
+            yield from known.cited(opt.references, ("remedies", i, "options", k, "references"))
             for j, regional in enumerate(opt.regional_how):
                 at: Path_ = ("remedies", i, "options", k, "regional_how", j)
-                yield from cited(regional.references, (*at, "references"))
-                if regional.region not in regions:
+                yield from known.cited(regional.references, (*at, "references"))
+                if regional.region not in known.regions:
                     yield (*at, "region"), f"unknown region {regional.region!r}"
             cautions += [
                 (("remedies", i, "options", k, "cautions", j), c)
                 for j, c in enumerate(opt.cautions)
             ]
         for path, caution in cautions:
-            yield from cited(caution.references, (*path, "references"))
-            yield from profile_ids(caution, path)
-    remedies = {r.id for r in t.remedies}
-    for i, dont in enumerate(t.donts):
-        yield from cited(dont.references, ("donts", i, "references"))
-        if dont.remedy is not None and dont.remedy not in remedies:
-            yield ("donts", i, "remedy"), f"unknown remedy {dont.remedy!r}"
-    if t.known:
-        yield from cited(t.known.references, ("known", "references"))
-    if t.timeline:
-        tl = t.timeline
-        yield from cited(tl.references, ("timeline", "references"))
-        yield from _dupes(tl.phases, ("timeline", "phases"), "phase")
-        if not tl.phases or tl.phases[0].from_hours != 0:
-            yield ("timeline", "phases"), "the first phase must start at from_hours: 0"
-        for i, phase in enumerate(tl.phases):
-            yield from cited(phase.references, ("timeline", "phases", i, "references"))
-            for problem in _unknown_placeholders(phase.client or "", ("start", "end")):
-                yield ("timeline", "phases", i, "client"), problem
-            for j, line in enumerate(phase.get_help_if):
-                for problem in _unknown_placeholders(line, ("number", "service")):
-                    yield ("timeline", "phases", i, "get_help_if", j), problem
-            for j, step in enumerate(phase.now):
-                if step.remedy is not None and step.remedy not in remedies:
-                    path = ("timeline", "phases", i, "now", j, "remedy")
-                    yield path, f"unknown remedy {step.remedy!r}"
-            if i and phase.from_hours <= tl.phases[i - 1].from_hours:
-                yield ("timeline", "phases", i, "from_hours"), "phases must be in increasing order"
-    if t.triage:
-        yield from _triage(t, cited, profile_ids)
-    if t.diary:
-        yield from cited(t.diary.references, ("diary", "references"))
-        needed = {"improving", "flat", "worse", "lasting", "rising", "high_score"}
-        if t.diary.worst_score is not None:
-            needed.add("worst")
-            if t.diary.worst_within_hours is None:
-                yield ("diary", "worst_within_hours"), "worst_score needs worst_within_hours"
-        missing = needed - set(t.diary.messages)
-        if missing:
-            yield ("diary", "messages"), "missing messages: " + ", ".join(sorted(missing))
-        yield from _diary_placeholders(t.diary.messages)
-    if t.reminders:
-        yield from _reminders(t, cited)
-    if t.lexicon:
-        yield from _lexicon(t)
+            yield from known.cited(caution.references, (*path, "references"))
+            yield from known.profile(caution, path)
+
+
+def _timeline(t: Topic, known: _Known) -> Iterator[Found]:
+    """Phases from hour 0 in increasing order, each with known references and remedies."""
+    tl = t.timeline
+    assert tl is not None
+    yield from known.cited(tl.references, ("timeline", "references"))
+    yield from _dupes(tl.phases, ("timeline", "phases"), "phase")
+    if not tl.phases or tl.phases[0].from_hours != 0:
+        yield ("timeline", "phases"), "the first phase must start at from_hours: 0"
+    for i, phase in enumerate(tl.phases):
+        path: Path_ = ("timeline", "phases", i)
+        yield from known.cited(phase.references, (*path, "references"))
+        for problem in _unknown_placeholders(phase.client or "", ("start", "end")):
+            yield (*path, "client"), problem
+        for j, line in enumerate(phase.get_help_if):
+            for problem in _unknown_placeholders(line, ("number", "service")):
+                yield (*path, "get_help_if", j), problem
+        for j, step in enumerate(phase.now):
+            yield from known.remedy(step.remedy, (*path, "now", j, "remedy"))
+        if i and phase.from_hours <= tl.phases[i - 1].from_hours:
+            yield (*path, "from_hours"), "phases must be in increasing order"
+
+
+def _diary(t: Topic, known: _Known) -> Iterator[Found]:
+    """A message for each trend and warning, each showing its own threshold."""
+    diary = t.diary
+    assert diary is not None
+    yield from known.cited(diary.references, ("diary", "references"))
+    needed = {"improving", "flat", "worse", "lasting", "rising", "high_score"}
+    if diary.worst_score is not None:
+        needed.add("worst")
+        if diary.worst_within_hours is None:
+            yield ("diary", "worst_within_hours"), "worst_score needs worst_within_hours"
+    missing = needed - set(diary.messages)
+    if missing:
+        yield ("diary", "messages"), "missing messages: " + ", ".join(sorted(missing))
+    yield from _diary_placeholders(diary.messages)
 
 
 # A check-in's local time of day: 24-hour HH:MM.
 _CLOCK = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
 
-def _lexicon(t: Topic) -> Iterator[tuple[Path_, str]]:
+def _lexicon(t: Topic) -> Iterator[Found]:
     lex = t.lexicon
     assert lex is not None
     signs = {s.id for s in t.triage.signs} if t.triage else set()
@@ -255,10 +294,10 @@ def _lexicon(t: Topic) -> Iterator[tuple[Path_, str]]:
         yield ("lexicon", "window"), "must be from 1 to 20 words"
 
 
-def _reminders(t: Topic, cited: Any) -> Iterator[tuple[Path_, str]]:
+def _reminders(t: Topic, known: _Known) -> Iterator[Found]:
     rem = t.reminders
     assert rem is not None
-    yield from cited(rem.references, ("reminders", "references"))
+    yield from known.cited(rem.references, ("reminders", "references"))
     if not rem.checkins:
         yield ("reminders", "checkins"), "list at least one check-in"
     if not 0 < rem.minutes <= 24 * 60:
@@ -278,7 +317,7 @@ def _reminders(t: Topic, cited: Any) -> Iterator[tuple[Path_, str]]:
         for key in ("title", "look_for"):
             for problem in _unknown_placeholders(getattr(checkin, key), ("after",)):
                 yield (*path, key), problem
-        yield from cited(checkin.references, (*path, "references"), True)
+        yield from known.cited(checkin.references, (*path, "references"), True)
 
 
 # Each warning must show the number it is about, from its own field, so the
@@ -302,7 +341,7 @@ def _unknown_placeholders(text: str, allowed: Iterable[str], where: str = "") ->
             yield f"{where}unknown placeholder {{{name}}}; {use}"
 
 
-def _diary_placeholders(messages: dict[str, str]) -> Iterator[tuple[Path_, str]]:
+def _diary_placeholders(messages: dict[str, str]) -> Iterator[Found]:
     known = _DIARY_PLACEHOLDERS
     allowed = ", ".join(f"{{{n}}}" for n in sorted(known))
     for key, text in messages.items():
@@ -319,7 +358,7 @@ def _diary_placeholders(messages: dict[str, str]) -> Iterator[tuple[Path_, str]]
             yield ("diary", "messages", key), message
 
 
-def _wording(wording: dict[str, str], english: dict[str, str]) -> Iterator[tuple[Path_, str]]:
+def _wording(wording: dict[str, str], english: dict[str, str]) -> Iterator[Found]:
     """Every key the program says, each with only the placeholders its English text uses."""
     for key, text in wording.items():
         if key not in english:
@@ -330,7 +369,7 @@ def _wording(wording: dict[str, str], english: dict[str, str]) -> Iterator[tuple
             yield ("wording", key), problem
 
 
-def _triage(t: Topic, cited: Any, profile_ids: Any) -> Iterator[tuple[Path_, str]]:
+def _triage(t: Topic, known: _Known) -> Iterator[Found]:
     tr = t.triage
     assert tr is not None
     yield from _dupes(tr.levels, ("triage", "levels"), "level")
@@ -354,7 +393,7 @@ def _triage(t: Topic, cited: Any, profile_ids: Any) -> Iterator[tuple[Path_, str
     for i, sign in enumerate(tr.signs):
         if sign.level not in levels:
             yield ("triage", "signs", i, "level"), f"unknown level {sign.level!r}"
-        yield from cited(sign.references, ("triage", "signs", i, "references"), True)
+        yield from known.cited(sign.references, ("triage", "signs", i, "references"), True)
         for key in ("action", "headline", "short"):
             for problem in _unknown_placeholders(getattr(sign, key) or "", ("number", "service")):
                 yield ("triage", "signs", i, key), problem
@@ -368,8 +407,8 @@ def _triage(t: Topic, cited: Any, profile_ids: Any) -> Iterator[tuple[Path_, str
             for j, sid in enumerate(group):
                 if sid not in signs:
                     yield (*path, "all_of", g, j), f"unknown sign {sid!r}"
-        yield from cited(rule.references, (*path, "references"), True)
-        yield from profile_ids(rule, path)
+        yield from known.cited(rule.references, (*path, "references"), True)
+        yield from known.profile(rule, path)
     roles = [(i, lv.role) for i, lv in enumerate(tr.levels) if lv.role]
     emergency = [i for i, role in roles if role == "emergency"]
     if tr.levels and emergency != [len(tr.levels) - 1]:

@@ -15,7 +15,6 @@ from typing import Any
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 32
-_COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 _WIDE_BOMS = (
     (b"\xff\xfe\x00\x00", "UTF-32"),
     (b"\x00\x00\xfe\xff", "UTF-32"),
@@ -138,14 +137,17 @@ def parse_doc(raw: bytes, name: str) -> Doc:
         raise FileProblems([Problem(name, 1, 1, f"invalid YAML: {exc}")]) from None
 
 
+_STR = "tag:yaml.org,2002:str"
+_COLLECTION_TAGS = (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+
+
 class _Builder:
     """One pass over the parser's events: the checks, the values and their positions.
 
-    The values are those of composing PyYAML's node tree and constructing it
-    safely, without the tree and without parsing twice: mappings and sequences
-    are built here, scalars by the safe constructor after the resolver's tag
-    (text that no implicit rule can claim is taken as it is). Anchors, aliases
-    and deep nesting are refused as they come, before anything after them.
+    Twice as fast as composing PyYAML's node tree and walking it (see
+    docs/design.md). The values are those of ``yaml.safe_load``: text as it is,
+    other scalars by the safe constructor after the resolver's tag. Anchors,
+    aliases and deep nesting are refused as they come, before anything after them.
     """
 
     def __init__(self, yaml: Any, loader: Any, text: str, name: str):
@@ -155,12 +157,6 @@ class _Builder:
         self.parser = loader(text)
         self.next = self.parser.get_event
         self.resolver, self.constructor = yaml.resolver.Resolver(), SafeConstructor()
-        implicit = self.resolver.yaml_implicit_resolvers
-        # the first characters an implicit rule may claim (none claims any: no None key)
-        self.claimed = frozenset(implicit) if None not in implicit else None
-        self.scalar, self.alias = yaml.ScalarEvent, yaml.AliasEvent
-        self.mapping, self.sequence = yaml.MappingStartEvent, yaml.SequenceStartEvent
-        self.ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
         self.positions: dict[Path_, tuple[str, int, int]] = {}
         self.problems: list[Problem] = []
 
@@ -173,16 +169,14 @@ class _Builder:
             if isinstance(next_(), yaml.StreamEndEvent):
                 raise FileProblems([Problem(self.name, 1, 1, "empty file")])
             root = next_()
-            data = self.value(root, ())
+            data = self.read(root, (), 1)
             next_()  # the document's end
-            extra = next_()
-            if not isinstance(extra, yaml.StreamEndEvent):
-                depth = 0  # the rest is still checked first, as reading it all did
-                while not isinstance(e := self.checked(depth), yaml.StreamEndEvent):
-                    if isinstance(e, (self.mapping, self.sequence)):
-                        depth += 1
-                    elif isinstance(e, self.ends):
-                        depth -= 1
+            extra = following = next_()
+            while not isinstance(following, yaml.StreamEndEvent):
+                self.read(next_(), (), 1, keep=False)  # another document: checked first
+                next_()  # its end
+                following = next_()
+            if following is not extra:
                 raise ComposerError(
                     "expected a single document in the stream",
                     root.start_mark,
@@ -195,116 +189,77 @@ class _Builder:
             raise FileProblems(self.problems)
         return Doc(data, self.positions)
 
-    def refuse(self, event: Any, message: str) -> FileProblems:
-        m = event.start_mark
-        return FileProblems([Problem(self.name, m.line + 1, m.column + 1, message)])
+    def read(self, event: Any, path: Path_, depth: int, keep: bool = True) -> Any:
+        """The value that starts with ``event``, ``depth`` collections down.
 
-    def checked(self, depth: int = 0) -> Any:
-        """The next event, with the checks ``value`` makes (for what is skipped)."""
-        event = self.next()
-        if isinstance(event, self.alias) or getattr(event, "anchor", None):
-            raise self.refuse(event, "anchors and aliases are not allowed")
-        if isinstance(event, (self.mapping, self.sequence)) and depth + 1 > MAX_DEPTH:
-            raise self.refuse(event, f"nested deeper than {MAX_DEPTH}")
-        return event
+        With ``keep`` false it is only passed over: refused if it holds an anchor,
+        an alias or deep nesting, else neither built nor kept nor checked further.
+        """
+        yaml, m = self.yaml, event.start_mark
+        where = (self.name, m.line + 1, m.column + 1)
+        if keep:
+            self.positions[path] = where
+        if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
+            raise FileProblems([Problem(*where, "anchors and aliases are not allowed")])
+        if isinstance(event, yaml.ScalarEvent):
+            if not keep:
+                return None
+            tag = self.tag(event)
+            return event.value if tag == _STR else self.construct(event, tag, where)
+        if depth > MAX_DEPTH:
+            raise FileProblems([Problem(*where, f"nested deeper than {MAX_DEPTH}")])
+        if event.tag not in _COLLECTION_TAGS:
+            # e.g. !!python/object/apply on a list: refused, as on a scalar
+            self.problems.append(Problem(*where, f"cannot read value: tag {event.tag!r}"))
+            keep = False
+        if isinstance(event, yaml.SequenceStartEvent):
+            items: list[Any] = []
+            while not isinstance(e := self.next(), yaml.SequenceEndEvent):
+                items.append(self.read(e, (*path, len(items)), depth + 1, keep))
+            return items if keep else None
+        out: dict[str, Any] = {}
+        while not isinstance(key := self.next(), yaml.MappingEndEvent):
+            problem = self.key_problem(key, out) if keep else None
+            if keep and problem is None:
+                out[key.value] = self.read(self.next(), (*path, key.value), depth + 1)
+                continue
+            if problem:
+                m = key.start_mark
+                self.problems.append(Problem(self.name, m.line + 1, m.column + 1, problem))
+            self.read(key, path, depth + 1, keep=False)
+            self.read(self.next(), path, depth + 1, keep=False)
+        return out if keep else None
 
-    def skip(self, event: Any, depth: int) -> None:
-        """Pass over the value that starts with ``event`` (at nesting ``depth``)."""
-        if isinstance(event, (self.mapping, self.sequence)):
-            inside = depth
-            while inside >= depth:
-                e = self.checked(inside)
-                if isinstance(e, (self.mapping, self.sequence)):
-                    inside += 1
-                elif isinstance(e, self.ends):
-                    inside -= 1
+    def key_problem(self, key: Any, seen: dict[str, Any]) -> str | None:
+        """Why ``key`` cannot name a value: a key is text, not ``<<`` (a merge key)."""
+        if not isinstance(key, self.yaml.ScalarEvent) or self.tag(key).endswith(":merge"):
+            return "keys must be plain text"
+        if key.value in seen:
+            return f"duplicate key {key.value!r}"
+        return None
 
     def tag(self, event: Any) -> str:
         """A scalar's tag: its own, or the one its plain text resolves to."""
         tag = event.tag
-        if tag is None or tag == "!":
-            tag = self.resolver.resolve(self.yaml.ScalarNode, event.value, event.implicit)
-        return str(tag)
+        if tag is not None and tag != "!":
+            return str(tag)
+        # quoted, a block, or plain text whose first character no implicit rule claims
+        if not event.implicit[0] or event.value[:1] not in self.resolver.yaml_implicit_resolvers:
+            return _STR
+        return str(self.resolver.resolve(self.yaml.ScalarNode, event.value, event.implicit))
 
-    def plain_key(self, key: Any) -> bool:
-        """A key that is text: a scalar that is not ``<<`` (a merge key)."""
-        text = key.value
-        if key.tag is None and (
-            not key.implicit[0]
-            or (self.claimed is not None and text and text[0] not in self.claimed)
-        ):
-            return True
-        return not self.tag(key).endswith(":merge")
-
-    def value(self, event: Any, path: Path_) -> Any:
-        m = event.start_mark
-        where = self.positions[path] = (self.name, m.line + 1, m.column + 1)
-        if isinstance(event, self.alias) or event.anchor:
-            raise self.refuse(event, "anchors and aliases are not allowed")
-        if isinstance(event, self.scalar):
-            text = event.value
-            if event.tag is None and (
-                not event.implicit[0]  # quoted or a block: text
-                or (self.claimed is not None and text and text[0] not in self.claimed)
-            ):
-                return text
-            return self.construct(event, where)
-        depth = len(path) + 1
-        if depth > MAX_DEPTH:
-            raise self.refuse(event, f"nested deeper than {MAX_DEPTH}")
-        yaml = self.yaml
-        sequence = isinstance(event, self.sequence)
-        tag = event.tag
-        if tag is None or tag == "!":
-            tag = yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG if sequence else _MAP_TAG
-        if tag not in _COLLECTION_TAGS:
-            # e.g. !!python/object/apply on a list: refuse it, as for a scalar
-            self.problems.append(Problem(*where, f"cannot read value: tag {tag!r}"))
-            self.skip(event, depth)
-            return None
-        next_, ends, value = self.next, self.ends, self.value
-        if sequence:
-            items: list[Any] = []
-            while not isinstance(e := next_(), ends):
-                items.append(value(e, (*path, len(items))))
-            return items
-        out: dict[str, Any] = {}
-        scalar = self.scalar
-        while not isinstance(key := next_(), ends):
-            if not isinstance(key, scalar) or key.anchor or not self.plain_key(key):
-                if isinstance(key, self.alias) or key.anchor:
-                    raise self.refuse(key, "anchors and aliases are not allowed")
-                self.skip_pair(key, depth, "keys must be plain text")
-                continue
-            name = key.value
-            if name in out:
-                self.skip_pair(key, depth, f"duplicate key {name!r}")
-                continue
-            out[name] = value(next_(), (*path, name))
-        return out
-
-    def skip_pair(self, key: Any, depth: int, message: str) -> None:
-        m = key.start_mark
-        self.problems.append(Problem(self.name, m.line + 1, m.column + 1, message))
-        if isinstance(key, (self.mapping, self.sequence)) and depth + 1 > MAX_DEPTH:
-            raise self.refuse(key, f"nested deeper than {MAX_DEPTH}")
-        self.skip(key, depth + 1)
-        value = self.checked(depth)
-        self.skip(value, depth + 1)
-
-    def construct(self, event: Any, where: tuple[str, int, int]) -> Any:
+    def construct(self, event: Any, tag: str, where: tuple[str, int, int]) -> Any:
         from yaml.constructor import ConstructorError
 
-        node = self.yaml.ScalarNode(
-            self.tag(event), event.value, event.start_mark, event.end_mark, event.style
-        )
+        node = self.yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
             return self.constructor.construct_object(node)
         except ConstructorError as exc:
             self.problems.append(Problem(*where, f"cannot read value: {exc.problem}"))
-        except ValueError:  # e.g. an integer longer than Python converts (sys.int_info)
-            self.problems.append(Problem(*where, "cannot read value: a number too long"))
+        except (ValueError, KeyError, AttributeError):
+            # The safe constructor trusts an explicit tag (``!!bool maybe``), and
+            # Python converts no integer of thousands of digits (sys.int_info).
+            kind = tag.rsplit(":", 1)[-1]
+            what = "a number too long" if event.value.isdigit() else f"not a valid {kind}"
+            self.problems.append(Problem(*where, f"cannot read value: {what}"))
         return None
-
-
-_MAP_TAG = "tag:yaml.org,2002:map"
