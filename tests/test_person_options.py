@@ -18,6 +18,8 @@ FITTED = {
     "remind": ["remind", "--at", "2h ago", "--format", "plain"],
     "handout": ["handout", "--format", "plain"],
 }
+# "  -c, --condition NAME   help..." or "  --use-profile / --no-profile   help..."
+OPTION_LINE = re.compile(r"\s+(?:-\w, )?(--[\w-]+)(?:\s*/\s*--[\w-]+)?(?: [A-Z<]\S*)?\s{2,}(.*)")
 FACTS = ["--condition", "--medication", "--age", "--pregnant-weeks", "--region"]
 
 
@@ -27,7 +29,7 @@ def option_help(cli, *command: str) -> dict[str, str]:
     found: dict[str, str] = {}
     current = None
     for line in out.splitlines():
-        m = re.match(r"\s+(?:-\w, )?(--[\w-]+)(?:\s*/\s*--[\w-]+)?(?: [A-Z<][^ ]*)?\s{2,}(.*)", line)
+        m = OPTION_LINE.match(line)
         if m:
             current = m.group(1)
             found[current] = m.group(2).strip()
