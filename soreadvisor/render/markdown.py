@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 
-from ..report import Report
-from . import evidence_head, field_text, label, one_line, verdict_word
+from ..kb.models import Evidence, Reference
+from ..report import Item, Report, Section
+from . import evidence_head, field_text, one_line, verdict_word
+from .plain import PlainText
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|!~])")
 # A code span: one backtick, text without one, one backtick.
@@ -32,57 +34,67 @@ def md_cell(text: str) -> str:
     )
 
 
+class Markdown(PlainText):
+    """Plain text's walk with CommonMark's pieces: headings, bullets, a table."""
+
+    warning = "  - ⚠ {}"
+    caution = "  - ⚠ **{label}:** {}"
+    field = "  - {label}: {}"
+    entry = "  - {}"
+    end = [""]
+
+    def esc(self, text: str) -> str:
+        return md(text)
+
+    def top(self, report: Report) -> list[str]:
+        out = [f"# {md(report.title)}", ""]
+        if report.headline:
+            out += [f"**{md(report.headline)}**", ""]
+        if report.intro:
+            out += [md(report.intro), ""]
+        return out
+
+    def heading(self, title: str) -> list[str]:
+        return [f"## {md(title)}", ""]
+
+    def note(self, text: str) -> list[str]:
+        return [md(text), ""]
+
+    def records(self, items: list[Item]) -> list[str]:
+        """A table, one row per record."""
+        if not items:
+            return []
+        heads = [md_cell(f.label) for f in items[0].fields]
+        out = ["| " + " | ".join(heads) + " |", "|" + " --- |" * len(heads)]
+        for item in items:
+            cells = [md_cell(field_text(f, "markdown", self.words)) for f in item.fields]
+            out.append("| " + " | ".join(cells) + " |")
+        return out
+
+    def head(self, item: Item, section: Section) -> str:
+        head = f"**{md(item.title)}**"
+        if section.ids and item.id:
+            head += f" (`{item.id}`)" if "`" not in item.id else f" ({md(item.id)})"
+        if item.summary:
+            head += f": {md(item.summary)}"
+        return f"- {head}"
+
+    def evidence(self, ev: Evidence) -> str:
+        refs = ", ".join(md(r) for r in ev.references)
+        head = md(evidence_head(self.words, ev.claim))
+        verdict = md(verdict_word(self.words, ev.verdict))
+        return f"  - {head}: **{verdict}**. {md(ev.summary)} ({refs})"
+
+    def disclaimer(self, text: str) -> list[str]:
+        return [f"> {md(text)}", ""]
+
+    def reference(self, ref: Reference) -> str:
+        return f"\\[{md(ref.id)}\\] {md(ref.citation)}"
+
+    def url(self, ref: Reference) -> str:
+        web = ref.url and ref.url.startswith(("https://", "http://")) and " " not in ref.url
+        return f" <{one_line(ref.url)}>" if web and ref.url else ""
+
+
 def to_markdown(report: Report) -> str:
-    out: list[str] = [f"# {md(report.title)}", ""]
-    if report.headline:
-        out += [f"**{md(report.headline)}**", ""]
-    if report.intro:
-        out += [md(report.intro), ""]
-    for section in report.sections:
-        out += [f"## {md(section.title)}", ""]
-        if section.note:
-            out += [md(section.note), ""]
-        if section.kind == "records" and section.items:  # a table, one row per record
-            heads = [md_cell(f.label) for f in section.items[0].fields]
-            out += ["| " + " | ".join(heads) + " |", "|" + " --- |" * len(heads)]
-            for item in section.items:
-                cells = [md_cell(field_text(f, "markdown", report.words)) for f in item.fields]
-                out.append("| " + " | ".join(cells) + " |")
-            out.append("")
-            continue
-        for item in section.items:
-            head = f"**{md(item.title)}**"
-            if section.ids and item.id:
-                head += f" (`{item.id}`)" if "`" not in item.id else f" ({md(item.id)})"
-            if item.summary:
-                head += f": {md(item.summary)}"
-            out.append(f"- {head}")
-            for warning in item.warnings:
-                out.append(f"  - ⚠ {md(warning)}")
-            for caution in item.cautions:
-                out.append(f"  - ⚠ **{md(label(report.words, 'render.caution'))}:** {md(caution)}")
-            for f in item.fields:
-                out.append(f"  - {md(f.label)}: {md(f.text)}")
-            for entry in item.checklist:
-                out.append(f"  - {md(entry)}")
-            if item.evidence:
-                ev = item.evidence
-                refs = ", ".join(md(r) for r in ev.references)
-                head = md(evidence_head(report.words, ev.claim))
-                verdict = md(verdict_word(report.words, ev.verdict))
-                out.append(f"  - {head}: **{verdict}**. {md(ev.summary)} ({refs})")
-        out.append("")
-    if report.show_disclaimer:
-        out += [f"> {md(report.disclaimer)}", ""]
-    if report.references:
-        out += [f"## {md(label(report.words, 'render.sources'))}", ""]
-        unverified = md(label(report.words, "render.unverified"))
-        note_label = md(label(report.words, "render.note"))
-        for n, ref in enumerate(report.references, 1):
-            flag = f" {unverified}" if not ref.verified else ""
-            web = ref.url and ref.url.startswith(("https://", "http://")) and " " not in ref.url
-            url = f" <{one_line(ref.url)}>" if web and ref.url else ""
-            note = f" {note_label} {md(ref.note)}" if ref.note else ""
-            out.append(f"{n}. \\[{md(ref.id)}\\] {md(ref.citation)}{flag}{url}{note}")
-        out.append("")
-    return "\n".join(out)
+    return "\n".join(Markdown(report.words).lines(report))
