@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from ..kb.models import Evidence, Reference
+from ..kb.models import Reference
 from ..report import Item, Report, Section
-from . import evidence_head, field_text, one_line, verdict_word
+from . import field_text, one_line
 from .plain import PlainText
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|!~])")
@@ -37,33 +37,26 @@ def md_cell(text: str) -> str:
 class Markdown(PlainText):
     """Plain text's walk with CommonMark's pieces: headings, bullets, a table."""
 
+    title = ["# {}", ""]
+    headline = ["**{}**", ""]
+    intro = ["{}", ""]
+    note = ["{}", ""]
+    disclaimer = ["> {}", ""]
     warning = "  - ⚠ {}"
     caution = "  - ⚠ **{label}:** {}"
     field = "  - {label}: {}"
     entry = "  - {}"
+    evidence = "  - {head}: **{verdict}**. {summary} ({refs})"
     end = [""]
 
     def esc(self, text: str) -> str:
         return md(text)
 
-    def top(self, report: Report) -> list[str]:
-        out = [f"# {md(report.title)}", ""]
-        if report.headline:
-            out += [f"**{md(report.headline)}**", ""]
-        if report.intro:
-            out += [md(report.intro), ""]
-        return out
-
     def heading(self, title: str) -> list[str]:
         return [f"## {md(title)}", ""]
 
-    def note(self, text: str) -> list[str]:
-        return [md(text), ""]
-
     def records(self, items: list[Item]) -> list[str]:
         """A table, one row per record."""
-        if not items:
-            return []
         heads = [md_cell(f.label) for f in items[0].fields]
         out = ["| " + " | ".join(heads) + " |", "|" + " --- |" * len(heads)]
         for item in items:
@@ -78,15 +71,6 @@ class Markdown(PlainText):
         if item.summary:
             head += f": {md(item.summary)}"
         return f"- {head}"
-
-    def evidence(self, ev: Evidence) -> str:
-        refs = ", ".join(md(r) for r in ev.references)
-        head = md(evidence_head(self.words, ev.claim))
-        verdict = md(verdict_word(self.words, ev.verdict))
-        return f"  - {head}: **{verdict}**. {md(ev.summary)} ({refs})"
-
-    def disclaimer(self, text: str) -> list[str]:
-        return [f"> {md(text)}", ""]
 
     def reference(self, ref: Reference) -> str:
         return f"\\[{md(ref.id)}\\] {md(ref.citation)}"

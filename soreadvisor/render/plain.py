@@ -6,7 +6,7 @@ entry can be picked out with grep.
 
 from __future__ import annotations
 
-from ..kb.models import Evidence, Reference
+from ..kb.models import Reference
 from ..report import Item, Report, Section
 from . import evidence_head, field_text, label, one_line, verdict_word
 
@@ -15,13 +15,18 @@ class PlainText:
     """A report as lines, in the order every line format follows, with plain
     text's pieces; ``markdown.Markdown`` gives its own pieces to the same walk."""
 
-    # An item's lines, each filled with escaped text.
+    # Templates, each ``{}`` filled with escaped text; a list is a block of lines.
+    title = ["{}"]
+    headline = ["{}"]
+    intro = ["", "{}"]
+    note = ["{}"]
+    disclaimer = ["", "{}"]
     warning = "  ! {}"
     caution = "  ! {label}: {}"
     field = "  {label}: {}"
     entry = "  * {}"
-    # What closes a section (and the sources).
-    end: list[str] = []
+    evidence = "  {head}: {verdict}. {summary} [{refs}]"
+    end: list[str] = []  # what closes a section (and the sources)
 
     def __init__(self, words: dict[str, str]):
         self.words = words
@@ -29,24 +34,31 @@ class PlainText:
     def esc(self, text: str) -> str:
         return one_line(text)
 
+    def put(self, block: list[str], text: str) -> list[str]:
+        return [line.format(self.esc(text)) for line in block]
+
     def word(self, key: str) -> str:
         """A label of the program's words (``render.*``), escaped."""
         return self.esc(label(self.words, key))
 
     def lines(self, report: Report) -> list[str]:
-        out = self.top(report)
+        out = self.put(self.title, report.title)
+        if report.headline:
+            out += self.put(self.headline, report.headline)
+        if report.intro:
+            out += self.put(self.intro, report.intro)
         for section in report.sections:
             out += self.heading(section.title)
             if section.note:
-                out += self.note(section.note)
+                out += self.put(self.note, section.note)
             if section.kind == "records":
-                out += self.records(section.items)
+                out += self.records(section.items) if section.items else []
             else:
                 for item in section.items:
                     out += self.item(item, section)
             out += self.end
         if report.show_disclaimer:
-            out += self.disclaimer(report.disclaimer)
+            out += self.put(self.disclaimer, report.disclaimer)
         if report.references:
             out += self.heading(label(self.words, "render.sources"))
             unverified = self.word("render.unverified")
@@ -65,28 +77,23 @@ class PlainText:
         out += [self.caution.format(self.esc(c), label=caution) for c in item.cautions]
         out += [self.field.format(self.esc(f.text), label=self.esc(f.label)) for f in item.fields]
         out += [self.entry.format(self.esc(e)) for e in item.checklist]
-        if item.evidence:
-            out.append(self.evidence(item.evidence))
-        return out
-
-    def top(self, report: Report) -> list[str]:
-        out = [self.esc(report.title)]
-        if report.headline:
-            out.append(self.esc(report.headline))
-        if report.intro:
-            out += ["", self.esc(report.intro)]
+        ev = item.evidence
+        if ev:
+            out.append(
+                self.evidence.format(
+                    head=self.esc(evidence_head(self.words, ev.claim)),
+                    verdict=self.esc(verdict_word(self.words, ev.verdict)),
+                    summary=self.esc(ev.summary),
+                    refs=", ".join(self.esc(r) for r in ev.references),
+                )
+            )
         return out
 
     def heading(self, title: str) -> list[str]:
         return ["", self.esc(title).upper()]
 
-    def note(self, text: str) -> list[str]:
-        return [self.esc(text)]
-
     def records(self, items: list[Item]) -> list[str]:
         """The labels, then one line each, fields in place."""
-        if not items:
-            return []
         out = [" | ".join(self.esc(f.label) for f in items[0].fields)]
         for item in items:
             cells = [self.esc(field_text(f, "plain", self.words)) or "-" for f in item.fields]
@@ -100,15 +107,6 @@ class PlainText:
         if item.summary:
             head += f": {self.esc(item.summary)}"
         return f"- {head}"
-
-    def evidence(self, ev: Evidence) -> str:
-        """``Evidence on “the claim”: verdict. What the studies show [R1, R2]``."""
-        head = self.esc(evidence_head(self.words, ev.claim))
-        verdict = self.esc(verdict_word(self.words, ev.verdict))
-        return f"  {head}: {verdict}. {self.esc(ev.summary)} [{', '.join(ev.references)}]"
-
-    def disclaimer(self, text: str) -> list[str]:
-        return ["", self.esc(text)]
 
     def reference(self, ref: Reference) -> str:
         return f"[{ref.id}] {self.esc(ref.citation)}"
