@@ -8,8 +8,7 @@ from .common import finish, new_report, phrase
 from .profile import Profile, is_general, matched_by
 from .triage import pointer_section, warning_sign_sections
 
-# Plain classes, not @dataclass: on the path of every answer, where importing
-# dataclasses and generating methods is measurable (docs/design.md).
+# Plain classes, not @dataclass: on the path of every answer (docs/design.md).
 
 
 class Fit:
@@ -149,9 +148,19 @@ def remedy_item(rf: RemedyFit, topic: Topic) -> Item:
             data={"advised": False, "reasons": reasons},
             cites=cites_of(rf),
         )
-        if rf.options:
-            item.data["options"] = _options(rf)
-        return item
+    else:
+        item = _advised_item(rf, topic)
+    if rf.options:
+        item.data["options"] = [
+            {"id": o.id, "title": o.title, "advised": f.advised, "reasons": f.reasons}
+            for o, f in rf.options
+        ]
+    return item
+
+
+def _advised_item(rf: RemedyFit, topic: Topic) -> Item:
+    """A remedy this person may use: how and when, every caution, each medicine's dose."""
+    r = rf.remedy
     item = Item(
         id=r.id,
         title=r.title,
@@ -163,6 +172,7 @@ def remedy_item(rf: RemedyFit, topic: Topic) -> Item:
         ],
         cautions=general_cautions(rf),
         warnings=personal_lines(rf),
+        data={"advised": True, "reasons": []},
         cites=cites_of(rf),
     )
     for option, f in rf.options:
@@ -176,17 +186,7 @@ def remedy_item(rf: RemedyFit, topic: Topic) -> Item:
                 # shows no dose at all rather than one of them.
                 dose = dose_text(option, rf.age, topic)
                 item.fields.append(Field(option.id, option.title, dose, detail=rf.age is None))
-    item.data = {"advised": True, "reasons": []}
-    if rf.options:
-        item.data["options"] = _options(rf)
     return item
-
-
-def _options(rf: RemedyFit) -> list[dict[str, object]]:
-    return [
-        {"id": o.id, "title": o.title, "advised": f.advised, "reasons": f.reasons}
-        for o, f in rf.options
-    ]
 
 
 def cope(topic: Topic, severity: Severity, profile: Profile) -> Report:

@@ -207,11 +207,6 @@ class Reader:
         return readings
 
 
-def reader(topic: Topic) -> Reader | None:
-    return Reader(topic.lexicon) if topic.lexicon else None
-
-
 def read(topic: Topic, text: str) -> dict[str, Reading]:
     """The signs ``text`` mentions; {} if the topic has no lexicon."""
-    r = reader(topic)
-    return r.read(text) if r else {}
+    return Reader(topic.lexicon).read(text) if topic.lexicon else {}

@@ -245,7 +245,7 @@ def _draw_chart(page: _Page, section: Section) -> None:
     page.blank()
 
 
-def _sources(page: _Page, report: Report, full: bool, more: str = "") -> None:
+def _sources(page: _Page, report: Report, full: bool, more: str) -> None:
     """The references (or how to list them); ``more`` says what else is a flag away."""
     page.blank()
     if not full:  # a screen holds the answer; the list is one command away
@@ -276,9 +276,9 @@ def print_rich(
     stream: TextIO,
     color: bool,
     attributes: bool,
-    sources: bool = False,
-    details: bool = False,
-    pager: bool = False,
+    sources: bool,
+    details: bool,
+    pager: bool,
 ) -> None:
     """``color``: colours; ``attributes``: bold, underline and italic (kept with
     NO_COLOR on a terminal); ``sources``: the whole list of references;
