@@ -5,10 +5,9 @@ after ``safe()``, so ``[link=...]``, ``:emoji:`` or escape sequences in a
 file are shown literally.
 
 Lines are wrapped here, with hanging indents, and printed in one call with
-soft wrapping: laying out a Rich table per bullet cost more than the rest of
-the run put together (measured with cProfile). The wrap breaks where Rich's
-would, but for a number kept with the word after it (``3 h``); Rich's own
-``Text.wrap`` takes over where there is more to do (a word wider than the line).
+soft wrapping. The wrap breaks where Rich's would, but keeps a number with the
+word after it (``3 h``, docs/design.md); Rich's own ``Text.wrap`` takes over
+where there is more to do (a word wider than the line).
 """
 
 from __future__ import annotations
@@ -94,18 +93,16 @@ _NUMBER = re.compile(r"[\d.,:/]*\d")  # 3, 2.1, 14:00, 7/10: kept with the next 
 def _line_starts(plain: str, width: int) -> list[int] | None:
     """Where each wrapped line after the first starts: Rich's greedy word wrap.
 
-    The same breaks as ``Text.wrap`` (but for a number kept with the word after
-    it, so no unit is split from its number), at a fraction of its cost (it also splits
-    lines, justifies and truncates, none of which one-line text needs). None
-    when Rich has more to do: a word wider than the line (Rich folds it), a
-    tab or a line break.
+    The same breaks as ``Text.wrap``, but for a number kept with the word after
+    it, so no unit is split from its number. None when Rich has more to do: a
+    word wider than the line (Rich folds it), a tab or a line break.
     """
     if "\t" in plain or "\n" in plain:
         return None
     starts: list[int] = []
     used = 0
     # A number stays with the word after it ("3 h", "2.1 days"): the line breaks
-    # before the number instead, unless the number opens the line (issue 24).
+    # before the number instead, unless the number opens the line.
     number: tuple[int, int] | None = None  # the word before, if a number: start, width
     line_start = 0
     for match in _WORD.finditer(plain):
