@@ -50,7 +50,7 @@ class _Page:
         stream: TextIO,
         color: bool,
         words: dict[str, str],
-        compact: bool = False,
+        compact: bool,
     ):
         self.words = words  # the topic's labels (render.*)
         self.compact = compact  # what a first screen needs (see Section.compact)
@@ -282,21 +282,7 @@ def print_rich(
     ``details``: everything, where the answer is otherwise compact (see
     ``Section.compact``); ``pager``: an answer longer than the terminal goes
     through the person's pager."""
-    console = _Console(
-        file=stream,
-        markup=False,
-        emoji=False,
-        highlight=False,
-        no_color=not color,
-        # Rich finds no colours on TERM=dumb; --color always still wants them.
-        color_system=("standard" if os.environ.get("TERM") == "dumb" else "auto")
-        if color or attributes
-        else None,
-        force_terminal=(color or attributes) or None,
-    )
-    if console.width < MIN_WIDTH:  # COLUMNS=0 would print nothing at all
-        console.width = MIN_WIDTH
-    page = _Page(console, stream, color, report.words, compact=not details)
+    page = _Page(_console(stream, color, attributes), stream, color, report.words, not details)
     page.add(report.title, style="bold underline")
     if report.headline:
         page.add(
@@ -333,8 +319,31 @@ def print_rich(
     elif more:
         page.blank()
         page.add(more, style="bold cyan")
-    # The lines as segments, printed in one call: joining them into one Text
-    # for Rich to split again cost more than building them.
+    _show(page, pager)
+
+
+def _console(stream: TextIO, color: bool, attributes: bool) -> Console:
+    console = _Console(
+        file=stream,
+        markup=False,
+        emoji=False,
+        highlight=False,
+        no_color=not color,
+        # Rich finds no colours on TERM=dumb; --color always still wants them.
+        color_system=("standard" if os.environ.get("TERM") == "dumb" else "auto")
+        if color or attributes
+        else None,
+        force_terminal=(color or attributes) or None,
+    )
+    if console.width < MIN_WIDTH:  # COLUMNS=0 would print nothing at all
+        console.width = MIN_WIDTH
+    return console
+
+
+def _show(page: _Page, pager: bool) -> None:
+    """The lines as segments, printed in one call; through the pager when they
+    are more than the terminal's height."""
+    console, stream = page.console, page.stream
     segments = Segments(_segments(page.lines, console))
     if pager and len(page.lines) > console.height:
         from . import page_through
