@@ -208,29 +208,9 @@ def cope(topic: Topic, severity: Severity, profile: Profile) -> Report:
     ruled_out = [remedy_item(f, topic) for f in fits if not f.advised]
     if ruled_out:
         report.add(Section("remedies", phrase(topic, "cope.ruled_out"), ruled_out, tone="warning"))
-    shown = {f.remedy.id for f in fits if f.advised}
-    excluded = {f.remedy.id for f in fits if not f.advised}
-    # A don't about a remedy ruled out for this person (wrap the ice, with
-    # Raynaud's) would tell them how to use it: it goes, as on the sheet.
-    donts = [d for d in topic.donts if d.remedy not in excluded]
+    donts = _donts(topic, fits)
     if donts:
-        report.add(
-            Section(
-                "donts",
-                phrase(topic, "cope.donts"),
-                [
-                    Item(
-                        id=d.id,
-                        title=d.text,
-                        data={"references": d.references},
-                        # said by its remedy's cautions above when that is shown
-                        detail=d.remedy is not None and d.remedy in shown,
-                    )
-                    for d in donts
-                ],
-                tone="warning",
-            )
-        )
+        report.add(Section("donts", phrase(topic, "cope.donts"), donts, tone="warning"))
     if severity != "low" and topic.timeline:
         report.add(
             Section(
@@ -241,3 +221,21 @@ def cope(topic: Topic, severity: Severity, profile: Profile) -> Report:
             )
         )
     return finish(report, topic)
+
+
+def _donts(topic: Topic, fits: list[RemedyFit]) -> list[Item]:
+    """What not to do. A don't about a remedy ruled out for this person (wrap
+    the ice, with Raynaud's) would tell them how to use it: it goes, as on the
+    sheet. One about a remedy shown is a detail: its cautions say it."""
+    shown = {f.remedy.id for f in fits if f.advised}
+    excluded = {f.remedy.id for f in fits if not f.advised}
+    return [
+        Item(
+            id=d.id,
+            title=d.text,
+            data={"references": d.references},
+            detail=d.remedy is not None and d.remedy in shown,
+        )
+        for d in topic.donts
+        if d.remedy not in excluded
+    ]
