@@ -124,20 +124,17 @@ def plan_checkins(
 ) -> tuple[list[Planned], int]:
     """The check-ins still to come after ``massage_at``, in time order, and how
     many have already passed (a reminder of the past reminds of nothing)."""
-    planned = []
     reminders = reminders_of(topic)
-    for checkin in reminders.checkins:
-        at = moment(checkin, massage_at, reminders.night)
-        text = description(topic, checkin, profile)
-        planned.append(
-            Planned(
-                checkin,
-                at,
-                worded(checkin, checkin.title, topic.wording),
-                uid(topic, checkin, massage_at),
-                text,
-            )
+    planned = [
+        Planned(
+            checkin,
+            moment(checkin, massage_at, reminders.night),
+            worded(checkin, checkin.title, topic.wording),
+            uid(topic, checkin, massage_at),
+            description(topic, checkin, profile),
         )
+        for checkin in reminders.checkins
+    ]
     planned.sort(key=lambda p: p.at)
     coming = [p for p in planned if p.at > now]
     return coming, len(planned) - len(coming)
@@ -156,9 +153,6 @@ def listing(
     if pointer is not None:
         report.add(pointer)
 
-    def label(key: str) -> str:
-        return phrase(topic, key)
-
     items = []
     for p in planned:
         hours = (p.at - massage).total_seconds() / 3600
@@ -167,13 +161,13 @@ def listing(
                 title="",
                 id=p.checkin.id,
                 fields=[
-                    Field("at", label("field.at"), value=p.at),
+                    Field("at", phrase(topic, "field.at"), value=p.at),
                     Field(
                         "hours_since_massage",
-                        label("field.hours_since_massage"),
+                        phrase(topic, "field.hours_since_massage"),
                         span_text(hours, topic.wording),
                     ),
-                    Field("checkin", label("remind.checkin"), p.title),
+                    Field("checkin", phrase(topic, "remind.checkin"), p.title),
                 ],
                 data={
                     "at": iso_local(p.at),
@@ -184,8 +178,9 @@ def listing(
                 cites=p.checkin.references,
             )
         )
-    report.add(Section("checkins", label("remind.checkins"), items, kind="records"))
+    note = ""
     if passed:
-        key = "remind.passed_one" if passed == 1 else "remind.passed_many"
-        report.sections[-1].note = phrase(topic, key, n=passed)
+        note = phrase(topic, "remind.passed_one" if passed == 1 else "remind.passed_many", n=passed)
+    title = phrase(topic, "remind.checkins")
+    report.add(Section("checkins", title, items, kind="records", note=note))
     return finish(report, topic)
