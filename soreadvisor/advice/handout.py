@@ -113,9 +113,9 @@ def _cite(report: Report, topic: Topic, region: Region | None) -> None:
         r.id for r in topic.references if r.region and not (region and r.region == region.id)
     }
     for section in report.sections:
+        if section.key not in ("remedies", "not_advised"):
+            continue
         for item in section.items:
-            if section.key not in ("remedies", "not_advised"):
-                continue
             ids = [i for i in item.data.get("cites", item.cites) if i not in elsewhere]
             report.cite(topic.references, ids)
             numbers = {r.id: n for n, r in enumerate(report.references, 1)}

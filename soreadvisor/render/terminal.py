@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.segment import Segment, Segments
 from rich.text import Text
 
+from ..kb.models import Evidence
 from ..report import Item, Report, Section
 from . import encodable, evidence_head, field_text, label, one_line, verdict_word
 
@@ -172,19 +173,19 @@ def _item(page: _Page, item: Item, section: Section) -> None:
     for entry in item.checklist:
         page.add(entry, indent=4, marker="  " + page.t("–"))
     if item.evidence and not brief:
-        ev = item.evidence
-        verdict = page.t(verdict_word(page.words, ev.verdict))
-        page.add(
-            Text.assemble(
-                (page.t(evidence_head(page.words, ev.claim) + ":") + " ", "bold"),
-                # A badge in colour; a word with its full stop without (NO_COLOR).
-                (f" {verdict} " if page.color else f"{verdict}.", VERDICT_STYLE[ev.verdict]),
-                " ",
-                (page.t(ev.summary), "italic"),
-                (f" [{', '.join(ev.references)}]", "dim"),
-            ),
-            indent=2,
-        )
+        page.add(_evidence(page, item.evidence), indent=2)
+
+
+def _evidence(page: _Page, ev: Evidence) -> Text:
+    verdict = page.t(verdict_word(page.words, ev.verdict))
+    return Text.assemble(
+        (page.t(evidence_head(page.words, ev.claim) + ":") + " ", "bold"),
+        # A badge in colour; a word with its full stop without (NO_COLOR).
+        (f" {verdict} " if page.color else f"{verdict}.", VERDICT_STYLE[ev.verdict]),
+        " ",
+        (page.t(ev.summary), "italic"),
+        (f" [{', '.join(ev.references)}]", "dim"),
+    )
 
 
 def _table(page: _Page, section: Section) -> None:
