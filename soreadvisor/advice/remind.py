@@ -98,7 +98,7 @@ def uid(topic: Topic, checkin: Checkin, massage_at: datetime) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:32] + "@soreadvisor"
 
 
-def worded(checkin: Checkin, text: str, words: Mapping[str, str]) -> str:
+def with_after(checkin: Checkin, text: str, words: Mapping[str, str]) -> str:
     """A check-in's text with ``{after}`` as words: ``2 days``, ``8 h``."""
     return fill_in(text, {"after": days_text(checkin.after_hours, words)})
 
@@ -107,7 +107,7 @@ def description(topic: Topic, checkin: Checkin, profile: Profile) -> str:
     """What a check-in's calendar entry says: what to look for, then the warning
     signs that mean not waiting (each level headed by what to do, with the
     person's emergency number, or the generic one once), then how to log it."""
-    lines = [worded(checkin, checkin.look_for, topic.wording)]
+    lines = [with_after(checkin, checkin.look_for, topic.wording)]
     # Each level's action follows its list, as in cope: for an emergency it
     # says what to do while waiting (don't drive), even where the generic
     # number makes the line long.
@@ -129,7 +129,7 @@ def plan_checkins(
         Planned(
             checkin,
             moment(checkin, massage_at, reminders.night),
-            worded(checkin, checkin.title, topic.wording),
+            with_after(checkin, checkin.title, topic.wording),
             uid(topic, checkin, massage_at),
             description(topic, checkin, profile),
         )
@@ -172,7 +172,7 @@ def listing(
                 data={
                     "at": iso_local(p.at),
                     "hours_since_massage": round(hours, 1),
-                    "look_for": worded(p.checkin, p.checkin.look_for, topic.wording),
+                    "look_for": with_after(p.checkin, p.checkin.look_for, topic.wording),
                     "uid": p.uid,
                 },
                 cites=p.checkin.references,
