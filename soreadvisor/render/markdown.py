@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ..kb.models import Reference
-from ..report import Item, Report, Section
+from ..report import Item, Report
 from . import field_text, one_line
 from .plain import PlainText
 
@@ -40,6 +40,7 @@ class Markdown(PlainText):
     title = ["# {}", ""]
     headline = ["**{}**", ""]
     intro = ["{}", ""]
+    name = "- **{}**"
     note = ["{}", ""]
     disclaimer = ["> {}", ""]
     warning = "  - ⚠ {}"
@@ -64,13 +65,8 @@ class Markdown(PlainText):
             out.append("| " + " | ".join(cells) + " |")
         return out
 
-    def head(self, item: Item, section: Section) -> str:
-        head = f"**{md(item.title)}**"
-        if section.ids and item.id:
-            head += f" (`{item.id}`)" if "`" not in item.id else f" ({md(item.id)})"
-        if item.summary:
-            head += f": {md(item.summary)}"
-        return f"- {head}"
+    def ident(self, id: str) -> str:
+        return f" (`{id}`)" if "`" not in id else f" ({md(id)})"
 
     def reference(self, ref: Reference) -> str:
         return f"\\[{md(ref.id)}\\] {md(ref.citation)}"

@@ -19,6 +19,7 @@ class PlainText:
     title = ["{}"]
     headline = ["{}"]
     intro = ["", "{}"]
+    name = "- {}"
     note = ["{}"]
     disclaimer = ["", "{}"]
     warning = "  ! {}"
@@ -101,12 +102,15 @@ class PlainText:
         return out
 
     def head(self, item: Item, section: Section) -> str:
-        head = self.esc(item.title)
+        head = self.name.format(self.esc(item.title))
         if section.ids and item.id:
-            head += f" ({item.id})"
+            head += self.ident(item.id)
         if item.summary:
             head += f": {self.esc(item.summary)}"
-        return f"- {head}"
+        return head
+
+    def ident(self, id: str) -> str:
+        return f" ({id})"
 
     def reference(self, ref: Reference) -> str:
         return f"[{ref.id}] {self.esc(ref.citation)}"
