@@ -19,18 +19,14 @@ _SPECIAL = re.compile(r"([\\`*_\[\]<>#|!~])")
 _CODE = re.compile(r"(`[^`]+`)")
 
 
-def md(text: str) -> str:
-    """Text escaped for Markdown, its code spans kept as they are."""
-    parts = _CODE.split(one_line(text))
-    return "".join(p if n % 2 else _SPECIAL.sub(r"\\\1", p) for n, p in enumerate(parts))
-
-
-def md_cell(text: str) -> str:
-    r"""``md`` for a table cell: a ``|`` inside a code span is escaped too (a table
-    reads ``\|`` there as ``|``), so no note can split the cell."""
+def md(text: str, cell: bool = False) -> str:
+    r"""Text escaped for Markdown, its code spans kept as they are; in a table
+    ``cell``, a ``|`` inside a code span is escaped too (a table reads ``\|``
+    there as ``|``), so no note can split the cell."""
     parts = _CODE.split(one_line(text))
     return "".join(
-        p.replace("|", r"\|") if n % 2 else _SPECIAL.sub(r"\\\1", p) for n, p in enumerate(parts)
+        (p.replace("|", r"\|") if cell else p) if n % 2 else _SPECIAL.sub(r"\\\1", p)
+        for n, p in enumerate(parts)
     )
 
 
@@ -48,6 +44,7 @@ class Markdown(PlainText):
     field = "  - {label}: {}"
     entry = "  - {}"
     evidence = "  - {head}: **{verdict}**. {summary} ({refs})"
+    reference = "\\[{}\\] {}"
     end = [""]
 
     def esc(self, text: str) -> str:
@@ -58,18 +55,15 @@ class Markdown(PlainText):
 
     def records(self, items: list[Item]) -> list[str]:
         """A table, one row per record."""
-        heads = [md_cell(f.label) for f in items[0].fields]
+        heads = [md(f.label, cell=True) for f in items[0].fields]
         out = ["| " + " | ".join(heads) + " |", "|" + " --- |" * len(heads)]
         for item in items:
-            cells = [md_cell(field_text(f, "markdown", self.words)) for f in item.fields]
+            cells = [md(field_text(f, "markdown", self.words), cell=True) for f in item.fields]
             out.append("| " + " | ".join(cells) + " |")
         return out
 
     def ident(self, id: str) -> str:
         return f" (`{id}`)" if "`" not in id else f" ({md(id)})"
-
-    def reference(self, ref: Reference) -> str:
-        return f"\\[{md(ref.id)}\\] {md(ref.citation)}"
 
     def url(self, ref: Reference) -> str:
         web = ref.url and ref.url.startswith(("https://", "http://")) and " " not in ref.url

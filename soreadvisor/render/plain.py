@@ -27,6 +27,7 @@ class PlainText:
     field = "  {label}: {}"
     entry = "  * {}"
     evidence = "  {head}: {verdict}. {summary} [{refs}]"
+    reference = "[{}] {}"
     end: list[str] = []  # what closes a section (and the sources)
 
     def __init__(self, words: dict[str, str]):
@@ -67,7 +68,8 @@ class PlainText:
             for n, ref in enumerate(report.references, 1):
                 flag = f" {unverified}" if not ref.verified else ""
                 said = f" {note} {self.esc(ref.note)}" if ref.note else ""
-                out.append(f"{n}. {self.reference(ref)}{flag}{self.url(ref)}{said}")
+                cited = self.reference.format(self.esc(ref.id), self.esc(ref.citation))
+                out.append(f"{n}. {cited}{flag}{self.url(ref)}{said}")
             out += self.end
         return out
 
@@ -111,9 +113,6 @@ class PlainText:
 
     def ident(self, id: str) -> str:
         return f" ({id})"
-
-    def reference(self, ref: Reference) -> str:
-        return f"[{ref.id}] {self.esc(ref.citation)}"
 
     def url(self, ref: Reference) -> str:
         return f" {self.esc(ref.url)}" if ref.url else ""
