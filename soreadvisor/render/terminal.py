@@ -208,13 +208,8 @@ def _table(page: _Page, section: Section) -> None:
         return
 
     def line(cells: list[str], style: str = "") -> Text:
-        out = Text(style=style)
-        for n, width in enumerate(widths):
-            cell = cells[n] if n < len(cells) else ""
-            last = n == len(widths) - 1
-            out.append(cell if last else cell + " " * (width - cell_len(cell)))
-            if n < len(widths) - 1:
-                out.append(" " * gap)
+        padded = [c + " " * (w - cell_len(c)) for c, w in zip(cells, widths, strict=False)]
+        out = Text((" " * gap).join(padded), style=style)
         out.rstrip()
         return out
 
