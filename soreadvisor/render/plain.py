@@ -32,6 +32,7 @@ class PlainText:
 
     def __init__(self, words: dict[str, str]):
         self.words = words
+        self.caution_word = self.word("render.caution")
 
     def esc(self, text: str) -> str:
         return one_line(text)
@@ -74,10 +75,9 @@ class PlainText:
         return out
 
     def item(self, item: Item, section: Section) -> list[str]:
-        caution = self.word("render.caution")
         out = [self.head(item, section)]
         out += [self.warning.format(self.esc(w)) for w in item.warnings]
-        out += [self.caution.format(self.esc(c), label=caution) for c in item.cautions]
+        out += [self.caution.format(self.esc(c), label=self.caution_word) for c in item.cautions]
         out += [self.field.format(self.esc(f.text), label=self.esc(f.label)) for f in item.fields]
         out += [self.entry.format(self.esc(e)) for e in item.checklist]
         ev = item.evidence
