@@ -104,12 +104,11 @@ def dose_text(option: Option, age: int | None, topic: Topic) -> str:
     if option.adult_from_age is None or option.child_how is None:
         return option.how
     adult_age = option.adult_from_age
-    child = f"{phrase(topic, 'fit.children', age=adult_age)} {option.child_how}"
-    if age is not None and age < adult_age:
-        return option.child_how
     if age is not None:
-        return option.how
-    return f"{phrase(topic, 'fit.adults', age=adult_age)} {option.how} {child}"
+        return option.child_how if age < adult_age else option.how
+    adults = phrase(topic, "fit.adults", age=adult_age)
+    children = phrase(topic, "fit.children", age=adult_age)
+    return f"{adults} {option.how} {children} {option.child_how}"
 
 
 def ruled_out(rf: RemedyFit) -> list[dict[str, object]]:

@@ -107,7 +107,7 @@ def _places(stems_: list[str], phrases: list[list[str]]) -> list[tuple[int, int]
 
 
 def _is_negation(word: str, negations: set[str], suffixes: tuple[str, ...]) -> bool:
-    return word in negations or (bool(suffixes) and word.endswith(suffixes))
+    return word in negations or word.endswith(suffixes)
 
 
 class Reader:
