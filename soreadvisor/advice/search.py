@@ -19,7 +19,7 @@ a medicine or condition says how to tell soreadvisor about it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from ..errors import NotFound, UsageProblem
 from ..kb.models import Cause, Caution, Remedy, Tip, Topic
@@ -36,7 +36,7 @@ NAME, SUMMARY, BODY = 3, 2, 1
 class Entry:
     """One searchable thing: its texts by weight, and how it is shown."""
 
-    def __init__(self, kind: str, order: int, item: Item, texts: dict[int, Iterable[str]]):
+    def __init__(self, kind: str, order: int, item: Item, texts: Mapping[int, Iterable[str]]):
         self.kind = kind
         self.order = order
         self.item = item
@@ -51,38 +51,7 @@ class Entry:
 
 def _entries(topic: Topic, common: set[str]) -> Iterator[Entry]:
     # Signs first: among equal matches, a warning sign is the one to see.
-    triage = topic.triage
-    lexicon = topic.lexicon.signs if topic.lexicon else {}
-    if triage is not None:
-        from .triage import fill
-
-        levels = {lv.id: lv for lv in triage.levels}
-        note = topic.search.sign_note if topic.search else fill(triage.pointer, triage, None)
-        for sign in triage.signs:
-            level = levels.get(sign.level)
-            # what to do about it, never "run a command": the sign's own action,
-            # or its level's where that needs help now or today
-            if sign.action:
-                pointer = fill(sign.action, triage, None)
-            elif level is not None and level.role is not None:
-                pointer = fill(level.action, triage, None)
-            else:
-                pointer = note
-            item = Item(
-                id=sign.id,
-                title=sign.text,
-                warnings=[pointer] + ([triage.clot_warning] if sign.clot else []),
-                data={"kind": "sign", "level": sign.level, "references": sign.references},
-            )
-            body = [triage.clot_warning] if sign.clot else []
-            said = [w for p in lexicon.get(sign.id, []) for w in WORD.findall(p)]
-            said = [w for w in said if stem(w) not in common]
-            yield Entry(
-                "sign",
-                0,
-                item,
-                {NAME: [sign.id, sign.text, *said], SUMMARY: [sign.question], BODY: body},
-            )
+    yield from _signs(topic, common)
     for cause in topic.causes:
         body = [cause.article_claim, cause.instead or "", cause.evidence.summary]
         yield _graded(cause, "cause", 1, body)
@@ -117,6 +86,38 @@ def _entries(topic: Topic, common: set[str]) -> Iterator[Entry]:
                 data={"kind": kind},
             )
             yield Entry(kind, order, item, {NAME: [n.id, n.name]})
+
+
+def _signs(topic: Topic, common: set[str]) -> Iterator[Entry]:
+    """Each warning sign, found by its words and the lexicon's, with what to do
+    about it (never "run a command"), as the module says."""
+    triage = topic.triage
+    if triage is None:
+        return
+    from .triage import fill
+
+    lexicon = topic.lexicon.signs if topic.lexicon else {}
+    levels = {lv.id: lv for lv in triage.levels}
+    note = topic.search.sign_note if topic.search else fill(triage.pointer, triage, None)
+    for sign in triage.signs:
+        level = levels.get(sign.level)
+        if sign.action:
+            pointer = fill(sign.action, triage, None)
+        elif level is not None and level.role is not None:
+            pointer = fill(level.action, triage, None)
+        else:
+            pointer = note
+        item = Item(
+            id=sign.id,
+            title=sign.text,
+            warnings=[pointer] + ([triage.clot_warning] if sign.clot else []),
+            data={"kind": "sign", "level": sign.level, "references": sign.references},
+        )
+        body = [triage.clot_warning] if sign.clot else []
+        said = [w for p in lexicon.get(sign.id, []) for w in WORD.findall(p)]
+        said = [w for w in said if stem(w) not in common]
+        texts = {NAME: [sign.id, sign.text, *said], SUMMARY: [sign.question], BODY: body}
+        yield Entry("sign", 0, item, texts)
 
 
 def _graded(entry: Cause | Remedy | Tip, kind: str, order: int, body: list[str]) -> Entry:
