@@ -146,23 +146,14 @@ def _item(page: _Page, item: Item, section: Section) -> None:
         page.add(item.summary, indent=2)
     # What this person must know, then what everyone must: as loud as the
     # instructions that follow, never dimmed.
-    for warning in item.warnings:
-        page.add(
-            Text(page.t(warning), style="bold yellow"),
-            indent=4,
-            marker="  !",
-            marker_style="bold yellow",
-        )
-    for caution in item.cautions:
-        page.add(
-            Text.assemble(
-                (page.t(label(page.words, "render.caution")) + ": ", "bold yellow"),
-                (page.t(caution), "yellow"),
-            ),
-            indent=4,
-            marker="  !",
-            marker_style="bold yellow",
-        )
+    loud = [Text(page.t(warning), style="bold yellow") for warning in item.warnings]
+    caution_word = page.t(label(page.words, "render.caution")) + ": "
+    loud += [
+        Text.assemble((caution_word, "bold yellow"), (page.t(caution), "yellow"))
+        for caution in item.cautions
+    ]
+    for line in loud:
+        page.add(line, indent=4, marker="  !", marker_style="bold yellow")
     for f in item.fields:
         if f is how:
             continue
