@@ -45,8 +45,7 @@ def codes(asked: list[str]) -> list[str]:
 
 
 def _is_code(code: str) -> bool:
-    """``pt``, ``pt_BR``, ``es_419``: a language, then perhaps a country or region
-    (checked without a regular expression: compiling one costs start-up time)."""
+    """``pt``, ``pt_BR``, ``es_419``: a language, then perhaps a country or region."""
     language, _, region = code.partition("_")
     if not (2 <= len(language) <= 3 and language.isascii() and language.isalpha()):
         return False

@@ -39,13 +39,9 @@ CONTROLS = (
 )
 
 
+@functools.cache
 def controls(keep: str = "") -> re.Pattern[str]:
     """The rule as a pattern; characters in ``keep`` (say tab and newline) pass."""
-    return _compiled(keep)
-
-
-@functools.cache
-def _compiled(keep: str) -> re.Pattern[str]:
     spared = f"(?![{re.escape(keep)}])" if keep else ""
     return re.compile(f"{spared}[{CONTROLS}]")
 

@@ -8,8 +8,7 @@ from .common import finish, new_report, phrase
 from .profile import Profile, is_general, matched_by
 from .triage import pointer_section, warning_sign_sections
 
-# Plain classes, not @dataclass: on the path of every answer, where importing
-# dataclasses and generating methods is measurable (docs/design.md).
+# Plain classes, not @dataclass: on the path of every answer (docs/design.md).
 
 
 class Fit:
@@ -105,12 +104,11 @@ def dose_text(option: Option, age: int | None, topic: Topic) -> str:
     if option.adult_from_age is None or option.child_how is None:
         return option.how
     adult_age = option.adult_from_age
-    child = f"{phrase(topic, 'fit.children', age=adult_age)} {option.child_how}"
-    if age is not None and age < adult_age:
-        return option.child_how
     if age is not None:
-        return option.how
-    return f"{phrase(topic, 'fit.adults', age=adult_age)} {option.how} {child}"
+        return option.child_how if age < adult_age else option.how
+    adults = phrase(topic, "fit.adults", age=adult_age)
+    children = phrase(topic, "fit.children", age=adult_age)
+    return f"{adults} {option.how} {children} {option.child_how}"
 
 
 def ruled_out(rf: RemedyFit) -> list[dict[str, object]]:
@@ -149,9 +147,19 @@ def remedy_item(rf: RemedyFit, topic: Topic) -> Item:
             data={"advised": False, "reasons": reasons},
             cites=cites_of(rf),
         )
-        if rf.options:
-            item.data["options"] = _options(rf)
-        return item
+    else:
+        item = _advised_item(rf, topic)
+    if rf.options:
+        item.data["options"] = [
+            {"id": o.id, "title": o.title, "advised": f.advised, "reasons": f.reasons}
+            for o, f in rf.options
+        ]
+    return item
+
+
+def _advised_item(rf: RemedyFit, topic: Topic) -> Item:
+    """A remedy this person may use: how and when, every caution, each medicine's dose."""
+    r = rf.remedy
     item = Item(
         id=r.id,
         title=r.title,
@@ -163,6 +171,7 @@ def remedy_item(rf: RemedyFit, topic: Topic) -> Item:
         ],
         cautions=general_cautions(rf),
         warnings=personal_lines(rf),
+        data={"advised": True, "reasons": []},
         cites=cites_of(rf),
     )
     for option, f in rf.options:
@@ -176,17 +185,7 @@ def remedy_item(rf: RemedyFit, topic: Topic) -> Item:
                 # shows no dose at all rather than one of them.
                 dose = dose_text(option, rf.age, topic)
                 item.fields.append(Field(option.id, option.title, dose, detail=rf.age is None))
-    item.data = {"advised": True, "reasons": []}
-    if rf.options:
-        item.data["options"] = _options(rf)
     return item
-
-
-def _options(rf: RemedyFit) -> list[dict[str, object]]:
-    return [
-        {"id": o.id, "title": o.title, "advised": f.advised, "reasons": f.reasons}
-        for o, f in rf.options
-    ]
 
 
 def cope(topic: Topic, severity: Severity, profile: Profile) -> Report:
@@ -208,29 +207,9 @@ def cope(topic: Topic, severity: Severity, profile: Profile) -> Report:
     ruled_out = [remedy_item(f, topic) for f in fits if not f.advised]
     if ruled_out:
         report.add(Section("remedies", phrase(topic, "cope.ruled_out"), ruled_out, tone="warning"))
-    shown = {f.remedy.id for f in fits if f.advised}
-    excluded = {f.remedy.id for f in fits if not f.advised}
-    # A don't about a remedy ruled out for this person (wrap the ice, with
-    # Raynaud's) would tell them how to use it: it goes, as on the sheet.
-    donts = [d for d in topic.donts if d.remedy not in excluded]
+    donts = _donts(topic, fits)
     if donts:
-        report.add(
-            Section(
-                "donts",
-                phrase(topic, "cope.donts"),
-                [
-                    Item(
-                        id=d.id,
-                        title=d.text,
-                        data={"references": d.references},
-                        # said by its remedy's cautions above when that is shown
-                        detail=d.remedy is not None and d.remedy in shown,
-                    )
-                    for d in donts
-                ],
-                tone="warning",
-            )
-        )
+        report.add(Section("donts", phrase(topic, "cope.donts"), donts, tone="warning"))
     if severity != "low" and topic.timeline:
         report.add(
             Section(
@@ -241,3 +220,21 @@ def cope(topic: Topic, severity: Severity, profile: Profile) -> Report:
             )
         )
     return finish(report, topic, profile)
+
+
+def _donts(topic: Topic, fits: list[RemedyFit]) -> list[Item]:
+    """What not to do. A don't about a remedy ruled out for this person (wrap
+    the ice, with Raynaud's) would tell them how to use it: it goes, as on the
+    sheet. One about a remedy shown is a detail: its cautions say it."""
+    shown = {f.remedy.id for f in fits if f.advised}
+    excluded = {f.remedy.id for f in fits if not f.advised}
+    return [
+        Item(
+            id=d.id,
+            title=d.text,
+            data={"references": d.references},
+            detail=d.remedy is not None and d.remedy in shown,
+        )
+        for d in topic.donts
+        if d.remedy not in excluded
+    ]

@@ -107,7 +107,7 @@ def _places(stems_: list[str], phrases: list[list[str]]) -> list[tuple[int, int]
 
 
 def _is_negation(word: str, negations: set[str], suffixes: tuple[str, ...]) -> bool:
-    return word in negations or (bool(suffixes) and word.endswith(suffixes))
+    return word in negations or word.endswith(suffixes)
 
 
 class Reader:
@@ -207,11 +207,6 @@ class Reader:
         return readings
 
 
-def reader(topic: Topic) -> Reader | None:
-    return Reader(topic.lexicon) if topic.lexicon else None
-
-
 def read(topic: Topic, text: str) -> dict[str, Reading]:
     """The signs ``text`` mentions; {} if the topic has no lexicon."""
-    r = reader(topic)
-    return r.read(text) if r else {}
+    return Reader(topic.lexicon).read(text) if topic.lexicon else {}

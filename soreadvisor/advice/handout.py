@@ -67,7 +67,7 @@ def handout(topic: Topic, severity: Severity, profile: Profile, appointment: App
         profile_applied=not profile.is_empty(),
     )
     report.intro = _appointment_line(topic, appointment, region)
-    _warning_signs(report, topic, profile)
+    _warning_signs(report, topic, profile, region)
     _timeline(report, topic, appointment.date, region)
     fits = assess_remedies(topic, severity, profile)
     advised = [_sheet_item(f, topic, region) for f in fits if f.advised]
@@ -113,9 +113,9 @@ def _cite(report: Report, topic: Topic, region: Region | None) -> None:
         r.id for r in topic.references if r.region and not (region and r.region == region.id)
     }
     for section in report.sections:
+        if section.key not in ("remedies", "not_advised"):
+            continue
         for item in section.items:
-            if section.key not in ("remedies", "not_advised"):
-                continue
             ids = [i for i in item.data.get("cites", item.cites) if i not in elsewhere]
             report.cite(topic.references, ids)
             numbers = {r.id: n for n, r in enumerate(report.references, 1)}
@@ -201,7 +201,7 @@ def _appointment_line(topic: Topic, appointment: Appointment, region: Region | N
     return ". ".join(parts) + "."
 
 
-def _warning_signs(report: Report, topic: Topic, profile: Profile) -> None:
+def _warning_signs(report: Report, topic: Topic, profile: Profile, region: Region | None) -> None:
     """The serious signs (by the level each has for this person, as ``cope`` and
     ``check`` rank them), one section per level, the most serious first, each
     headed "call ... now if you have any of these", then the list, then what
@@ -210,7 +210,6 @@ def _warning_signs(report: Report, topic: Topic, profile: Profile) -> None:
     sections = warning_sign_sections(topic, profile)
     if triage is None or not sections:
         return
-    region = region_of(triage, profile.region)
     report.headline = emergency_reminder(triage, region)
     report.tone = "critical"
     report.meta["emergency_number"] = region.emergency_number if region else None

@@ -60,9 +60,40 @@ def plan(topic: Topic, hours: float, profile: Profile, diary: DiaryVerdict | Non
     # What can be dangerous first: the warning signs, by what to do about them.
     for section in warning_sign_sections(topic, profile):
         report.add(section)
-    # A step names what this person should not use, and why, by the rule cope
-    # follows (personal_lines); a step whose remedy is ruled out is left out,
-    # and says so and why, with no instruction for it.
+    now, left_out, excluded = _steps(topic, phase, profile)
+    report.meta["ruled_out"] = excluded
+    # JSON lists the steps as sentences: what to take care with (check with
+    # a pharmacist first, who it is not for) goes with them, as plain shows it.
+    report.meta["now_warnings"] = [
+        {"remedy": i.id, "step": i.title, "warnings": i.warnings, "cautions": i.cautions}
+        for i in now
+        if i.warnings or i.cautions
+    ]
+    report.add(Section("now", phrase(topic, "plan.now"), now, kind="sentences"))
+    if left_out:
+        title = phrase(topic, "plan.left_out")
+        report.add(Section("left_out", title, left_out, tone="warning"))
+    nxt = [Item(title=phase.next)]
+    report.add(Section("next", phrase(topic, "plan.next"), nxt, kind="sentence"))
+    if topic.triage is None:
+        help_items = [Item(title=t) for t in phase.get_help_if]
+    else:  # each line says what to do, an emergency one with the number
+        region = region_of(topic.triage, profile.region)
+        help_items = [Item(title=fill(t, topic.triage, region)) for t in phase.get_help_if]
+        help_items.append(Item(title=emergency_reminder(topic.triage, region)))
+    title = phrase(topic, "plan.get_help_if")
+    report.add(Section("get_help_if", title, help_items, tone="warning", kind="sentences"))
+    report.cite(topic.references, phase.references)
+    return finish(report, topic, profile)
+
+
+def _steps(
+    topic: Topic, phase: Phase, profile: Profile
+) -> tuple[list[Item], list[Item], list[dict[str, object]]]:
+    """The phase's steps for this person: those to do now, those left out, and
+    what is ruled out. A step names what this person should not use, and why,
+    by the rule cope follows (personal_lines); a step whose remedy is ruled out
+    is left out, and says so and why, with no instruction for it."""
     fits = {f.remedy.id: f for f in assess_remedies(topic, None, profile)}
     now: list[Item] = []
     left_out: list[Item] = []
@@ -86,30 +117,7 @@ def plan(topic: Topic, hours: float, profile: Profile, diary: DiaryVerdict | Non
         )
         (now if fit.advised else left_out).append(item)
         excluded += [x for x in ruled_out(fit) if x not in excluded]
-    report.meta["ruled_out"] = excluded
-    # JSON lists the steps as sentences: what to take care with (check with
-    # a pharmacist first, who it is not for) goes with them, as plain shows it.
-    report.meta["now_warnings"] = [
-        {"remedy": i.id, "step": i.title, "warnings": i.warnings, "cautions": i.cautions}
-        for i in now
-        if i.warnings or i.cautions
-    ]
-    report.add(Section("now", phrase(topic, "plan.now"), now, kind="sentences"))
-    if left_out:
-        title = phrase(topic, "plan.left_out")
-        report.add(Section("left_out", title, left_out, tone="warning"))
-    nxt = [Item(title=phase.next)]
-    report.add(Section("next", phrase(topic, "plan.next"), nxt, kind="sentence"))
-    help_items = [Item(title=t) for t in phase.get_help_if]
-    if topic.triage is not None:
-        # each line says what to do, an emergency one with the number
-        region = region_of(topic.triage, profile.region)
-        help_items = [Item(title=fill(t, topic.triage, region)) for t in phase.get_help_if]
-        help_items.append(Item(title=emergency_reminder(topic.triage, region)))
-    title = phrase(topic, "plan.get_help_if")
-    report.add(Section("get_help_if", title, help_items, tone="warning", kind="sentences"))
-    report.cite(topic.references, phase.references)
-    return finish(report, topic, profile)
+    return now, left_out, excluded
 
 
 def _diary_headline(topic: Topic, diary: DiaryVerdict | None) -> tuple[str, Tone] | None:

@@ -98,7 +98,7 @@ def uid(topic: Topic, checkin: Checkin, massage_at: datetime) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:32] + "@soreadvisor"
 
 
-def worded(checkin: Checkin, text: str, words: Mapping[str, str]) -> str:
+def with_after(checkin: Checkin, text: str, words: Mapping[str, str]) -> str:
     """A check-in's text with ``{after}`` as words: ``2 days``, ``8 h``."""
     return fill_in(text, {"after": days_text(checkin.after_hours, words)})
 
@@ -107,7 +107,7 @@ def description(topic: Topic, checkin: Checkin, profile: Profile) -> str:
     """What a check-in's calendar entry says: what to look for, then the warning
     signs that mean not waiting (each level headed by what to do, with the
     person's emergency number, or the generic one once), then how to log it."""
-    lines = [worded(checkin, checkin.look_for, topic.wording)]
+    lines = [with_after(checkin, checkin.look_for, topic.wording)]
     # Each level's action follows its list, as in cope: for an emergency it
     # says what to do while waiting (don't drive), even where the generic
     # number makes the line long.
@@ -124,20 +124,17 @@ def plan_checkins(
 ) -> tuple[list[Planned], int]:
     """The check-ins still to come after ``massage_at``, in time order, and how
     many have already passed (a reminder of the past reminds of nothing)."""
-    planned = []
     reminders = reminders_of(topic)
-    for checkin in reminders.checkins:
-        at = moment(checkin, massage_at, reminders.night)
-        text = description(topic, checkin, profile)
-        planned.append(
-            Planned(
-                checkin,
-                at,
-                worded(checkin, checkin.title, topic.wording),
-                uid(topic, checkin, massage_at),
-                text,
-            )
+    planned = [
+        Planned(
+            checkin,
+            moment(checkin, massage_at, reminders.night),
+            with_after(checkin, checkin.title, topic.wording),
+            uid(topic, checkin, massage_at),
+            description(topic, checkin, profile),
         )
+        for checkin in reminders.checkins
+    ]
     planned.sort(key=lambda p: p.at)
     coming = [p for p in planned if p.at > now]
     return coming, len(planned) - len(coming)
@@ -156,9 +153,6 @@ def listing(
     if pointer is not None:
         report.add(pointer)
 
-    def label(key: str) -> str:
-        return phrase(topic, key)
-
     items = []
     for p in planned:
         hours = (p.at - massage).total_seconds() / 3600
@@ -167,25 +161,26 @@ def listing(
                 title="",
                 id=p.checkin.id,
                 fields=[
-                    Field("at", label("field.at"), value=p.at),
+                    Field("at", phrase(topic, "field.at"), value=p.at),
                     Field(
                         "hours_since_massage",
-                        label("field.hours_since_massage"),
+                        phrase(topic, "field.hours_since_massage"),
                         span_text(hours, topic.wording),
                     ),
-                    Field("checkin", label("remind.checkin"), p.title),
+                    Field("checkin", phrase(topic, "remind.checkin"), p.title),
                 ],
                 data={
                     "at": iso_local(p.at),
                     "hours_since_massage": round(hours, 1),
-                    "look_for": worded(p.checkin, p.checkin.look_for, topic.wording),
+                    "look_for": with_after(p.checkin, p.checkin.look_for, topic.wording),
                     "uid": p.uid,
                 },
                 cites=p.checkin.references,
             )
         )
-    report.add(Section("checkins", label("remind.checkins"), items, kind="records"))
+    note = ""
     if passed:
-        key = "remind.passed_one" if passed == 1 else "remind.passed_many"
-        report.sections[-1].note = phrase(topic, key, n=passed)
+        note = phrase(topic, "remind.passed_one" if passed == 1 else "remind.passed_many", n=passed)
+    title = phrase(topic, "remind.checkins")
+    report.add(Section("checkins", title, items, kind="records", note=note))
     return finish(report, topic, profile)

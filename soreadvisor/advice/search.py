@@ -19,11 +19,11 @@ a medicine or condition says how to tell soreadvisor about it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from ..errors import NotFound, UsageProblem
-from ..kb.models import Caution, Topic
-from ..report import Item, Section
+from ..kb.models import Cause, Caution, Remedy, Tip, Topic
+from ..report import Item, Report, Section
 from .common import finish, new_report, phrase
 from .freetext import WORD, stem, stems
 
@@ -36,7 +36,7 @@ NAME, SUMMARY, BODY = 3, 2, 1
 class Entry:
     """One searchable thing: its texts by weight, and how it is shown."""
 
-    def __init__(self, kind: str, order: int, item: Item, texts: dict[int, Iterable[str]]):
+    def __init__(self, kind: str, order: int, item: Item, texts: Mapping[int, Iterable[str]]):
         self.kind = kind
         self.order = order
         self.item = item
@@ -49,80 +49,30 @@ class Entry:
         return max((w for w, words in self.words.items() if wanted & words), default=0)
 
 
-def _entries(topic: Topic) -> Iterator[Entry]:
+def _entries(topic: Topic, common: set[str]) -> Iterator[Entry]:
     # Signs first: among equal matches, a warning sign is the one to see.
-    triage = topic.triage
-    lexicon = topic.lexicon.signs if topic.lexicon else {}
-    common = stems(" ".join(topic.lexicon.common)) if topic.lexicon else set()
-    if triage is not None:
-        from .triage import fill
-
-        levels = {lv.id: lv for lv in triage.levels}
-        note = topic.search.sign_note if topic.search else fill(triage.pointer, triage, None)
-        for sign in triage.signs:
-            level = levels.get(sign.level)
-            # what to do about it, never "run a command": the sign's own action,
-            # or its level's where that needs help now or today
-            urgent = level is not None and level.role is not None
-            pointer = fill(level.action, triage, None) if urgent and level else note
-            if sign.action:
-                pointer = fill(sign.action, triage, None)
-            item = Item(
-                id=sign.id,
-                title=sign.text,
-                warnings=[pointer] + ([triage.clot_warning] if sign.clot else []),
-                data={"kind": "sign", "level": sign.level, "references": sign.references},
-            )
-            body = [triage.clot_warning] if sign.clot else []
-            said = [w for p in lexicon.get(sign.id, []) for w in WORD.findall(p)]
-            said = [w for w in said if stem(w) not in common]
-            yield Entry(
-                "sign",
-                0,
-                item,
-                {NAME: [sign.id, sign.text, *said], SUMMARY: [sign.question], BODY: body},
-            )
+    yield from _signs(topic, common)
     for cause in topic.causes:
-        yield Entry(
-            "cause",
-            1,
-            _graded(cause, "cause"),
-            {
-                NAME: [cause.id, cause.title],
-                SUMMARY: [cause.summary],
-                BODY: [cause.article_claim, cause.instead or "", cause.evidence.summary],
-            },
-        )
+        body = [cause.article_claim, cause.instead or "", cause.evidence.summary]
+        yield _graded(cause, "cause", 1, body)
     for remedy in topic.remedies:
         body = [remedy.how, remedy.when, remedy.article_claim or "", remedy.evidence.summary]
         body += [c.text for c in remedy.cautions]
         for option in remedy.options:
             body += [option.id, option.title, option.how, *(c.text for c in option.cautions)]
-        item = _graded(remedy, "remedy")
+        entry = _graded(remedy, "remedy", 2, body)
         # every caution, with whom it is for (search knows nothing of the
         # person), as loud as a sign's action: every format shows an entry's warnings
-        item.warnings = [_caution(topic, c) for c in remedy.cautions]
-        item.warnings += [
+        entry.item.warnings = [_caution(topic, c) for c in remedy.cautions]
+        entry.item.warnings += [
             f"{option.title}: {_caution(topic, c)}"
             for option in remedy.options
             for c in option.cautions
         ]
-        yield Entry(
-            "remedy",
-            2,
-            item,
-            {NAME: [remedy.id, remedy.title], SUMMARY: [remedy.summary], BODY: body},
-        )
+        yield entry
     for tip in topic.tips:
-        yield Entry(
-            "tip",
-            3,
-            _graded(tip, "tip"),
-            {
-                NAME: [tip.id, tip.title],
-                SUMMARY: [tip.summary],
-                BODY: [tip.article_claim or "", tip.evidence.summary, *tip.checklist],
-            },
+        yield _graded(
+            tip, "tip", 3, [tip.article_claim or "", tip.evidence.summary, *tip.checklist]
         )
     for kind, order, named in (
         ("condition", 4, topic.conditions),
@@ -136,6 +86,52 @@ def _entries(topic: Topic) -> Iterator[Entry]:
                 data={"kind": kind},
             )
             yield Entry(kind, order, item, {NAME: [n.id, n.name]})
+
+
+def _signs(topic: Topic, common: set[str]) -> Iterator[Entry]:
+    """Each warning sign, found by its words and the lexicon's, with what to do
+    about it (never "run a command"), as the module says."""
+    triage = topic.triage
+    if triage is None:
+        return
+    from .triage import fill
+
+    lexicon = topic.lexicon.signs if topic.lexicon else {}
+    levels = {lv.id: lv for lv in triage.levels}
+    note = topic.search.sign_note if topic.search else fill(triage.pointer, triage, None)
+    for sign in triage.signs:
+        level = levels.get(sign.level)
+        if sign.action:
+            pointer = fill(sign.action, triage, None)
+        elif level is not None and level.role is not None:
+            pointer = fill(level.action, triage, None)
+        else:
+            pointer = note
+        item = Item(
+            id=sign.id,
+            title=sign.text,
+            warnings=[pointer] + ([triage.clot_warning] if sign.clot else []),
+            data={"kind": "sign", "level": sign.level, "references": sign.references},
+        )
+        body = [triage.clot_warning] if sign.clot else []
+        said = [w for p in lexicon.get(sign.id, []) for w in WORD.findall(p)]
+        said = [w for w in said if stem(w) not in common]
+        texts = {NAME: [sign.id, sign.text, *said], SUMMARY: [sign.question], BODY: body}
+        yield Entry("sign", 0, item, texts)
+
+
+def _graded(entry: Cause | Remedy | Tip, kind: str, order: int, body: list[str]) -> Entry:
+    """A cause, remedy or tip: found by its name, summary and ``body``, shown with its evidence."""
+    item = Item(
+        id=entry.id,
+        title=entry.title,
+        summary=entry.summary,
+        evidence=entry.evidence,
+        data={"kind": kind},
+    )
+    return Entry(
+        kind, order, item, {NAME: [entry.id, entry.title], SUMMARY: [entry.summary], BODY: body}
+    )
 
 
 def _caution(topic: Topic, caution: Caution) -> str:
@@ -163,17 +159,7 @@ def _caution(topic: Topic, caution: Caution) -> str:
     )
 
 
-def _graded(entry, kind: str) -> Item:  # type: ignore[no-untyped-def]
-    return Item(
-        id=entry.id,
-        title=entry.title,
-        summary=entry.summary,
-        evidence=entry.evidence,
-        data={"kind": kind},
-    )
-
-
-def search(topic: Topic, words: list[str]):  # type: ignore[no-untyped-def]
+def search(topic: Topic, words: list[str]) -> Report:
     """Every entry that has any of ``words`` (or a synonym): warning signs first,
     then the entries matching the most words, best placed first."""
     query = [w for text in words for w in WORD.findall(text)]
@@ -190,7 +176,7 @@ def search(topic: Topic, words: list[str]):  # type: ignore[no-untyped-def]
     levels = {}
     if topic.triage is not None:
         levels = {lv.id: -i for i, lv in enumerate(topic.triage.levels)}
-    for n, entry in enumerate(_entries(topic)):
+    for n, entry in enumerate(_entries(topic, common)):
         weights = [entry.weight(w) for w in wanted]
         matched = sum(1 for w in weights if w)
         if not matched:
@@ -214,8 +200,4 @@ def search(topic: Topic, words: list[str]):  # type: ignore[no-untyped-def]
             ids=True,
         )
     )
-    if topic.triage is not None:  # search knows no region: the generic line once
-        from .triage import generic_once
-
-        generic_once(report, topic.triage)
     return finish(report, topic)

@@ -12,14 +12,7 @@ import sys
 from typing import Any, TextIO
 
 from ..report import Field, Report
-
-# The one rule for what may reach a terminal lives in ..text (knowledge uses it
-# too); the renderers take it from here.
-from ..text import CONTROLS as CONTROLS
-from ..text import controls as controls
-from ..text import fill_in
-from ..text import inert as inert
-from ..text import safe as safe
+from ..text import fill_in, inert, safe
 
 # For a terminal or pipe that cannot take UTF-8 (PYTHONIOENCODING=ascii, an
 # old code page): readable stand-ins before anything becomes "?".

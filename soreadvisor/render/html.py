@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..report import Report
-from . import one_line
+from . import field_text, label, one_line
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -74,7 +74,6 @@ SVG_LOOKS = [("#111", "none"), ("#07a", "6 3"), ("#a50", "2 2"), ("#606", "8 2 2
 
 def _diary_context(report: Report) -> dict[str, Any]:
     """What the diary report's page needs: its chart as inline SVG, one line per place."""
-    from . import field_text, label
     from .chart import svg_chart
 
     scored = [s for s in report.sections if s.key == "scores"]
@@ -95,7 +94,7 @@ def _diary_context(report: Report) -> dict[str, Any]:
             for s in scored
             if s.items
         ]
-        chart = svg_chart(groups, words=report.words, **scale)
+        chart = svg_chart(groups, words=words, **scale)
         key = [label(words, "chart.key_point", glyph="●")]
         if chart and chart["severe"]:
             key.append(label(words, "chart.key_severe", glyph="▲", score=scale["severe"]))
@@ -104,9 +103,9 @@ def _diary_context(report: Report) -> dict[str, Any]:
     return dict(
         chart=chart,
         chart_before=next((s for s in scored if s.scale), None),
-        chart_title=label(report.words, "report.chart"),
+        chart_title=label(words, "report.chart"),
         chart_key=key,
         looks=SVG_LOOKS,
         when=lambda f: field_text(f, "markdown", words),
-        sources_label=label(report.words, "render.sources"),
+        sources_label=label(words, "render.sources"),
     )

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from ..report import JSON_SCHEMA_VERSION, Item, Report
-from . import controls
+from ..text import controls
 
 
 def _fields(obj: Any) -> dict[str, Any]:
@@ -57,8 +57,8 @@ def to_dict(report: Report) -> dict[str, Any]:
 
 
 # json.dumps escapes C0 controls but leaves DEL, the C1 controls (e.g. U+009B,
-# CSI), the line separators and direction marks raw: the terminal rule of
-# render (CONTROLS) catches them, and as they can only occur inside strings,
+# CSI), the line separators and direction marks raw: the terminal rule
+# (text.CONTROLS) catches them, and as they can only occur inside strings,
 # \u escapes keep the JSON exact. The newlines of the indentation stay.
 
 

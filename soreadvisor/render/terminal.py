@@ -5,10 +5,9 @@ after ``safe()``, so ``[link=...]``, ``:emoji:`` or escape sequences in a
 file are shown literally.
 
 Lines are wrapped here, with hanging indents, and printed in one call with
-soft wrapping: laying out a Rich table per bullet cost more than the rest of
-the run put together (measured with cProfile). The wrap breaks where Rich's
-would, but for a number kept with the word after it (``3 h``); Rich's own
-``Text.wrap`` takes over where there is more to do (a word wider than the line).
+soft wrapping. The wrap breaks where Rich's would, but keeps a number with the
+word after it (``3 h``, docs/design.md); Rich's own ``Text.wrap`` takes over
+where there is more to do (a word wider than the line).
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ from rich.console import Console
 from rich.segment import Segment, Segments
 from rich.text import Text
 
+from ..kb.models import Evidence
 from ..report import Item, Report, Section
 from . import encodable, evidence_head, field_text, label, one_line, verdict_word
 
@@ -51,7 +51,7 @@ class _Page:
         stream: TextIO,
         color: bool,
         words: dict[str, str],
-        compact: bool = False,
+        compact: bool,
     ):
         self.words = words  # the topic's labels (render.*)
         self.compact = compact  # what a first screen needs (see Section.compact)
@@ -94,18 +94,16 @@ _NUMBER = re.compile(r"[\d.,:/]*\d")  # 3, 2.1, 14:00, 7/10: kept with the next 
 def _line_starts(plain: str, width: int) -> list[int] | None:
     """Where each wrapped line after the first starts: Rich's greedy word wrap.
 
-    The same breaks as ``Text.wrap`` (but for a number kept with the word after
-    it, so no unit is split from its number), at a fraction of its cost (it also splits
-    lines, justifies and truncates, none of which one-line text needs). None
-    when Rich has more to do: a word wider than the line (Rich folds it), a
-    tab or a line break.
+    The same breaks as ``Text.wrap``, but for a number kept with the word after
+    it, so no unit is split from its number. None when Rich has more to do: a
+    word wider than the line (Rich folds it), a tab or a line break.
     """
     if "\t" in plain or "\n" in plain:
         return None
     starts: list[int] = []
     used = 0
     # A number stays with the word after it ("3 h", "2.1 days"): the line breaks
-    # before the number instead, unless the number opens the line (issue 24).
+    # before the number instead, unless the number opens the line.
     number: tuple[int, int] | None = None  # the word before, if a number: start, width
     line_start = 0
     for match in _WORD.finditer(plain):
@@ -148,23 +146,14 @@ def _item(page: _Page, item: Item, section: Section) -> None:
         page.add(item.summary, indent=2)
     # What this person must know, then what everyone must: as loud as the
     # instructions that follow, never dimmed.
-    for warning in item.warnings:
-        page.add(
-            Text(page.t(warning), style="bold yellow"),
-            indent=4,
-            marker="  !",
-            marker_style="bold yellow",
-        )
-    for caution in item.cautions:
-        page.add(
-            Text.assemble(
-                (page.t(label(page.words, "render.caution")) + ": ", "bold yellow"),
-                (page.t(caution), "yellow"),
-            ),
-            indent=4,
-            marker="  !",
-            marker_style="bold yellow",
-        )
+    loud = [Text(page.t(warning), style="bold yellow") for warning in item.warnings]
+    caution_word = page.t(label(page.words, "render.caution")) + ": "
+    loud += [
+        Text.assemble((caution_word, "bold yellow"), (page.t(caution), "yellow"))
+        for caution in item.cautions
+    ]
+    for line in loud:
+        page.add(line, indent=4, marker="  !", marker_style="bold yellow")
     for f in item.fields:
         if f is how:
             continue
@@ -175,19 +164,19 @@ def _item(page: _Page, item: Item, section: Section) -> None:
     for entry in item.checklist:
         page.add(entry, indent=4, marker="  " + page.t("–"))
     if item.evidence and not brief:
-        ev = item.evidence
-        verdict = page.t(verdict_word(page.words, ev.verdict))
-        page.add(
-            Text.assemble(
-                (page.t(evidence_head(page.words, ev.claim) + ":") + " ", "bold"),
-                # A badge in colour; a word with its full stop without (NO_COLOR).
-                (f" {verdict} " if page.color else f"{verdict}.", VERDICT_STYLE[ev.verdict]),
-                " ",
-                (page.t(ev.summary), "italic"),
-                (f" [{', '.join(ev.references)}]", "dim"),
-            ),
-            indent=2,
-        )
+        page.add(_evidence(page, item.evidence), indent=2)
+
+
+def _evidence(page: _Page, ev: Evidence) -> Text:
+    verdict = page.t(verdict_word(page.words, ev.verdict))
+    return Text.assemble(
+        (page.t(evidence_head(page.words, ev.claim) + ":") + " ", "bold"),
+        # A badge in colour; a word with its full stop without (NO_COLOR).
+        (f" {verdict} " if page.color else f"{verdict}.", VERDICT_STYLE[ev.verdict]),
+        " ",
+        (page.t(ev.summary), "italic"),
+        (f" [{', '.join(ev.references)}]", "dim"),
+    )
 
 
 def _table(page: _Page, section: Section) -> None:
@@ -210,13 +199,8 @@ def _table(page: _Page, section: Section) -> None:
         return
 
     def line(cells: list[str], style: str = "") -> Text:
-        out = Text(style=style)
-        for n, width in enumerate(widths):
-            cell = cells[n] if n < len(cells) else ""
-            last = n == len(widths) - 1
-            out.append(cell if last else cell + " " * (width - cell_len(cell)))
-            if n < len(widths) - 1:
-                out.append(" " * gap)
+        padded = [c + " " * (w - cell_len(c)) for c, w in zip(cells, widths, strict=False)]
+        out = Text((" " * gap).join(padded), style=style)
         out.rstrip()
         return out
 
@@ -245,7 +229,7 @@ def _draw_chart(page: _Page, section: Section) -> None:
     page.blank()
 
 
-def _sources(page: _Page, report: Report, full: bool, more: str = "") -> None:
+def _sources(page: _Page, report: Report, full: bool, more: str) -> None:
     """The references (or how to list them); ``more`` says what else is a flag away."""
     page.blank()
     if not full:  # a screen holds the answer; the list is one command away
@@ -276,30 +260,16 @@ def print_rich(
     stream: TextIO,
     color: bool,
     attributes: bool,
-    sources: bool = False,
-    details: bool = False,
-    pager: bool = False,
+    sources: bool,
+    details: bool,
+    pager: bool,
 ) -> None:
     """``color``: colours; ``attributes``: bold, underline and italic (kept with
     NO_COLOR on a terminal); ``sources``: the whole list of references;
     ``details``: everything, where the answer is otherwise compact (see
     ``Section.compact``); ``pager``: an answer longer than the terminal goes
     through the person's pager."""
-    console = _Console(
-        file=stream,
-        markup=False,
-        emoji=False,
-        highlight=False,
-        no_color=not color,
-        # Rich finds no colours on TERM=dumb; --color always still wants them.
-        color_system=("standard" if os.environ.get("TERM") == "dumb" else "auto")
-        if color or attributes
-        else None,
-        force_terminal=(color or attributes) or None,
-    )
-    if console.width < MIN_WIDTH:  # COLUMNS=0 would print nothing at all
-        console.width = MIN_WIDTH
-    page = _Page(console, stream, color, report.words, compact=not details)
+    page = _Page(_console(stream, color, attributes), stream, color, report.words, not details)
     page.add(report.title, style="bold underline")
     if report.headline:
         page.add(
@@ -336,8 +306,31 @@ def print_rich(
     elif more:
         page.blank()
         page.add(more, style="bold cyan")
-    # The lines as segments, printed in one call: joining them into one Text
-    # for Rich to split again cost more than building them.
+    _show(page, pager)
+
+
+def _console(stream: TextIO, color: bool, attributes: bool) -> Console:
+    console = _Console(
+        file=stream,
+        markup=False,
+        emoji=False,
+        highlight=False,
+        no_color=not color,
+        # Rich finds no colours on TERM=dumb; --color always still wants them.
+        color_system=("standard" if os.environ.get("TERM") == "dumb" else "auto")
+        if color or attributes
+        else None,
+        force_terminal=(color or attributes) or None,
+    )
+    if console.width < MIN_WIDTH:  # COLUMNS=0 would print nothing at all
+        console.width = MIN_WIDTH
+    return console
+
+
+def _show(page: _Page, pager: bool) -> None:
+    """The lines as segments, printed in one call; through the pager when they
+    are more than the terminal's height."""
+    console, stream = page.console, page.stream
     segments = Segments(_segments(page.lines, console))
     if pager and len(page.lines) > console.height:
         from . import page_through
