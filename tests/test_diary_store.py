@@ -500,6 +500,41 @@ def test_a_process_killed_inside_a_write_leaves_none_of_it(tmp_path):
         assert [s.score for s in diary.scores()] == [2, 3, 4]
 
 
+def test_rows_in_another_form_are_read_the_same_in_time_order(tmp_path):
+    """A time with a fraction of a second, a place stored as bytes, a day no calendar
+    has: such rows are judged one by one, and read as the others are."""
+    log(tmp_path, 4, 6, start=NOW - timedelta(hours=3))
+    con = sqlite3.connect(diary_path(tmp_path))
+    at = NOW - timedelta(hours=2, minutes=30, microseconds=-5)
+    con.execute("INSERT INTO scores (at, score) VALUES (?, 5)", (at.isoformat(),))
+    con.execute(
+        "INSERT INTO scores (at, score, location) VALUES (?, 7, ?)",
+        (store.to_text(NOW - timedelta(minutes=30)), b"calf"),
+    )
+    con.execute("INSERT INTO scores (at, score) VALUES ('2026-02-30T10:00:00+00:00', 9)")
+    con.commit()
+    con.close()
+    with Diary.open(tmp_path) as diary:
+        read = diary.scores()
+        assert [s.score for s in read] == [4, 5, 6, 7]
+        assert read[1].at == at and read[3].where is None
+        assert len(diary.warnings) == 2  # the place not read, the day that does not exist
+        assert any("2026-02-30" in w for w in diary.warnings)
+
+
+def test_rows_to_judge_are_found_through_their_own_index(tmp_path):
+    log(tmp_path, 4)
+    plan = " ".join(
+        str(r)
+        for r in raw(
+            tmp_path / "diary.sqlite3",
+            f"EXPLAIN QUERY PLAN SELECT 1 FROM scores WHERE {store.GOOD_AT}"
+            f" AND at >= '2026' AND {store.ODD_SCORE} LIMIT 1",
+        )
+    )
+    assert "scores_odd" in plan
+
+
 # -- what reading passes over is told to the caller, never printed --------------------------
 
 

@@ -53,6 +53,18 @@ FILE_NAME = "diary.sqlite3"
 APPLICATION_ID = 0x536F7265  # "Sore", in the database header: this file is ours
 BUSY_TIMEOUT_MS = 5000
 
+# A score row not in the form ``add_score`` writes: its time not the UTC text of
+# ``to_text``, its score not a whole number on the scale, or a place or note not
+# text. Only such rows need judging one by one (``_score``); a window without any
+# reads the rest as they are. The ``scores_odd`` index holds exactly these rows,
+# and a query finds it only with this very text: never change it.
+ODD_SCORE = (
+    "NOT (at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
+    "T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]+00:00'"
+    " AND typeof(score) = 'integer' AND score BETWEEN 0 AND 10"
+    " AND typeof(location) IN ('text', 'null') AND typeof(note) IN ('text', 'null'))"
+)
+
 # One entry per schema version; never edit a released entry, append a new one.
 MIGRATIONS: list[tuple[str, ...]] = [
     (  # 1: massage sessions and soreness scores, each indexed by time
@@ -74,6 +86,9 @@ MIGRATIONS: list[tuple[str, ...]] = [
         " headline TEXT, signs TEXT)",
         "CREATE INDEX IF NOT EXISTS checks_at ON checks (at)",
     ),
+    (  # 4: the scores Python must judge row by row (see ODD_SCORE), found by a seek
+        f"CREATE INDEX IF NOT EXISTS scores_odd ON scores (at) WHERE {ODD_SCORE}",
+    ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 TABLES = frozenset({"massages", "scores"})  # every version has these
@@ -87,7 +102,6 @@ CHECKS_FROM = 3  # the schema version that added ``checks``
 # file is first read (``_name_bad_rows``); a row read but unusable, when read.
 GOOD_AT = f"(at >= '{EARLIEST.isoformat()}' AND at <= '{LATEST.isoformat()}')"
 MASSAGES = f"SELECT id, at, intensity, note FROM massages WHERE {GOOD_AT}"
-SCORES = f"SELECT id, at, score, location, note FROM scores WHERE {GOOD_AT}"
 CHECKS = f"SELECT id, at, level, headline, signs FROM checks WHERE {GOOD_AT}"
 MAX_NAMED = 5  # bad rows named one by one; the rest are counted
 
@@ -426,8 +440,18 @@ class Diary:
         found = (self._massage(r) for r in self._rows(MASSAGES + sql, params))
         return [m for m in found if m is not None]
 
-    def _scores(self, sql: str, params: tuple = ()) -> list[Score]:
-        return [s for r in self._rows(SCORES + sql, params) if (s := self._score(r)) is not None]
+    def _scores(self, where: str, params: tuple) -> list[Score]:
+        """The readable scores of ``where`` in time order. Without odd rows among them
+        (see ``ODD_SCORE``) each row is a Score as it is; with any, each is judged."""
+        odd = self._rows(f"SELECT 1 FROM scores WHERE {where} AND {ODD_SCORE} LIMIT 1", params)
+        sql = f"SELECT id, at, score, location, note FROM scores WHERE {where} ORDER BY at, id"
+        if not odd and self._con is not None:
+            parse = datetime.fromisoformat
+            # ValueError: a time of the right form that no calendar has (30 February)
+            with _errors(self.path, "read"), suppress(ValueError):
+                rows = self._con.execute(sql, params)
+                return [Score(i, parse(at), s, w, n) for i, at, s, w, n in rows]
+        return [s for r in self._rows(sql, params) if (s := self._score(r)) is not None]
 
     def latest_massage(self, at_or_before: datetime | None = None) -> Massage | None:
         if at_or_before is None:
@@ -447,8 +471,8 @@ class Diary:
     def scores(self, since: datetime | None = None) -> list[Score]:
         """Scores at or after ``since`` (all when None), oldest first."""
         if since is None:
-            return self._scores(" ORDER BY at, id")
-        return self._scores(" AND at >= ? ORDER BY at, id", (to_text(since),))
+            return self._scores(GOOD_AT, ())
+        return self._scores(f"{GOOD_AT} AND at >= ?", (to_text(since),))
 
     def _has_checks(self) -> bool:
         """Whether the file has the ``checks`` table: an older diary read (not written)
