@@ -21,6 +21,7 @@ from .options import (
     Format,
     FormatOpt,
     KbOpt,
+    NoPagerOpt,
     OutputOpt,
     SourcesOpt,
     TopicOpt,
@@ -227,6 +228,7 @@ def history(
     format: FormatOpt = Format.auto,
     color: ColorOpt = Color.auto,
     sources: SourcesOpt = False,
+    no_pager: NoPagerOpt = False,
 ) -> None:
     """Your scores since the last massage, the trend, and when to get checked.
 
@@ -261,7 +263,7 @@ def history(
         now=now,
         checks=checks,
     )
-    emit(report, format, color, sources)
+    emit(report, format, color, sources, no_pager=no_pager)
 
 
 diary_app = typer.Typer(
@@ -530,11 +532,9 @@ def diary_report_cmd(
         fmt = SUFFIX_FORMATS.get(output.suffix.lower(), "plain")
     if fmt == "rich" and output is not None:
         raise UsageProblem("--format rich is for a terminal; write html, markdown, json or plain")
-    if fmt == "html" and output is None and is_terminal(sys.stdout):
-        raise UsageProblem(
-            "the HTML report is a page to open or print, not to read here: "
-            "add -o report.html (or pipe it)"
-        )
+    on_screen = fmt == "html" and output is None and is_terminal(sys.stdout)
+    if on_screen:  # never a page of HTML on a screen: the text, and how to print it
+        fmt = "plain"
     if output is not None:
         from ..files import refuse_existing
 
@@ -577,6 +577,8 @@ def diary_report_cmd(
     )
     if output is None and fmt != "html":
         emit(report, Format(fmt), color)
+        if on_screen:
+            _say(t.wording["diary.report_on_terminal"])
         return
     from ..render import to_text
 
