@@ -247,14 +247,15 @@ def _tick_labels(tick_cols: dict[int, int], width: int) -> str:
 
 
 def _wrap(words: str, width: int) -> list[str]:
-    """Greedy word wrap (a word longer than the line is cut)."""
-    lines: list[str] = []
-    for word in words.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word[:width])
-    return lines
+    """Lines of at most ``width``, broken where the terminal renderer breaks its own
+    lines; with a word wider than that, one word a line, cut."""
+    from .terminal import _line_starts
+
+    starts = _line_starts(words, width)
+    if starts is None:
+        return [word[:width] for word in words.split()]
+    bounds = [0, *starts, len(words)]
+    return [words[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False) if a < b]
 
 
 def _line(cells: Sequence[Cell]) -> Text:
