@@ -18,13 +18,13 @@ from .common import finish, new_report, phrase
 from .profile import Profile
 from .trend import (
     DiaryVerdict,
-    check_item,
-    checks_tone,
+    checks_section,
     escalation_dates,
     iso_local,
     massage_dict,
     scale_of,
     score_sections,
+    trend_section,
     when_text,
 )
 
@@ -98,13 +98,7 @@ def diary_report(
         )
         report.cite(topic.references, rules.references)
     # What the warning-sign checks said comes before the scores: the dangerous first.
-    checked = Section(
-        "checks",
-        phrase(topic, "report.checks"),
-        [check_item(c, topic) for c in checks],
-        tone=checks_tone(topic, checks),
-        kind="records",
-    )
+    checked = checks_section(topic, checks, "report.checks")
     if not checks:
         checked.note = phrase(topic, "report.no_checks")
     report.add(checked)
@@ -114,17 +108,7 @@ def diary_report(
             report.sections.remove(checked)
             report.sections.insert(keys.index("escalations"), checked)
     if rules is not None and assessment.trend is not None:
-        from .trend import diary_message
-
-        trend_word = phrase(topic, f"trend.{assessment.trend}")
-        report.add(
-            Section(
-                "trend_message",
-                phrase(topic, "history.trend_named", trend=trend_word),
-                [Item(title=diary_message(rules, assessment.trend, words))],
-                kind="sentence",
-            )
-        )
+        report.add(trend_section(topic, assessment))
     places = score_sections(topic, scores, massages, "report.place", by_day=False, key="scores")
     if len(places) == 1 and not scores[0].where:  # no place was given: one table
         places[0].title = phrase(topic, "report.scores")
