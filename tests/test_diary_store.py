@@ -18,7 +18,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from soreadvisor.diary import store
-from soreadvisor.diary.store import Diary, DiaryError, diary_path, latest_massage
+from soreadvisor.diary.store import Diary, DiaryError, diary_path
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
@@ -71,7 +71,6 @@ def test_reading_a_diary_that_does_not_exist_creates_nothing(tmp_path):
         assert diary.scores() == [] and diary.latest_massage() is None
         assert list(diary.everything()) == []
         assert diary.window(NOW).entries == []
-    assert latest_massage(data) is None
     assert not data.exists()
 
 
@@ -98,7 +97,9 @@ def test_times_are_stored_as_utc_iso_text(tmp_path):
         diary.add_massage(local, "deep", "firm")
     [(at,)] = raw(tmp_path / "diary.sqlite3", "SELECT at FROM massages")
     assert at == "2026-11-20T12:30:00+00:00"
-    assert latest_massage(tmp_path) == local
+    with Diary.open(tmp_path) as diary:
+        massage = diary.latest_massage()
+    assert massage is not None and massage.at == local
 
 
 def test_history_queries_use_the_time_index_not_a_full_scan(tmp_path):

@@ -92,14 +92,14 @@ MIGRATIONS: list[tuple[str, ...]] = [
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 TABLES = frozenset({"massages", "scores"})  # every version has these
-CHECKS_FROM = 3  # the schema version that added ``checks``
 
 
 # Every query reads the rows whose time is text within the range input accepts
 # (numbers sort before text in SQLite, blobs after it, so the range alone
 # leaves them out, and the time index serves it); each row read is then judged
-# (``_massage``, ``_score``). The rows out of range are named once, when the
-# file is first read (``_name_bad_rows``); a row read but unusable, when read.
+# (``_massage``, ``_score``; scores need it only with an odd row among them, see
+# ``ODD_SCORE``). The rows out of range are named once, when the file is first
+# read (``_name_bad_rows``); a row read but unusable, when read.
 GOOD_AT = f"(at >= '{EARLIEST.isoformat()}' AND at <= '{LATEST.isoformat()}')"
 MASSAGES = f"SELECT id, at, intensity, note FROM massages WHERE {GOOD_AT}"
 CHECKS = f"SELECT id, at, level, headline, signs FROM checks WHERE {GOOD_AT}"
@@ -121,18 +121,7 @@ def to_text(when: datetime) -> str:
     return when.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
-def from_text(text: str) -> datetime:
-    return datetime.fromisoformat(text)
-
-
 Warn = Callable[[str], None]
-
-
-def latest_massage(data_dir: Path | None = None, warn: Warn | None = None) -> datetime | None:
-    """When the last recorded massage was (aware UTC), or None; never creates a file."""
-    with Diary.open(data_dir, warn=warn) as diary:
-        massage = diary.latest_massage()
-    return massage.at if massage else None
 
 
 DEFAULT_DAYS = 7  # what `history` shows when no massage is recorded
@@ -150,7 +139,6 @@ class Window:
     """
 
     since: datetime
-    days: float | None
     massage: Massage | None
     entries: list[Score]
     total: int
@@ -260,25 +248,17 @@ class Diary:
     ) -> Massage:
         if intensity is not None and intensity not in INTENSITIES:
             raise ValueError(f"intensity must be one of {INTENSITIES}")
-        with self.transaction() as con:
-            cur = con.execute(
-                "INSERT INTO massages (at, intensity, note) VALUES (?, ?, ?)",
-                (to_text(at), intensity, note),
-            )
-            row_id = cur.lastrowid
-        return Massage(int(row_id or 0), from_text(to_text(at)), intensity, note)
+        stored = to_text(at)
+        row_id = self._insert("massages (at, intensity, note)", (stored, intensity, note))
+        return Massage(row_id, datetime.fromisoformat(stored), intensity, note)
 
     def add_score(
         self, at: datetime, score: int, where: str | None = None, note: str | None = None
     ) -> Score:
         _check_score(score)
-        with self.transaction() as con:
-            cur = con.execute(
-                "INSERT INTO scores (at, score, location, note) VALUES (?, ?, ?, ?)",
-                (to_text(at), score, where, note),
-            )
-            row_id = cur.lastrowid
-        return Score(int(row_id or 0), from_text(to_text(at)), score, where, note)
+        stored = to_text(at)
+        row_id = self._insert("scores (at, score, location, note)", (stored, score, where, note))
+        return Score(row_id, datetime.fromisoformat(stored), score, where, note)
 
     def add_check(
         self, at: datetime, level: str, headline: str | None, signs: list[str]
@@ -287,13 +267,16 @@ class Diary:
         (their words, one a line: what the person was shown, whatever the data says later)."""
         if not level:
             raise ValueError("a check result needs its level")
+        stored = to_text(at)
+        values = (stored, level, headline, "\n".join(signs) or None)
+        row_id = self._insert("checks (at, level, headline, signs)", values)
+        return CheckResult(row_id, datetime.fromisoformat(stored), level, headline, list(signs))
+
+    def _insert(self, into: str, values: tuple) -> int:
+        """One row in its own transaction; its id."""
+        marks = ", ".join("?" * len(values))
         with self.transaction() as con:
-            cur = con.execute(
-                "INSERT INTO checks (at, level, headline, signs) VALUES (?, ?, ?, ?)",
-                (to_text(at), level, headline, "\n".join(signs) or None),
-            )
-            row_id = cur.lastrowid
-        return CheckResult(int(row_id or 0), from_text(to_text(at)), level, headline, list(signs))
+            return int(con.execute(f"INSERT INTO {into} VALUES ({marks})", values).lastrowid or 0)
 
     def add_scores(self, scores: list[tuple[datetime, int]]) -> int:
         """Many scores (time, score) in one transaction; returns how many."""
@@ -437,8 +420,9 @@ class Diary:
         )
 
     def _massages(self, sql: str, params: tuple = ()) -> list[Massage]:
-        found = (self._massage(r) for r in self._rows(MASSAGES + sql, params))
-        return [m for m in found if m is not None]
+        return [
+            m for r in self._rows(MASSAGES + sql, params) if (m := self._massage(r)) is not None
+        ]
 
     def _scores(self, where: str, params: tuple) -> list[Score]:
         """The readable scores of ``where`` in time order. Without odd rows among them
@@ -486,16 +470,11 @@ class Diary:
         """Saved check results at or after ``since`` (all when None), oldest first."""
         if not self._has_checks():
             return []
-        sql, params = (
-            (" ORDER BY at, id", ())
-            if since is None
-            else (
-                " AND at >= ? ORDER BY at, id",
-                (to_text(since),),
-            )
-        )
-        found = (self._check_result(r) for r in self._rows(CHECKS + sql, params))
-        return [c for c in found if c is not None]
+        if since is None:
+            rows = self._rows(CHECKS + " ORDER BY at, id")
+        else:
+            rows = self._rows(CHECKS + " AND at >= ? ORDER BY at, id", (to_text(since),))
+        return [c for r in rows if (c := self._check_result(r)) is not None]
 
     def _check_result(self, row: tuple) -> CheckResult | None:
         row_id, _, level, headline, signs = row
@@ -529,19 +508,22 @@ class Diary:
         shown = read[bisect_left(read, since, key=_AT) :]
         massages = [massage] if massage else []
         if days is not None:
-            before = self.latest_massage(at_or_before=since)
-            massages = ([before] if before else []) + [
-                m for m in self.massages(since) if m.at <= now and m != before
-            ]
+            massages = self.massages_counted(since, now)
         return Window(
             since,
-            days,
             massage,
             shown[-limit:] if limit else shown,
             len(shown),
             massages,
             read[bisect_left(read, start, key=_AT) : bisect_right(read, now, key=_AT)],
         )
+
+    def massages_counted(self, since: datetime, now: datetime) -> list[Massage]:
+        """The massages that scores from ``since`` to ``now`` count from: the last one
+        before ``since`` and every one after it, oldest first."""
+        before = self.latest_massage(at_or_before=since)
+        after = [m for m in self.massages(since) if m.at <= now and m != before]
+        return ([before] if before else []) + after
 
     def current(self, now: datetime) -> tuple[Massage | None, list[Score]]:
         """The last massage at or before ``now`` and its episode's scores, oldest
