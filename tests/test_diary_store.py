@@ -102,17 +102,19 @@ def test_times_are_stored_as_utc_iso_text(tmp_path):
     assert massage is not None and massage.at == local
 
 
+def plan(data: Path, sql: str) -> str:
+    """How SQLite would run ``sql`` on the diary in ``data``."""
+    return " ".join(str(r) for r in raw(data / "diary.sqlite3", f"EXPLAIN QUERY PLAN {sql}"))
+
+
 def test_history_queries_use_the_time_index_not_a_full_scan(tmp_path):
     log(tmp_path, 4)
-    plan = " ".join(
-        str(r)
-        for r in raw(
-            tmp_path / "diary.sqlite3",
-            "EXPLAIN QUERY PLAN SELECT id, at, score, location, note FROM scores"
-            " WHERE at >= '2026' ORDER BY at DESC, id DESC LIMIT 50",
-        )
+    how = plan(
+        tmp_path,
+        "SELECT id, at, score, location, note FROM scores"
+        " WHERE at >= '2026' ORDER BY at DESC, id DESC LIMIT 50",
     )
-    assert "scores_at" in plan and "SCAN scores" not in plan.replace("USING INDEX", "")
+    assert "scores_at" in how and "SCAN scores" not in how.replace("USING INDEX", "")
 
 
 def test_a_later_release_migrates_todays_file_and_keeps_its_data(tmp_path, monkeypatch):
@@ -525,15 +527,8 @@ def test_rows_in_another_form_are_read_the_same_in_time_order(tmp_path):
 
 def test_rows_to_judge_are_found_through_their_own_index(tmp_path):
     log(tmp_path, 4)
-    plan = " ".join(
-        str(r)
-        for r in raw(
-            tmp_path / "diary.sqlite3",
-            f"EXPLAIN QUERY PLAN SELECT 1 FROM scores WHERE {store.GOOD_AT}"
-            f" AND at >= '2026' AND {store.ODD_SCORE} LIMIT 1",
-        )
-    )
-    assert "scores_odd" in plan
+    sql = f"SELECT 1 FROM scores WHERE {store.GOOD_AT} AND at >= '2026' AND {store.ODD_SCORE}"
+    assert "scores_odd" in plan(tmp_path, sql)
 
 
 # -- what reading passes over is told to the caller, never printed --------------------------

@@ -485,15 +485,7 @@ def diary_report_cmd(
             help="Also list the conditions and medicines in your saved profile (off by default).",
         ),
     ] = False,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE",
-            help="Write to this file (default stdout); report.html is a page to print.",
-        ),
-    ] = None,
+    output: OutputOpt = None,
     force: ForceOpt = False,
     format: format_option(  # type: ignore[valid-type]
         Format.auto,
