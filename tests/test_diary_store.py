@@ -129,6 +129,27 @@ def test_a_later_release_migrates_todays_file_and_keeps_its_data(tmp_path, monke
     assert "side" in [c[1] for c in raw(path, "PRAGMA table_info(scores)")]
 
 
+def test_a_diary_of_schema_3_is_read_as_it_is_and_brought_up_to_date_when_written(
+    tmp_path, monkeypatch
+):
+    """The diary of the release before: read without its odd-rows index, then given it."""
+    monkeypatch.setattr(store, "MIGRATIONS", store.MIGRATIONS[:3])
+    monkeypatch.setattr(store, "SCHEMA_VERSION", 3)
+    log(tmp_path, 4, 6)
+    monkeypatch.undo()
+    path = tmp_path / "diary.sqlite3"
+    indexes = "SELECT name FROM sqlite_master WHERE type = 'index'"
+    assert raw(path, "PRAGMA user_version") == [(3,)]
+    assert ("scores_odd",) not in raw(path, indexes)
+    with Diary.open(tmp_path) as diary:  # reading never writes
+        assert [s.score for s in diary.scores()] == [4, 6]
+    assert raw(path, "PRAGMA user_version") == [(3,)]
+    log(tmp_path, 5)
+    assert ("scores_odd",) in raw(path, indexes) and ("scores_score_at",) not in raw(path, indexes)
+    with Diary.open(tmp_path) as diary:
+        assert sorted(s.score for s in diary.scores()) == [4, 5, 6]
+
+
 def test_an_empty_file_becomes_a_diary(tmp_path):
     (tmp_path / "diary.sqlite3").touch()
     log(tmp_path, 5)

@@ -86,8 +86,10 @@ MIGRATIONS: list[tuple[str, ...]] = [
         " headline TEXT, signs TEXT)",
         "CREATE INDEX IF NOT EXISTS checks_at ON checks (at)",
     ),
-    (  # 4: the scores Python must judge row by row (see ODD_SCORE), found by a seek
+    (  # 4: the scores Python must judge row by row (see ODD_SCORE), found by a seek;
+        # no query reads scores by value any more
         f"CREATE INDEX IF NOT EXISTS scores_odd ON scores (at) WHERE {ODD_SCORE}",
+        "DROP INDEX IF EXISTS scores_score_at",
     ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
