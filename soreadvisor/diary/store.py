@@ -432,11 +432,16 @@ class Diary:
         odd = self._rows(f"SELECT 1 FROM scores WHERE {where} AND {ODD_SCORE} LIMIT 1", params)
         sql = f"SELECT id, at, score, location, note FROM scores WHERE {where} ORDER BY at, id"
         if not odd and self._con is not None:
-            parse = datetime.fromisoformat
-            # ValueError: a time of the right form that no calendar has (30 February)
-            with _errors(self.path, "read"), suppress(ValueError):
-                rows = self._con.execute(sql, params)
-                return [Score(i, parse(at), s, w, n) for i, at, s, w, n in rows]
+            parse, con = datetime.fromisoformat, self._con
+            # Any failure means a row to judge: text that is not UTF-8 (OperationalError
+            # with SQLite's own decoding), a time no calendar has (ValueError: 30 February).
+            con.text_factory = str
+            try:
+                with _errors(self.path, "read"), suppress(sqlite3.OperationalError, ValueError):
+                    rows = con.execute(sql, params)
+                    return [Score(i, parse(at), s, w, n) for i, at, s, w, n in rows]
+            finally:
+                con.text_factory = self._decode
         return [s for r in self._rows(sql, params) if (s := self._score(r)) is not None]
 
     def latest_massage(self, at_or_before: datetime | None = None) -> Massage | None:
