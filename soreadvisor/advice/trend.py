@@ -183,12 +183,8 @@ def diary_message(rules: DiaryRules, key: str, words: Mapping[str, str]) -> str:
 # -- the history report ------------------------------------------------------
 
 
-def local(at: datetime) -> datetime:
-    return at.astimezone()
-
-
 def iso_local(at: datetime) -> str:
-    return local(at).isoformat(timespec="seconds")
+    return at.astimezone().isoformat(timespec="seconds")
 
 
 def when_text(at: datetime, words: Mapping[str, str]) -> str:
@@ -208,10 +204,6 @@ def massage_dict(massage: Massage | None, now: datetime) -> dict | None:
     }
 
 
-def _after(hours: float | None, words: Mapping[str, str]) -> str:
-    return "" if hours is None else span_text(hours, words)
-
-
 def _entry(score: Score, hours: float | None, topic: Topic, in_day: bool = False) -> Item:
     """One score as a record: the same fields for every score, so they line up;
     ``in_day``: under its day's heading, so its time of day is enough."""
@@ -219,18 +211,17 @@ def _entry(score: Score, hours: float | None, topic: Topic, in_day: bool = False
     def label(key: str) -> str:
         return phrase(topic, f"field.{key}")
 
+    after = "" if hours is None else span_text(hours, topic.wording)
     return Item(
         id=None,
         title="",
         fields=[
             Field("id", label("id"), str(score.id)),
-            Field("at", label("at"), local(score.at).strftime("%H:%M"))
+            Field("at", label("at"), score.at.astimezone().strftime("%H:%M"))
             if in_day
             else Field("at", label("at"), value=score.at),
             Field("score", label("score"), f"{score.score}/{SCORE_MAX}"),
-            Field(
-                "hours_since_massage", label("hours_since_massage"), _after(hours, topic.wording)
-            ),
+            Field("hours_since_massage", label("hours_since_massage"), after),
             Field("where", label("where"), score.where or ""),
             Field("note", label("note"), score.note or ""),
         ],

@@ -33,6 +33,7 @@ so text order is time order and the ``at`` indexes serve every window query.
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import time
@@ -758,8 +759,6 @@ def _damaged(path: Path, what: str) -> DiaryError:
 
 def _reason(path: Path, exc: BaseException) -> str:
     """Why the diary cannot be opened or written, in the words of the OS when possible."""
-    import errno
-
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
     if isinstance(exc, sqlite3.Error) and _is_full(exc, path):
@@ -782,8 +781,6 @@ def _full(path: Path, doing: str) -> DiaryError:
 @contextmanager
 def _errors(path: Path, doing: str) -> Iterator[None]:
     """Every failure of the file as one DiaryError naming it."""
-    import errno
-
     try:
         yield
     except UserError:
