@@ -536,10 +536,8 @@ class Diary:
     def current(self, now: datetime) -> tuple[Massage | None, list[Score]]:
         """The last massage at or before ``now`` and its episode's scores, oldest
         first (the last week's without a massage)."""
-        massage = self.latest_massage(at_or_before=now)
-        start = massage.at if massage is not None else now - timedelta(days=DEFAULT_DAYS)
-        read = self.scores(start)
-        return massage, read[: bisect_right(read, now, key=_AT)]
+        window = self.window(now)
+        return window.massage, window.episode
 
     def everything(
         self, kinds: tuple[str, ...] = ("massages", "scores")
