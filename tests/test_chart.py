@@ -299,3 +299,11 @@ def test_in_one_column_a_lower_score_never_hides_a_higher_one(case):
     drawn = glyphs(draw(pts, **kwargs))
     assert len({c for c, _ in drawn}) == 1
     assert {s for _, s in drawn} == {max(scores), scores[-1]}
+
+
+@pytest.mark.parametrize("width", range(20, 41))
+def test_under_the_chart_a_number_stays_with_the_word_after_it(width):
+    """The key wraps as the rest of the screen does: never "after 3" / "days"."""
+    lines = plain(chart(EPISODE, width, mark_label="after about 3 days")).splitlines()
+    worded = [line for line in lines if re.search(r"[a-z]", line)]
+    assert worded and not [line for line in worded if re.search(r"\s\d+$", line)]

@@ -375,6 +375,33 @@ def test_history_shows_the_latest_scores_and_says_how_many_are_hidden(cli, tmp_p
     assert plain_section(one, "EARLIER SCORES")[0].startswith("- 1 earlier score is not shown")
 
 
+@pytest.mark.parametrize("no_pager", [False, True])
+def test_a_long_history_on_a_terminal_is_paged_unless_no_pager(tmp_path, no_pager):
+    from datetime import datetime, timedelta, timezone
+
+    from conftest import PtySession
+
+    now = datetime.now(timezone.utc)
+    with Diary.open(write=True) as diary:
+        diary.add_massage(now - timedelta(hours=50))
+        diary.add_scores([(now - timedelta(hours=48 - i), 4) for i in range(40)])
+    kept = tmp_path / "paged.txt"
+    pager = tmp_path / "pager.sh"
+    pager.write_text(f"#!/bin/sh\ncat > '{kept}'\n")
+    pager.chmod(0o700)
+    args = ["history", *(["--no-pager"] if no_pager else [])]
+    s = PtySession(*args, separate_stdout=False, rows=30, env={"PAGER": str(pager)})
+    try:
+        assert s.wait() == 0
+    finally:
+        s.close()
+    trend = WORDS["history.trend"]
+    if no_pager:  # straight out, all of it
+        assert not kept.exists() and trend in s.screen
+    else:
+        assert trend in kept.read_text() and trend not in s.screen
+
+
 @pytest.mark.parametrize("args", [("--days", "0"), ("--days", "-3"), ("--limit", "-1")])
 def test_history_refuses_impossible_windows(cli, args):
     one_line_error(cli("history", *args), 2)

@@ -359,12 +359,17 @@ def test_the_report_since_a_moment(cli, episode):
     assert sorted(s["score"] for s in doc["scores"]) == [4, 4, 6]
 
 
-def test_html_is_never_dumped_on_a_terminal(cli, episode, monkeypatch):
-    import soreadvisor.render as render
+def test_html_is_never_dumped_on_a_terminal(cli, episode):
+    """As the handout does: the report as text, and a line on how to print it."""
+    from conftest import run_on_pty, screen_text
 
-    monkeypatch.setattr(render, "is_terminal", lambda stream: True)
-    result = cli("diary", "report", "--format", "html")
-    assert result.code == 2 and "<html" not in result.out and "-o" in result.err
+    code, shown = run_on_pty("diary", "report", "--format", "html")
+    screen = screen_text(shown)
+    assert code == 0
+    assert "<html" not in screen.lower() and "<!doctype" not in screen.lower()
+    plain = ok(cli("diary", "report", "--format", "plain")).out
+    assert plain.splitlines()[0] in screen and MASSAGE_NOTE in screen
+    assert WORDS["diary.report_on_terminal"] in " ".join(screen.split())
 
 
 def test_the_html_report_is_written_privately_and_refuses_to_overwrite(cli, episode, tmp_path):

@@ -18,7 +18,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from soreadvisor.diary import store
-from soreadvisor.diary.store import Diary, DiaryError, diary_path, latest_massage
+from soreadvisor.diary.store import Diary, DiaryError, diary_path
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
@@ -71,7 +71,6 @@ def test_reading_a_diary_that_does_not_exist_creates_nothing(tmp_path):
         assert diary.scores() == [] and diary.latest_massage() is None
         assert list(diary.everything()) == []
         assert diary.window(NOW).entries == []
-    assert latest_massage(data) is None
     assert not data.exists()
 
 
@@ -98,20 +97,24 @@ def test_times_are_stored_as_utc_iso_text(tmp_path):
         diary.add_massage(local, "deep", "firm")
     [(at,)] = raw(tmp_path / "diary.sqlite3", "SELECT at FROM massages")
     assert at == "2026-11-20T12:30:00+00:00"
-    assert latest_massage(tmp_path) == local
+    with Diary.open(tmp_path) as diary:
+        massage = diary.latest_massage()
+    assert massage is not None and massage.at == local
+
+
+def plan(data: Path, sql: str) -> str:
+    """How SQLite would run ``sql`` on the diary in ``data``."""
+    return " ".join(str(r) for r in raw(data / "diary.sqlite3", f"EXPLAIN QUERY PLAN {sql}"))
 
 
 def test_history_queries_use_the_time_index_not_a_full_scan(tmp_path):
     log(tmp_path, 4)
-    plan = " ".join(
-        str(r)
-        for r in raw(
-            tmp_path / "diary.sqlite3",
-            "EXPLAIN QUERY PLAN SELECT id, at, score, location, note FROM scores"
-            " WHERE at >= '2026' ORDER BY at DESC, id DESC LIMIT 50",
-        )
+    how = plan(
+        tmp_path,
+        "SELECT id, at, score, location, note FROM scores"
+        " WHERE at >= '2026' ORDER BY at DESC, id DESC LIMIT 50",
     )
-    assert "scores_at" in plan and "SCAN scores" not in plan.replace("USING INDEX", "")
+    assert "scores_at" in how and "SCAN scores" not in how.replace("USING INDEX", "")
 
 
 def test_a_later_release_migrates_todays_file_and_keeps_its_data(tmp_path, monkeypatch):
@@ -124,6 +127,27 @@ def test_a_later_release_migrates_todays_file_and_keeps_its_data(tmp_path, monke
     path = tmp_path / "diary.sqlite3"
     assert raw(path, "PRAGMA user_version") == [(len(later),)]
     assert "side" in [c[1] for c in raw(path, "PRAGMA table_info(scores)")]
+
+
+def test_a_diary_of_schema_3_is_read_as_it_is_and_brought_up_to_date_when_written(
+    tmp_path, monkeypatch
+):
+    """The diary of the release before: read without its odd-rows index, then given it."""
+    monkeypatch.setattr(store, "MIGRATIONS", store.MIGRATIONS[:3])
+    monkeypatch.setattr(store, "SCHEMA_VERSION", 3)
+    log(tmp_path, 4, 6)
+    monkeypatch.undo()
+    path = tmp_path / "diary.sqlite3"
+    indexes = "SELECT name FROM sqlite_master WHERE type = 'index'"
+    assert raw(path, "PRAGMA user_version") == [(3,)]
+    assert ("scores_odd",) not in raw(path, indexes)
+    with Diary.open(tmp_path) as diary:  # reading never writes
+        assert [s.score for s in diary.scores()] == [4, 6]
+    assert raw(path, "PRAGMA user_version") == [(3,)]
+    log(tmp_path, 5)
+    assert ("scores_odd",) in raw(path, indexes) and ("scores_score_at",) not in raw(path, indexes)
+    with Diary.open(tmp_path) as diary:
+        assert sorted(s.score for s in diary.scores()) == [4, 5, 6]
 
 
 def test_an_empty_file_becomes_a_diary(tmp_path):
@@ -498,6 +522,34 @@ def test_a_process_killed_inside_a_write_leaves_none_of_it(tmp_path):
     log(tmp_path, 4, start=NOW)
     with Diary.open(tmp_path) as diary:
         assert [s.score for s in diary.scores()] == [2, 3, 4]
+
+
+def test_rows_in_another_form_are_read_the_same_in_time_order(tmp_path):
+    """A time with a fraction of a second, a place stored as bytes, a day no calendar
+    has: such rows are judged one by one, and read as the others are."""
+    log(tmp_path, 4, 6, start=NOW - timedelta(hours=3))
+    con = sqlite3.connect(diary_path(tmp_path))
+    at = NOW - timedelta(hours=2, minutes=30, microseconds=-5)
+    con.execute("INSERT INTO scores (at, score) VALUES (?, 5)", (at.isoformat(),))
+    con.execute(
+        "INSERT INTO scores (at, score, location) VALUES (?, 7, ?)",
+        (store.to_text(NOW - timedelta(minutes=30)), b"calf"),
+    )
+    con.execute("INSERT INTO scores (at, score) VALUES ('2026-02-30T10:00:00+00:00', 9)")
+    con.commit()
+    con.close()
+    with Diary.open(tmp_path) as diary:
+        read = diary.scores()
+        assert [s.score for s in read] == [4, 5, 6, 7]
+        assert read[1].at == at and read[3].where is None
+        assert len(diary.warnings) == 2  # the place not read, the day that does not exist
+        assert any("2026-02-30" in w for w in diary.warnings)
+
+
+def test_rows_to_judge_are_found_through_their_own_index(tmp_path):
+    log(tmp_path, 4)
+    sql = f"SELECT 1 FROM scores WHERE {store.GOOD_AT} AND at >= '2026' AND {store.ODD_SCORE}"
+    assert "scores_odd" in plan(tmp_path, sql)
 
 
 # -- what reading passes over is told to the caller, never printed --------------------------

@@ -18,13 +18,13 @@ from .common import finish, new_report, phrase
 from .profile import Profile
 from .trend import (
     DiaryVerdict,
-    check_item,
-    checks_tone,
+    checks_section,
     escalation_dates,
     iso_local,
     massage_dict,
     scale_of,
     score_sections,
+    trend_section,
     when_text,
 )
 
@@ -50,15 +50,7 @@ def diary_report(
     """
     report = new_report(topic, "diary report", "report.title")
     words = topic.wording
-    if massage is None:
-        report.headline = phrase(topic, "report.no_massage")
-    elif massage.intensity:
-        how = words.get(f"intensity.{massage.intensity}", massage.intensity)
-        report.headline = phrase(
-            topic, "report.massage", when=when_text(massage.at, words), intensity=how
-        )
-    else:
-        report.headline = phrase(topic, "report.massage_plain", when=when_text(massage.at, words))
+    report.headline = _massage_line(topic, massage)
     report.intro = phrase(
         topic, "report.period", start=when_text(since, words), end=when_text(now, words)
     )
@@ -72,39 +64,10 @@ def diary_report(
     rules = topic.diary
     if assessment.escalations and rules is not None:
         dates = escalation_dates(scores, rules, massage.at if massage else None, now, words)
-        items = []
-        for rule, text in assessment.escalations:
-            first = dates.get(rule)
-            fields = []
-            if first is not None:
-                since_label = phrase(topic, "field.since")
-                fields.append(
-                    Field("since", since_label, when_text(first.at, words), value=first.at)
-                )
-            items.append(
-                Item(
-                    id=rule,
-                    title=text,
-                    fields=fields,
-                    data={
-                        "message": text,
-                        "since": iso_local(first.at) if first else None,
-                        "score_id": first.id if first else None,
-                    },
-                )
-            )
-        report.add(
-            Section("escalations", phrase(topic, "report.escalations"), items, tone="critical")
-        )
+        report.add(_escalations(topic, assessment, dates))
         report.cite(topic.references, rules.references)
     # What the warning-sign checks said comes before the scores: the dangerous first.
-    checked = Section(
-        "checks",
-        phrase(topic, "report.checks"),
-        [check_item(c, topic) for c in checks],
-        tone=checks_tone(topic, checks),
-        kind="records",
-    )
+    checked = checks_section(topic, checks, "report.checks")
     if not checks:
         checked.note = phrase(topic, "report.no_checks")
     report.add(checked)
@@ -114,17 +77,7 @@ def diary_report(
             report.sections.remove(checked)
             report.sections.insert(keys.index("escalations"), checked)
     if rules is not None and assessment.trend is not None:
-        from .trend import diary_message
-
-        trend_word = phrase(topic, f"trend.{assessment.trend}")
-        report.add(
-            Section(
-                "trend_message",
-                phrase(topic, "history.trend_named", trend=trend_word),
-                [Item(title=diary_message(rules, assessment.trend, words))],
-                kind="sentence",
-            )
-        )
+        report.add(trend_section(topic, assessment))
     places = score_sections(topic, scores, massages, "report.place", by_day=False, key="scores")
     if len(places) == 1 and not scores[0].where:  # no place was given: one table
         places[0].title = phrase(topic, "report.scores")
@@ -143,6 +96,34 @@ def diary_report(
     if profile is not None:
         report.add(_profile(topic, profile))
     return finish(report, topic)
+
+
+def _massage_line(topic: Topic, massage: Massage | None) -> str:
+    if massage is None:
+        return phrase(topic, "report.no_massage")
+    when = when_text(massage.at, topic.wording)
+    if not massage.intensity:
+        return phrase(topic, "report.massage_plain", when=when)
+    how = topic.wording.get(f"intensity.{massage.intensity}", massage.intensity)
+    return phrase(topic, "report.massage", when=when, intensity=how)
+
+
+def _escalations(topic: Topic, assessment: DiaryVerdict, dates: dict[str, Score]) -> Section:
+    """Each reason to get checked with the score from which it has held."""
+    items = []
+    for rule, text in assessment.escalations:
+        first = dates.get(rule)
+        fields = []
+        if first is not None:
+            when = when_text(first.at, topic.wording)
+            fields.append(Field("since", phrase(topic, "field.since"), when, value=first.at))
+        data = {
+            "message": text,
+            "since": iso_local(first.at) if first else None,
+            "score_id": first.id if first else None,
+        }
+        items.append(Item(id=rule, title=text, fields=fields, data=data))
+    return Section("escalations", phrase(topic, "report.escalations"), items, tone="critical")
 
 
 def _notes(topic: Topic, massage: Massage | None, scores: Sequence[Score]) -> list[Item]:

@@ -49,7 +49,7 @@ from .common import finish, new_report, phrase
 
 TRENDS = ("improving", "flat", "worse")
 ESCALATIONS = ("worst", "high_score", "lasting", "rising")  # most urgent first
-_AT, _SCORE, _ORDER = attrgetter("at"), attrgetter("score"), attrgetter("at", "id")
+_AT, _SCORE, _ID = attrgetter("at"), attrgetter("score"), attrgetter("id")
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,10 @@ def assess(
 
 
 def _episode(scores: Sequence[Score], massage_at: datetime | None, now: datetime) -> list[Score]:
-    episode = sorted(scores, key=_ORDER)
+    # by time, then by the order logged in: two stable sorts, linear on the sorted
+    # lists the diary hands over (a (time, id) key is a tuple a score: 1 ms at 10,000)
+    episode = sorted(scores, key=_ID)
+    episode.sort(key=_AT)
     first = 0 if massage_at is None else bisect_left(episode, massage_at, key=_AT)
     return episode[first : bisect_right(episode, now, key=_AT)]
 
@@ -180,12 +183,8 @@ def diary_message(rules: DiaryRules, key: str, words: Mapping[str, str]) -> str:
 # -- the history report ------------------------------------------------------
 
 
-def local(at: datetime) -> datetime:
-    return at.astimezone()
-
-
 def iso_local(at: datetime) -> str:
-    return local(at).isoformat(timespec="seconds")
+    return at.astimezone().isoformat(timespec="seconds")
 
 
 def when_text(at: datetime, words: Mapping[str, str]) -> str:
@@ -205,10 +204,6 @@ def massage_dict(massage: Massage | None, now: datetime) -> dict | None:
     }
 
 
-def _after(hours: float | None, words: Mapping[str, str]) -> str:
-    return "" if hours is None else span_text(hours, words)
-
-
 def _entry(score: Score, hours: float | None, topic: Topic, in_day: bool = False) -> Item:
     """One score as a record: the same fields for every score, so they line up;
     ``in_day``: under its day's heading, so its time of day is enough."""
@@ -216,18 +211,17 @@ def _entry(score: Score, hours: float | None, topic: Topic, in_day: bool = False
     def label(key: str) -> str:
         return phrase(topic, f"field.{key}")
 
+    after = "" if hours is None else span_text(hours, topic.wording)
     return Item(
         id=None,
         title="",
         fields=[
             Field("id", label("id"), str(score.id)),
-            Field("at", label("at"), local(score.at).strftime("%H:%M"))
+            Field("at", label("at"), score.at.astimezone().strftime("%H:%M"))
             if in_day
             else Field("at", label("at"), value=score.at),
             Field("score", label("score"), f"{score.score}/{SCORE_MAX}"),
-            Field(
-                "hours_since_massage", label("hours_since_massage"), _after(hours, topic.wording)
-            ),
+            Field("hours_since_massage", label("hours_since_massage"), after),
             Field("where", label("where"), score.where or ""),
             Field("note", label("note"), score.note or ""),
         ],
@@ -319,86 +313,101 @@ def history_report(
     Each entry's hours count from the latest of ``massages`` at or before it.
     """
     report = new_report(topic, "history", "history.title")
-    if massage is not None:
-        words = topic.wording
-        ago = span_text(hours_after(massage.at, now) or 0.0, words)
-        key = "history.last_massage_how" if massage.intensity else "history.last_massage"
-        how = words.get(f"intensity.{massage.intensity}", massage.intensity or "")
-        last = phrase(topic, key, when=when_text(massage.at, words), intensity=how, ago=ago)
-    else:
-        last = phrase(topic, "history.no_massage")
-    if days is not None:
-        scope = phrase(topic, "history.scope_days", span=days_text(days * 24, topic.wording))
-    elif massage is not None:
-        scope = phrase(topic, "history.scope_massage")
-    else:
-        scope = phrase(topic, "history.scope_week")
     report.meta.update(
         trend=assessment.trend,
         massage=massage_dict(massage, now),
         entries_total=total,
+        escalations=[escalation_item(*e) for e in assessment.escalations[:1]],
     )
-    rules = topic.diary
-    # An escalation is the headline, above the trend: "see a doctor" first. Each
-    # is said once: the first as the headline, any others listed below it (JSON
-    # keeps every one under ``escalations``).
-    said = assessment.escalations
-    report.meta["escalations"] = [escalation_item(*e) for e in said[:1]]
-    if said:
-        report.headline = said[0][1]
-        report.tone = "critical"
-        report.intro = f"{last} {scope}"
-        if len(said) > 1:
-            report.add(
-                Section(
-                    "escalations",
-                    phrase(topic, "history.escalations_more"),
-                    [Item(id=rule, title=text, data={"message": text}) for rule, text in said[1:]],
-                    tone="critical",
-                )
-            )
-        if rules is not None:
-            report.cite(topic.references, rules.references)
-    else:
-        report.headline = last
-        report.intro = scope
-    title = phrase(topic, "history.trend")
-    if rules is None:
-        message = phrase(topic, "history.no_rules")
-    elif assessment.trend is not None:
-        message = diary_message(rules, assessment.trend, topic.wording)
-        trend = phrase(topic, f"trend.{assessment.trend}")
-        title = phrase(topic, "history.trend_named", trend=trend)
-    else:
-        message = phrase(topic, "history.too_few")
-    report.add(Section("trend_message", title, [Item(title=message)], kind="sentence"))
-
+    _lead(
+        report, topic, assessment, _last_massage(topic, massage, now), _scope(topic, massage, days)
+    )
+    report.add(trend_section(topic, assessment))
     hidden = total - len(entries)
     if hidden > 0:
         key = "history.hidden_one" if hidden == 1 else "history.hidden_many"
-        note = phrase(topic, key, n=hidden)
+        note = Item(title=phrase(topic, key, n=hidden))
         title = phrase(topic, "history.hidden_title")
-        report.add(Section("not_shown", title, [Item(title=note)], kind="sentence"))
-    days_shown = score_sections(topic, entries, massages, "history.day", by_day=True)
-    if not days_shown:
-        section = Section("entries", phrase(topic, "history.scores"), [], kind="records")
-        section.note = phrase(topic, "history.no_scores")
-        report.add(section)
-    for n, section in enumerate(days_shown):
-        if n == 0 and rules is not None:
-            section.scale = {**scale_of(rules, topic.wording), "series": series(entries, massages)}
+        report.add(Section("not_shown", title, [note], kind="sentence"))
+    for section in _days(topic, entries, massages):
         report.add(section)
     if checks:
-        report.add(
-            Section(
-                "checks",
-                phrase(topic, "history.checks"),
-                [check_item(c, topic) for c in checks],
-                tone=checks_tone(topic, checks),
-                kind="records",
-            )
-        )
+        report.add(checks_section(topic, checks, "history.checks"))
     return finish(report, topic)
+
+
+def _last_massage(topic: Topic, massage: Massage | None, now: datetime) -> str:
+    if massage is None:
+        return phrase(topic, "history.no_massage")
+    words = topic.wording
+    ago = span_text(hours_after(massage.at, now) or 0.0, words)
+    key = "history.last_massage_how" if massage.intensity else "history.last_massage"
+    how = words.get(f"intensity.{massage.intensity}", massage.intensity or "")
+    return phrase(topic, key, when=when_text(massage.at, words), intensity=how, ago=ago)
+
+
+def _scope(topic: Topic, massage: Massage | None, days: float | None) -> str:
+    """Which scores the window holds: of the last days, since the massage, or of the week."""
+    if days is not None:
+        return phrase(topic, "history.scope_days", span=days_text(days * 24, topic.wording))
+    if massage is not None:
+        return phrase(topic, "history.scope_massage")
+    return phrase(topic, "history.scope_week")
+
+
+def _lead(report: Report, topic: Topic, assessment: DiaryVerdict, last: str, scope: str) -> None:
+    """An escalation is the headline, above the trend: "see a doctor" first. Each is
+    said once: the first as the headline, any others listed below it. Without one,
+    the last massage heads the answer."""
+    said = assessment.escalations
+    if not said:
+        report.headline, report.intro = last, scope
+        return
+    report.headline = said[0][1]
+    report.tone = "critical"
+    report.intro = f"{last} {scope}"
+    if len(said) > 1:
+        more = [Item(id=rule, title=text, data={"message": text}) for rule, text in said[1:]]
+        title = phrase(topic, "history.escalations_more")
+        report.add(Section("escalations", title, more, tone="critical"))
+    if topic.diary is not None:
+        report.cite(topic.references, topic.diary.references)
+
+
+def trend_section(topic: Topic, assessment: DiaryVerdict) -> Section:
+    """The trend named, and what it means; or why there is none."""
+    rules, trend = topic.diary, assessment.trend
+    title = phrase(topic, "history.trend")
+    if rules is None:
+        message = phrase(topic, "history.no_rules")
+    elif trend is not None:
+        message = diary_message(rules, trend, topic.wording)
+        title = phrase(topic, "history.trend_named", trend=phrase(topic, f"trend.{trend}"))
+    else:
+        message = phrase(topic, "history.too_few")
+    return Section("trend_message", title, [Item(title=message)], kind="sentence")
+
+
+def _days(topic: Topic, entries: Sequence[Score], massages: Sequence[Massage]) -> list[Section]:
+    """The scores shown, a section a day, the first with the chart's scale and points."""
+    days = score_sections(topic, entries, massages, "history.day", by_day=True)
+    if not days:
+        empty = Section("entries", phrase(topic, "history.scores"), [], kind="records")
+        empty.note = phrase(topic, "history.no_scores")
+        return [empty]
+    if topic.diary is not None:
+        days[0].scale = {
+            **scale_of(topic.diary, topic.wording),
+            "series": series(entries, massages),
+        }
+    return days
+
+
+def checks_section(topic: Topic, checks: Sequence[CheckResult], title_key: str) -> Section:
+    """The saved check results, as loud as the most serious of them."""
+    items = [check_item(c, topic) for c in checks]
+    title = phrase(topic, title_key)
+    return Section("checks", title, items, tone=checks_tone(topic, checks), kind="records")
 
 
 def hours_since_start(score: Score, starts: Sequence[datetime]) -> float | None:

@@ -21,6 +21,7 @@ from .options import (
     Format,
     FormatOpt,
     KbOpt,
+    NoPagerOpt,
     OutputOpt,
     SourcesOpt,
     TopicOpt,
@@ -227,6 +228,7 @@ def history(
     format: FormatOpt = Format.auto,
     color: ColorOpt = Color.auto,
     sources: SourcesOpt = False,
+    no_pager: NoPagerOpt = False,
 ) -> None:
     """Your scores since the last massage, the trend, and when to get checked.
 
@@ -261,7 +263,7 @@ def history(
         now=now,
         checks=checks,
     )
-    emit(report, format, color, sources)
+    emit(report, format, color, sources, no_pager=no_pager)
 
 
 diary_app = typer.Typer(
@@ -362,6 +364,7 @@ def diary_delete(
 
     Example: soreadvisor diary delete --id 12
     """
+    from ..advice.trend import when_text
     from ..diary.store import Diary, DiaryError, _no_space
 
     if all_ == (score_id is not None):
@@ -378,7 +381,7 @@ def diary_delete(
             found = next((s for s in diary.scores() if s.id == score_id), None)
             if found is None:
                 raise UserError(f"there is no score with id {score_id}; nothing was deleted")
-            when = _when_text(found.at, words)
+            when = when_text(found.at, words)
             what = _said(words, "diary.the_score", score=found.score, when=when, id=score_id)
         else:
             massages, scores = diary.counts()
@@ -392,8 +395,10 @@ def diary_delete(
             if checks:  # kept check results go too: say so before asking
                 counted = _count(words, checks, "checks")
                 what = _said(words, "diary.and_checks", what=what, checks=counted)
+    if not yes and not _on_terminal():
+        raise UsageProblem("not deleting without confirmation: no terminal to ask on; pass --yes")
     question = _said(words, "diary.confirm_delete", what=what, path=diary.path)
-    if not yes and not _confirm(question, words):
+    if not yes and not _ask(question, words["check.answers_yes"]):
         _say(words["diary.nothing_deleted"])
         return  # a question answered no is not a failure
     if score_id is not None:
@@ -431,23 +436,20 @@ def _remove_files(path: Path) -> None:
             os.unlink(f"{real}{suffix}")
 
 
-def _when_text(when, words: dict[str, str]) -> str:  # type: ignore[no-untyped-def]
-    from ..advice.trend import when_text
-
-    return when_text(when, words)
+def _on_terminal() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()
 
 
-def _confirm(question: str, words: dict[str, str]) -> bool:
-    """Ask on the terminal; whether the answer was yes (in the program's words)."""
-    if sys.stdin is None or not sys.stdin.isatty():
-        raise UsageProblem("not deleting without confirmation: no terminal to ask on; pass --yes")
+def _ask(question: str, yes: str) -> bool:
+    """Ask on the terminal; whether the answer is one of ``yes`` (the program's words,
+    comma-separated)."""
     _say(question, end="")
     try:
         answer = sys.stdin.readline().strip().lower()
     except KeyboardInterrupt:  # end the question's line, then leave (130)
         _say("")
         raise
-    return answer in (w.strip().lower() for w in words["check.answers_yes"].split(","))
+    return answer in {word.strip().lower() for word in yes.split(",")}
 
 
 @diary_app.command("path")
@@ -483,15 +485,7 @@ def diary_report_cmd(
             help="Also list the conditions and medicines in your saved profile (off by default).",
         ),
     ] = False,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE",
-            help="Write to this file (default stdout); report.html is a page to print.",
-        ),
-    ] = None,
+    output: OutputOpt = None,
     force: ForceOpt = False,
     format: format_option(  # type: ignore[valid-type]
         Format.auto,
@@ -530,11 +524,9 @@ def diary_report_cmd(
         fmt = SUFFIX_FORMATS.get(output.suffix.lower(), "plain")
     if fmt == "rich" and output is not None:
         raise UsageProblem("--format rich is for a terminal; write html, markdown, json or plain")
-    if fmt == "html" and output is None and is_terminal(sys.stdout):
-        raise UsageProblem(
-            "the HTML report is a page to open or print, not to read here: "
-            "add -o report.html (or pipe it)"
-        )
+    on_screen = fmt == "html" and output is None and is_terminal(sys.stdout)
+    if on_screen:  # never a page of HTML on a screen: the text, and how to print it
+        fmt = "plain"
     if output is not None:
         from ..files import refuse_existing
 
@@ -549,10 +541,7 @@ def diary_report_cmd(
         massage = diary.latest_massage(at_or_before=now)
         if start is None:
             start = massage.at if massage else now - timedelta(days=DEFAULT_DAYS)
-        before = diary.latest_massage(at_or_before=start)
-        massages = ([before] if before else []) + [
-            m for m in diary.massages(start) if m.at <= now and m != before
-        ]
+        massages = diary.massages_counted(start, now)
         scores = [s for s in diary.scores(start) if s.at <= now]
         checks = [c for c in diary.checks(start) if c.at <= now]
     assessment = DiaryVerdict(None)
@@ -575,28 +564,22 @@ def diary_report_cmd(
         now=now,
         profile=profile,
     )
-    if output is None and fmt != "html":
-        emit(report, Format(fmt), color)
-        return
-    from ..render import to_text
-
-    text = to_text(report, fmt)
     if output is None:
-        from ..render import encodable
-
-        sys.stdout.write(encodable(text, sys.stdout))
-        sys.stdout.flush()
+        emit(report, Format(fmt), color)
+        if on_screen:
+            _say(t.wording["diary.report_on_terminal"])
         return
     from ..files import write_file
+    from ..render import to_text
 
-    write_file(output, text, force=force)
+    write_file(output, to_text(report, fmt), force=force)
     _say(_said(t.wording, "report.wrote", file=str(output)))
 
 
 def save_check_result(
     topic, result, report, save: bool | None, data_dir: Path | None = None
 ) -> None:  # type: ignore[no-untyped-def]
-    """Keep a warning-sign check's outcome in the diary (issue 24).
+    """Keep a warning-sign check's outcome in the diary.
 
     ``save``: True (``--save``) keeps it, False (``--no-save``) does not, None asks
     on a terminal when an episode is open (a massage in the last week) and does
@@ -605,7 +588,7 @@ def save_check_result(
     """
     if save is False:
         return
-    if save is None and (sys.stdin is None or not sys.stdin.isatty()):
+    if save is None and not _on_terminal():
         return  # nothing to ask on, nothing asked for: the diary is not even opened
     from datetime import datetime, timedelta, timezone
 
@@ -621,14 +604,8 @@ def save_check_result(
             return
         if massage is None or massage.at < now - timedelta(days=DEFAULT_DAYS):
             return
-        _say(phrase(topic, "check.save_question") + " ", end="")
-        try:
-            answer = sys.stdin.readline().strip().lower()
-        except KeyboardInterrupt:
-            _say("")
-            raise
-        yes = {a.strip() for a in phrase(topic, "check.answers_yes").split(",")}
-        if answer not in yes:
+        question = phrase(topic, "check.save_question") + " "
+        if not _ask(question, phrase(topic, "check.answers_yes")):
             return
     signs = [r.text for r in result.reasons]
     try:

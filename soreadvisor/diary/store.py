@@ -33,6 +33,7 @@ so text order is time order and the ``at`` indexes serve every window query.
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import time
@@ -52,6 +53,18 @@ from .models import INTENSITIES, SCORE_MAX, SCORE_MIN, CheckResult, Massage, Sco
 FILE_NAME = "diary.sqlite3"
 APPLICATION_ID = 0x536F7265  # "Sore", in the database header: this file is ours
 BUSY_TIMEOUT_MS = 5000
+
+# A score row not in the form ``add_score`` writes: its time not the UTC text of
+# ``to_text``, its score not a whole number on the scale, or a place or note not
+# text. Only such rows need judging one by one (``_score``); a window without any
+# reads the rest as they are. The ``scores_odd`` index holds exactly these rows,
+# and a query finds it only with this very text: never change it.
+ODD_SCORE = (
+    "NOT (at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
+    "T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]+00:00'"
+    " AND typeof(score) = 'integer' AND score BETWEEN 0 AND 10"
+    " AND typeof(location) IN ('text', 'null') AND typeof(note) IN ('text', 'null'))"
+)
 
 # One entry per schema version; never edit a released entry, append a new one.
 MIGRATIONS: list[tuple[str, ...]] = [
@@ -74,20 +87,24 @@ MIGRATIONS: list[tuple[str, ...]] = [
         " headline TEXT, signs TEXT)",
         "CREATE INDEX IF NOT EXISTS checks_at ON checks (at)",
     ),
+    (  # 4: the scores Python must judge row by row (see ODD_SCORE), found by a seek;
+        # no query reads scores by value any more
+        f"CREATE INDEX IF NOT EXISTS scores_odd ON scores (at) WHERE {ODD_SCORE}",
+        "DROP INDEX IF EXISTS scores_score_at",
+    ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 TABLES = frozenset({"massages", "scores"})  # every version has these
-CHECKS_FROM = 3  # the schema version that added ``checks``
 
 
 # Every query reads the rows whose time is text within the range input accepts
 # (numbers sort before text in SQLite, blobs after it, so the range alone
 # leaves them out, and the time index serves it); each row read is then judged
-# (``_massage``, ``_score``). The rows out of range are named once, when the
-# file is first read (``_name_bad_rows``); a row read but unusable, when read.
+# (``_massage``, ``_score``; scores need it only with an odd row among them, see
+# ``ODD_SCORE``). The rows out of range are named once, when the file is first
+# read (``_name_bad_rows``); a row read but unusable, when read.
 GOOD_AT = f"(at >= '{EARLIEST.isoformat()}' AND at <= '{LATEST.isoformat()}')"
 MASSAGES = f"SELECT id, at, intensity, note FROM massages WHERE {GOOD_AT}"
-SCORES = f"SELECT id, at, score, location, note FROM scores WHERE {GOOD_AT}"
 CHECKS = f"SELECT id, at, level, headline, signs FROM checks WHERE {GOOD_AT}"
 MAX_NAMED = 5  # bad rows named one by one; the rest are counted
 
@@ -107,18 +124,7 @@ def to_text(when: datetime) -> str:
     return when.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
-def from_text(text: str) -> datetime:
-    return datetime.fromisoformat(text)
-
-
 Warn = Callable[[str], None]
-
-
-def latest_massage(data_dir: Path | None = None, warn: Warn | None = None) -> datetime | None:
-    """When the last recorded massage was (aware UTC), or None; never creates a file."""
-    with Diary.open(data_dir, warn=warn) as diary:
-        massage = diary.latest_massage()
-    return massage.at if massage else None
 
 
 DEFAULT_DAYS = 7  # what `history` shows when no massage is recorded
@@ -136,7 +142,6 @@ class Window:
     """
 
     since: datetime
-    days: float | None
     massage: Massage | None
     entries: list[Score]
     total: int
@@ -246,25 +251,17 @@ class Diary:
     ) -> Massage:
         if intensity is not None and intensity not in INTENSITIES:
             raise ValueError(f"intensity must be one of {INTENSITIES}")
-        with self.transaction() as con:
-            cur = con.execute(
-                "INSERT INTO massages (at, intensity, note) VALUES (?, ?, ?)",
-                (to_text(at), intensity, note),
-            )
-            row_id = cur.lastrowid
-        return Massage(int(row_id or 0), from_text(to_text(at)), intensity, note)
+        stored = to_text(at)
+        row_id = self._insert("massages (at, intensity, note)", (stored, intensity, note))
+        return Massage(row_id, datetime.fromisoformat(stored), intensity, note)
 
     def add_score(
         self, at: datetime, score: int, where: str | None = None, note: str | None = None
     ) -> Score:
         _check_score(score)
-        with self.transaction() as con:
-            cur = con.execute(
-                "INSERT INTO scores (at, score, location, note) VALUES (?, ?, ?, ?)",
-                (to_text(at), score, where, note),
-            )
-            row_id = cur.lastrowid
-        return Score(int(row_id or 0), from_text(to_text(at)), score, where, note)
+        stored = to_text(at)
+        row_id = self._insert("scores (at, score, location, note)", (stored, score, where, note))
+        return Score(row_id, datetime.fromisoformat(stored), score, where, note)
 
     def add_check(
         self, at: datetime, level: str, headline: str | None, signs: list[str]
@@ -273,13 +270,16 @@ class Diary:
         (their words, one a line: what the person was shown, whatever the data says later)."""
         if not level:
             raise ValueError("a check result needs its level")
+        stored = to_text(at)
+        values = (stored, level, headline, "\n".join(signs) or None)
+        row_id = self._insert("checks (at, level, headline, signs)", values)
+        return CheckResult(row_id, datetime.fromisoformat(stored), level, headline, list(signs))
+
+    def _insert(self, into: str, values: tuple) -> int:
+        """One row in its own transaction; its id."""
+        marks = ", ".join("?" * len(values))
         with self.transaction() as con:
-            cur = con.execute(
-                "INSERT INTO checks (at, level, headline, signs) VALUES (?, ?, ?, ?)",
-                (to_text(at), level, headline, "\n".join(signs) or None),
-            )
-            row_id = cur.lastrowid
-        return CheckResult(int(row_id or 0), from_text(to_text(at)), level, headline, list(signs))
+            return int(con.execute(f"INSERT INTO {into} VALUES ({marks})", values).lastrowid or 0)
 
     def add_scores(self, scores: list[tuple[datetime, int]]) -> int:
         """Many scores (time, score) in one transaction; returns how many."""
@@ -423,11 +423,27 @@ class Diary:
         )
 
     def _massages(self, sql: str, params: tuple = ()) -> list[Massage]:
-        found = (self._massage(r) for r in self._rows(MASSAGES + sql, params))
-        return [m for m in found if m is not None]
+        return [
+            m for r in self._rows(MASSAGES + sql, params) if (m := self._massage(r)) is not None
+        ]
 
-    def _scores(self, sql: str, params: tuple = ()) -> list[Score]:
-        return [s for r in self._rows(SCORES + sql, params) if (s := self._score(r)) is not None]
+    def _scores(self, where: str, params: tuple) -> list[Score]:
+        """The readable scores of ``where`` in time order. Without odd rows among them
+        (see ``ODD_SCORE``) each row is a Score as it is; with any, each is judged."""
+        odd = self._rows(f"SELECT 1 FROM scores WHERE {where} AND {ODD_SCORE} LIMIT 1", params)
+        sql = f"SELECT id, at, score, location, note FROM scores WHERE {where} ORDER BY at, id"
+        if not odd and self._con is not None:
+            parse, con = datetime.fromisoformat, self._con
+            # Any failure means a row to judge: text that is not UTF-8 (OperationalError
+            # with SQLite's own decoding), a time no calendar has (ValueError: 30 February).
+            con.text_factory = str
+            try:
+                with _errors(self.path, "read"), suppress(sqlite3.OperationalError, ValueError):
+                    rows = con.execute(sql, params)
+                    return [Score(i, parse(at), s, w, n) for i, at, s, w, n in rows]
+            finally:
+                con.text_factory = self._decode
+        return [s for r in self._rows(sql, params) if (s := self._score(r)) is not None]
 
     def latest_massage(self, at_or_before: datetime | None = None) -> Massage | None:
         if at_or_before is None:
@@ -447,8 +463,8 @@ class Diary:
     def scores(self, since: datetime | None = None) -> list[Score]:
         """Scores at or after ``since`` (all when None), oldest first."""
         if since is None:
-            return self._scores(" ORDER BY at, id")
-        return self._scores(" AND at >= ? ORDER BY at, id", (to_text(since),))
+            return self._scores(GOOD_AT, ())
+        return self._scores(f"{GOOD_AT} AND at >= ?", (to_text(since),))
 
     def _has_checks(self) -> bool:
         """Whether the file has the ``checks`` table: an older diary read (not written)
@@ -462,16 +478,11 @@ class Diary:
         """Saved check results at or after ``since`` (all when None), oldest first."""
         if not self._has_checks():
             return []
-        sql, params = (
-            (" ORDER BY at, id", ())
-            if since is None
-            else (
-                " AND at >= ? ORDER BY at, id",
-                (to_text(since),),
-            )
-        )
-        found = (self._check_result(r) for r in self._rows(CHECKS + sql, params))
-        return [c for c in found if c is not None]
+        if since is None:
+            rows = self._rows(CHECKS + " ORDER BY at, id")
+        else:
+            rows = self._rows(CHECKS + " AND at >= ? ORDER BY at, id", (to_text(since),))
+        return [c for r in rows if (c := self._check_result(r)) is not None]
 
     def _check_result(self, row: tuple) -> CheckResult | None:
         row_id, _, level, headline, signs = row
@@ -505,13 +516,9 @@ class Diary:
         shown = read[bisect_left(read, since, key=_AT) :]
         massages = [massage] if massage else []
         if days is not None:
-            before = self.latest_massage(at_or_before=since)
-            massages = ([before] if before else []) + [
-                m for m in self.massages(since) if m.at <= now and m != before
-            ]
+            massages = self.massages_counted(since, now)
         return Window(
             since,
-            days,
             massage,
             shown[-limit:] if limit else shown,
             len(shown),
@@ -519,13 +526,18 @@ class Diary:
             read[bisect_left(read, start, key=_AT) : bisect_right(read, now, key=_AT)],
         )
 
+    def massages_counted(self, since: datetime, now: datetime) -> list[Massage]:
+        """The massages that scores from ``since`` to ``now`` count from: the last one
+        before ``since`` and every one after it, oldest first."""
+        before = self.latest_massage(at_or_before=since)
+        after = [m for m in self.massages(since) if m.at <= now and m != before]
+        return ([before] if before else []) + after
+
     def current(self, now: datetime) -> tuple[Massage | None, list[Score]]:
         """The last massage at or before ``now`` and its episode's scores, oldest
         first (the last week's without a massage)."""
-        massage = self.latest_massage(at_or_before=now)
-        start = massage.at if massage is not None else now - timedelta(days=DEFAULT_DAYS)
-        read = self.scores(start)
-        return massage, read[: bisect_right(read, now, key=_AT)]
+        window = self.window(now)
+        return window.massage, window.episode
 
     def everything(
         self, kinds: tuple[str, ...] = ("massages", "scores")
@@ -745,8 +757,6 @@ def _damaged(path: Path, what: str) -> DiaryError:
 
 def _reason(path: Path, exc: BaseException) -> str:
     """Why the diary cannot be opened or written, in the words of the OS when possible."""
-    import errno
-
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
     if isinstance(exc, sqlite3.Error) and _is_full(exc, path):
@@ -769,8 +779,6 @@ def _full(path: Path, doing: str) -> DiaryError:
 @contextmanager
 def _errors(path: Path, doing: str) -> Iterator[None]:
     """Every failure of the file as one DiaryError naming it."""
-    import errno
-
     try:
         yield
     except UserError:

@@ -95,109 +95,158 @@ def draw(
     pts = [(max(h, 0.0), min(max(s, 0), top)) for h, s in points if math.isfinite(h)]
     if not pts:
         return []
-    g = _UNICODE if unicode else _ASCII
-    label_w = len(str(top))
-    prefix = label_w + 2  # "10 ┤"
-    line_severe = severe if severe is not None and 0 <= severe <= top else None
-    severe_label = ""
-    if line_severe is not None:
-        key = "chart.severe" if line_severe < top else "chart.severe_top"
-        severe_label = fill_in(words[key], {"score": line_severe})
-    plot = width - prefix
-    beside = bool(severe_label) and plot - len(severe_label) - 1 >= MIN_PLOT_BESIDE_LABEL
-    if beside:
-        plot -= len(severe_label) + 1
-    plot = min(max(plot, 2), MAX_PLOT)
+    frame = _Frame(pts, width, top, severe, mark_hours, words, unicode)
+    lines = [
+        *_mark_label(frame, mark_label),
+        *_plot(frame, pts, bands),
+        *_x_axis(frame, width, words),
+        *_key(frame, width, words, mark_label),
+    ]
+    for line in lines:  # a long mark label, a width under 20 or a huge ``top``
+        line.truncate(width)
+        line.rstrip()
+    return lines
 
-    span = max(max(h for h, _ in pts), MIN_SPAN_HOURS)
-    in_days = span > HOURS_UP_TO
-    unit = 24.0 if in_days else 1.0
-    step, end = _ticks(span / unit, DAY_STEPS if in_days else HOUR_STEPS, plot)
-    x_max = end * unit
 
-    def column(hours: float) -> int:
-        return round(hours / x_max * (plot - 1))
+class _Frame:
+    """Where everything goes: the plot's columns, the axes, the severe line, the mark."""
 
-    mark_col: int | None = None
-    mark_beyond = False
-    if mark_hours is not None and math.isfinite(mark_hours) and mark_hours >= 0:
-        if mark_hours <= x_max:
-            mark_col = column(mark_hours)
-        else:
-            mark_beyond = True
+    def __init__(
+        self,
+        pts: Sequence[tuple[float, int]],
+        width: int,
+        top: int,
+        severe: int | None,
+        mark_hours: float | None,
+        words: Mapping[str, str],
+        unicode: bool,
+    ):
+        self.glyphs = _UNICODE if unicode else _ASCII
+        self.top = top
+        self.label_w = len(str(top))
+        self.prefix = self.label_w + 2  # "10 ┤"
+        self.severe = severe if severe is not None and 0 <= severe <= top else None
+        self.severe_label = _severe_label(self.severe, top, words)
+        plot = width - self.prefix
+        # the severe line's label right of it when the plot keeps room, else under the chart
+        room = plot - len(self.severe_label) - 1
+        self.beside = bool(self.severe_label) and room >= MIN_PLOT_BESIDE_LABEL
+        if self.beside:
+            plot -= len(self.severe_label) + 1
+        self.plot = min(max(plot, 2), MAX_PLOT)
+        self.in_days, self.unit, self.step, self.end = _time_axis(pts, self.plot)
+        self.mark_col: int | None = None
+        self.mark_beyond = False  # the mark is later than the axis reaches
+        if mark_hours is not None and math.isfinite(mark_hours) and mark_hours >= 0:
+            if mark_hours <= self.end * self.unit:
+                self.mark_col = self.column(mark_hours)
+            else:
+                self.mark_beyond = True
 
-    # The grid: rows[0] is the top score, rows[top] is 0.
-    rows: list[list[Cell]] = []
+    def column(self, hours: float) -> int:
+        return round(hours / (self.end * self.unit) * (self.plot - 1))
+
+
+def _severe_label(severe: int | None, top: int, words: Mapping[str, str]) -> str:
+    if severe is None:
+        return ""
+    key = "chart.severe" if severe < top else "chart.severe_top"
+    return fill_in(words[key], {"score": severe})
+
+
+def _mark_label(frame: _Frame, label: str) -> list[Text]:
+    """The mark's label above its column, or, beyond the axis, at the right with an arrow."""
+    if not label:
+        return []
+    if frame.mark_col is not None:
+        start = max(min(frame.mark_col - (len(label) - 1) // 2, frame.plot - len(label)), 0)
+        return [_line([(" " * (frame.prefix + start), ""), (label, MARK_STYLE)])]
+    if frame.mark_beyond:
+        hint = f"{label} {frame.glyphs['beyond']}"
+        return [_line([(hint.rjust(frame.prefix + frame.plot), MARK_STYLE)])]
+    return []
+
+
+def _plot(frame: _Frame, pts: list[tuple[float, int]], bands: Sequence[int]) -> list[Text]:
+    """One labelled row per score, top first, with the severe line, the mark and the
+    points: the colour of their band, another glyph at or above the severe line."""
+    g, top, severe = frame.glyphs, frame.top, frame.severe
+    rows: list[list[Cell]] = []  # rows[0] is the top score, rows[top] is 0
     for score in range(top, -1, -1):
-        fill = (g["severe"], SEVERE_STYLE) if score == line_severe else (" ", "")
-        row = [fill] * plot
-        if mark_col is not None and score == line_severe:
-            row[mark_col] = (g["cross"], SEVERE_STYLE)
-        elif mark_col is not None:
-            row[mark_col] = (g["mark"], MARK_STYLE)
+        fill = (g["severe"], SEVERE_STYLE) if score == severe else (" ", "")
+        row = [fill] * frame.plot
+        if frame.mark_col is not None:
+            on_line = score == severe
+            row[frame.mark_col] = (g["cross"], SEVERE_STYLE) if on_line else (g["mark"], MARK_STYLE)
         rows.append(row)
-    for col, score in _shown(pts, column):
-        glyph = g["point"]
-        if line_severe is not None and score >= line_severe:
-            glyph = g["severe_point"]
+    for col, score in _shown(pts, frame.column):
+        glyph = g["severe_point"] if severe is not None and score >= severe else g["point"]
         rows[top - score][col] = (glyph, _band_style(score, bands))
-
-    lines: list[Text] = []
-    if mark_col is not None and mark_label:
-        start = max(min(mark_col - (len(mark_label) - 1) // 2, plot - len(mark_label)), 0)
-        lines.append(_line([(" " * (prefix + start), ""), (mark_label, MARK_STYLE)]))
-    elif mark_beyond and mark_label:
-        hint = f"{mark_label} {g['beyond']}"
-        lines.append(_line([(hint.rjust(prefix + plot), MARK_STYLE)]))
+    lines = []
     for n, row in enumerate(rows):
         score = top - n
-        label_style = SEVERE_STYLE if score == line_severe else AXIS_STYLE
+        label_style = SEVERE_STYLE if score == severe else AXIS_STYLE
         cells: list[Cell] = [
-            (str(score).rjust(label_w) + " ", label_style),
+            (str(score).rjust(frame.label_w) + " ", label_style),
             (g["y_axis"], AXIS_STYLE),
             *row,
         ]
-        if beside and score == line_severe:
-            cells.append((" " + severe_label, SEVERE_STYLE))
+        if frame.beside and score == severe:
+            cells.append((" " + frame.severe_label, SEVERE_STYLE))
         lines.append(_line(cells))
+    return lines
 
-    tick_cols = {column(t * unit): t for t in _range(step, end)}
-    axis: list[Cell] = [(" " * (label_w + 1), ""), (g["corner"], AXIS_STYLE)]
-    for col in range(plot):
+
+def _x_axis(frame: _Frame, width: int, words: Mapping[str, str]) -> list[Text]:
+    """The time axis with its ticks and the mark's foot, the tick numbers, the title."""
+    g, mark_col = frame.glyphs, frame.mark_col
+    tick_cols = {frame.column(t * frame.unit): t for t in _range(frame.step, frame.end)}
+    axis: list[Cell] = [(" " * (frame.label_w + 1), ""), (g["corner"], AXIS_STYLE)]
+    for col in range(frame.plot):
         char = g["x_axis"]
         if col == mark_col:
             char = g["tick_mark"] if col in tick_cols else g["mark_foot"]
         elif col in tick_cols:
             char = g["tick"]
         axis.append((char, MARK_STYLE if col == mark_col else AXIS_STYLE))
-    lines.append(_line(axis))
-    labels = _tick_labels(tick_cols, width - prefix + 1)
-    lines.append(_line([(" " * (prefix - 1), ""), (labels, AXIS_STYLE)]))
-    title = words["chart.days" if in_days else "chart.hours"]
-    for part in _wrap(title, width - prefix):
-        lines.append(_line([(" " * prefix + part.center(plot).rstrip(), TITLE_STYLE)]))
-    if severe_label and not beside:
-        key = f"{g['severe'] * 2} {severe_label}"
+    labels = _tick_labels(tick_cols, width - frame.prefix + 1)
+    lines = [_line(axis), _line([(" " * (frame.prefix - 1), ""), (labels, AXIS_STYLE)])]
+    title = words["chart.days" if frame.in_days else "chart.hours"]
+    for part in _wrap(title, width - frame.prefix):
+        centred = " " * frame.prefix + part.center(frame.plot).rstrip()
+        lines.append(_line([(centred, TITLE_STYLE)]))
+    return lines
+
+
+def _key(frame: _Frame, width: int, words: Mapping[str, str], mark_label: str) -> list[Text]:
+    """Under the chart: the severe line (when not beside it), then what each mark means."""
+    g, prefix = frame.glyphs, frame.prefix
+    lines = []
+    if frame.severe_label and not frame.beside:
+        key = f"{g['severe'] * 2} {frame.severe_label}"
         lines.append(_line([(" " * prefix, ""), (key, SEVERE_STYLE)]))
     keys = [fill_in(words.get("chart.key_point", ""), {"glyph": g["point"]})]
-    if line_severe is not None:
-        keys.append(
-            fill_in(
-                words.get("chart.key_severe", ""),
-                {"glyph": g["severe_point"], "score": line_severe},
-            )
-        )
-    if mark_label and (mark_col is not None or mark_beyond):
-        which = "chart.key_mark" if mark_col is not None else "chart.key_beyond"
-        glyph = g["mark"] if mark_col is not None else g["beyond"]
+    if frame.severe is not None:
+        values = {"glyph": g["severe_point"], "score": frame.severe}
+        keys.append(fill_in(words.get("chart.key_severe", ""), values))
+    if mark_label and (frame.mark_col is not None or frame.mark_beyond):
+        which = "chart.key_mark" if frame.mark_col is not None else "chart.key_beyond"
+        glyph = g["mark"] if frame.mark_col is not None else g["beyond"]
         keys.append(fill_in(words.get(which, ""), {"glyph": glyph, "label": mark_label}))
     for entry in keys:
         for n, part in enumerate(_wrap(entry, width - prefix - 2)):
             lines.append(_line([(" " * (prefix + (2 if n else 0)) + part, AXIS_STYLE)]))
-    for line in lines:  # a long mark label, a width under 20 or a huge ``top``
-        line.truncate(width)
-        line.rstrip()
     return lines
+
+
+def _time_axis(pts: Sequence[tuple[float, int]], plot: int) -> tuple[bool, float, int, int]:
+    """Whether the time axis is in days (else hours), its unit in hours, the step
+    between its ticks and its end (in that unit)."""
+    span = max(max(h for h, _ in pts), MIN_SPAN_HOURS)
+    in_days = span > HOURS_UP_TO
+    unit = 24.0 if in_days else 1.0
+    step, end = _ticks(span / unit, DAY_STEPS if in_days else HOUR_STEPS, plot)
+    return in_days, unit, step, end
 
 
 def _ticks(span: float, steps: Sequence[int], plot: int) -> tuple[int, int]:
@@ -247,14 +296,15 @@ def _tick_labels(tick_cols: dict[int, int], width: int) -> str:
 
 
 def _wrap(words: str, width: int) -> list[str]:
-    """Greedy word wrap (a word longer than the line is cut)."""
-    lines: list[str] = []
-    for word in words.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word[:width])
-    return lines
+    """Lines of at most ``width``, broken where the terminal renderer breaks its own
+    lines; with a word wider than that, one word a line, cut."""
+    from .terminal import _line_starts
+
+    starts = _line_starts(words, width)
+    if starts is None:
+        return [word[:width] for word in words.split()]
+    bounds = [0, *starts, len(words)]
+    return [words[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False) if a < b]
 
 
 def _line(cells: Sequence[Cell]) -> Text:
@@ -306,10 +356,7 @@ def svg_chart(
     left, upper, right, bottom = SVG_MARGIN
     x0, x1 = left, SVG_WIDTH - right
     y0, y1 = upper, SVG_HEIGHT - bottom  # y0 is the top score, y1 is 0
-    span = max(max(h for _, pts in cleaned for h, _ in pts), MIN_SPAN_HOURS)
-    in_days = span > HOURS_UP_TO
-    unit = 24.0 if in_days else 1.0
-    step, end = _ticks(span / unit, DAY_STEPS if in_days else HOUR_STEPS, 60)
+    in_days, unit, step, end = _time_axis([p for _, pts in cleaned for p in pts], 60)
     x_max = end * unit
 
     def x(hours: float) -> float:
@@ -337,8 +384,7 @@ def svg_chart(
         mark = {"x": x(mark_hours), "label": mark_label}
     severe_out = None
     if line_severe is not None:
-        key = "chart.severe" if line_severe < top else "chart.severe_top"
-        severe_out = {"y": y(line_severe), "label": fill_in(words[key], {"score": line_severe})}
+        severe_out = {"y": y(line_severe), "label": _severe_label(line_severe, top, words)}
     return {
         "width": SVG_WIDTH,
         "height": SVG_HEIGHT,
