@@ -4,7 +4,6 @@ Confirmations go to stderr, so stdout holds only what was asked for.
 """
 
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +19,7 @@ from .options import (
     ForceOpt,
     Format,
     FormatOpt,
+    Intensity,
     KbOpt,
     NoPagerOpt,
     OutputOpt,
@@ -48,12 +48,6 @@ WhenOpt = Annotated[
 NoteOpt = Annotated[
     str | None, typer.Option("--note", metavar="TEXT", help="A few words to remember.")
 ]
-
-
-class Intensity(str, Enum):
-    light = "light"
-    moderate = "moderate"
-    deep = "deep"
 
 
 def _say(text: str, end: str = "\n") -> None:

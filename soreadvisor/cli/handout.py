@@ -1,7 +1,6 @@
 """handout: a printable aftercare sheet for a massage therapist's client."""
 
 import sys
-from enum import Enum
 from typing import Annotated, Literal
 
 import typer
@@ -14,6 +13,7 @@ from .options import (
     Asked,
     ForceOpt,
     Format,
+    Intensity,
     KbOpt,
     OutputOpt,
     TopicOpt,
@@ -22,13 +22,6 @@ from .options import (
     person,
     profile_options,
 )
-
-
-class Intensity(str, Enum):
-    light = "light"
-    moderate = "moderate"
-    deep = "deep"
-
 
 # The massage's intensity as cope's severity: what to expect after it.
 SEVERITY: dict[str, Literal["low", "moderate", "high"]] = {

@@ -39,6 +39,14 @@ class Color(str, Enum):
     never = "never"
 
 
+class Intensity(str, Enum):
+    """How firm the massage was (the diary's ``INTENSITIES``)."""
+
+    light = "light"
+    moderate = "moderate"
+    deep = "deep"
+
+
 class SeverityChoice(str, Enum):
     low = "low"
     moderate = "moderate"
