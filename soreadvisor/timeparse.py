@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from .errors import UsageProblem, UserError
 from .text import fill_in
@@ -113,6 +113,38 @@ def parse_when(text: str, now: datetime | None = None) -> datetime:
             raise UsageProblem(f"{text!r} today is still to come; did you mean 'yesterday {raw}'?")
         raise UsageProblem(f"{text!r} is in the future; {HELP}")
     return when
+
+
+_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
+_DAYS = {"yesterday": -1, "today": 0, "tomorrow": 1}
+DAY_HELP = "use today, tomorrow, yesterday or a date such as 2026-11-23"
+
+
+def parse_day(text: str, now: datetime | None = None) -> date:
+    """A local calendar day, which may be to come (an appointment, unlike
+    soreness, can be tomorrow): ``today``, ``tomorrow``, ``yesterday``, a date
+    ``YYYY-MM-DD`` from ``EARLIEST`` to a year ahead, or the day of a moment
+    ``parse_when`` reads (``now``, ``2d``)."""
+    now = now or datetime.now(timezone.utc)
+    today = now.astimezone().date()
+    word = " ".join(text.split()).casefold()
+    if word in _DAYS:
+        return today + timedelta(days=_DAYS[word])
+    m = _DATE.match(text)
+    if m is None:
+        try:
+            return parse_when(text, now).astimezone().date()
+        except UsageProblem:
+            raise UsageProblem(f"{text!r} is not a day soreadvisor can read; {DAY_HELP}") from None
+    try:
+        day = date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        raise UsageProblem(f"{text!r} is not a date; {DAY_HELP}") from None
+    if day < EARLIEST.date():
+        raise UsageProblem(f"{text!r} is before {EARLIEST.year}; {DAY_HELP}")
+    if day > today + timedelta(days=366):
+        raise UsageProblem(f"{text!r} is more than a year away; {DAY_HELP}")
+    return day
 
 
 def _clock_time(raw: str, text: str, now: datetime) -> datetime | None:

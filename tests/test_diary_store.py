@@ -546,6 +546,76 @@ def test_rows_in_another_form_are_read_the_same_in_time_order(tmp_path):
         assert any("2026-02-30" in w for w in diary.warnings)
 
 
+# One odd row of each kind, alone among good ones: each must be judged as before
+# (left out or its field dropped, and named), never read as it is.
+ODD_ROWS = {
+    "a fractional score": ("score", 7.5),
+    "a score as text": ("score", "seven"),
+    "a score off the scale": ("score", 11),
+    "a note that is bytes": ("note", b"\x00\x01"),
+    "a place that is bytes": ("location", b"calf"),
+    "a time with another offset": ("at", "{day}T10:00:00+01:00"),
+    "a time with no zone": ("at", "{day}T10:00:00"),
+    "a day that does not exist": ("at", "2026-02-30T10:00:00+00:00"),
+    "a note that is not UTF-8": ("note", "bad-utf8"),
+}
+
+
+def _judged_one_by_one(diary: Diary) -> list:
+    """What judging every row (the slow path) makes of the diary's scores."""
+    rows = diary._rows("SELECT id, at, score, location, note FROM scores ORDER BY at, id")
+    return [s for r in rows if (s := diary._score(r)) is not None]
+
+
+@pytest.mark.parametrize("kind", sorted(ODD_ROWS))
+def test_an_odd_row_alone_is_judged_as_every_row_was(tmp_path, kind):
+    log(tmp_path, 4, 6, 5)
+    column, value = ODD_ROWS[kind]
+    day = (NOW - timedelta(hours=1)).date().isoformat()
+    row = {"at": (NOW - timedelta(minutes=30)).isoformat(), "score": 3, "location": None}
+    row["note"] = None
+    row[column] = value.format(day=day) if isinstance(value, str) else value
+    con = sqlite3.connect(diary_path(tmp_path))
+    con.execute("PRAGMA ignore_check_constraints = ON")  # as another tool could write it
+    if value == "bad-utf8":
+        sql = "INSERT INTO scores (at, score, note) VALUES (?, 3, CAST(X'FFFE' AS TEXT))"
+        con.execute(sql, (row["at"],))
+    else:
+        con.execute(
+            "INSERT INTO scores (at, score, location, note) VALUES (?, ?, ?, ?)",
+            (row["at"], row["score"], row["location"], row["note"]),
+        )
+    con.commit()
+    con.close()
+    with Diary.open(tmp_path) as diary:
+        read = diary.scores()
+        told = list(diary.warnings)
+    with Diary.open(tmp_path) as diary:
+        judged = _judged_one_by_one(diary)
+        assert [(s.id, s.at, s.score, s.where, s.note) for s in read] == [
+            (s.id, s.at, s.score, s.where, s.note) for s in judged
+        ]
+        assert told == diary.warnings  # named the same way, once
+    if kind == "a fractional score":
+        assert 7.5 not in [s.score for s in read]  # never "7.5/10", never "7 or more"
+
+
+def test_a_diary_soreadvisor_wrote_has_no_row_to_judge(tmp_path):
+    """Every row add_score writes is read as it is (the fast path is the path)."""
+    log(tmp_path, *range(11))
+    with Diary.open(tmp_path, write=True) as diary:
+        diary.add_score(NOW, 5, where="left calf", note="after a walk, ünïcode")
+    assert raw(diary_path(tmp_path), f"SELECT count(*) FROM scores WHERE {store.ODD_SCORE}") == [
+        (0,)
+    ]
+
+
+def test_the_odd_rows_index_knows_the_scale_of_the_scores():
+    from soreadvisor.diary.models import SCORE_MAX, SCORE_MIN
+
+    assert f"score BETWEEN {SCORE_MIN} AND {SCORE_MAX}" in store.ODD_SCORE
+
+
 def test_rows_to_judge_are_found_through_their_own_index(tmp_path):
     log(tmp_path, 4)
     sql = f"SELECT 1 FROM scores WHERE {store.GOOD_AT} AND at >= '2026' AND {store.ODD_SCORE}"

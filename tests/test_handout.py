@@ -184,7 +184,13 @@ def test_markdown_and_plain(sheet, topic):
 
 @pytest.mark.parametrize(
     "args",
-    [("--date", "2026-13-01"), ("--intensity", "brutal"), ("--format", "json")],
+    [
+        ("--date", "2026-13-01"),
+        ("--date", "9999-12-31"),
+        ("--date", "0001-01-01"),
+        ("--intensity", "brutal"),
+        ("--format", "json"),
+    ],
 )
 def test_bad_options_are_one_line(cli, args):
     result = cli("handout", *args)

@@ -90,6 +90,15 @@ def test_a_region_given_or_saved_wins_over_the_locale_and_no_note_is_said(cli, m
     assert "000" in out and "en_GB" not in out
 
 
+def test_a_region_read_from_the_locale_is_not_a_profile_applied(cli, monkeypatch):
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    doc = json.loads(cli("cope", "--severity", "high", "--format", "json").out)
+    assert "999" in json.dumps(doc["warning_signs"])  # the region is used
+    assert doc["profile_applied"] is False
+    doc = json.loads(cli("cope", "--region", "uk", "--format", "json").out)
+    assert doc["profile_applied"] is True
+
+
 def test_profile_set_never_saves_the_region_of_the_locale(cli, monkeypatch):
     monkeypatch.setenv("LANG", "en_GB.UTF-8")
     assert cli("profile", "set", "--age", "40").code == 0

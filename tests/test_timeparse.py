@@ -178,3 +178,30 @@ def test_a_time_the_clocks_passed_twice_is_the_first_of_the_two(uk_time):
 )
 def test_spans_read_naturally_and_round_down(hours, text):
     assert span_text(hours, WORDS) == text
+
+
+# --- a calendar day (the aftercare sheet's appointment) ------------------------------
+
+
+def test_a_day_may_be_to_come_within_a_year():
+    from datetime import date
+
+    from soreadvisor.timeparse import parse_day
+
+    now = datetime(2026, 12, 6, 12, tzinfo=timezone.utc)
+    local = now.astimezone().date()
+    assert parse_day("tomorrow", now) == local + timedelta(days=1)
+    assert parse_day(" Yesterday ", now) == local - timedelta(days=1)
+    assert parse_day("today", now) == parse_day("now", now) == local
+    assert parse_day("2027-06-01", now) == date(2027, 6, 1)
+    assert parse_day("2d", now) == (now - timedelta(days=2)).astimezone().date()
+
+
+@pytest.mark.parametrize(
+    "text", ["9999-12-31", "0001-01-01", "1969-12-31", "2026-02-30", "20261209", "2026-W50-1", ""]
+)
+def test_a_day_out_of_range_or_unreadable_is_a_usage_error(text):
+    from soreadvisor.timeparse import parse_day
+
+    with pytest.raises(UsageProblem):
+        parse_day(text, datetime(2026, 12, 6, 12, tzinfo=timezone.utc))

@@ -53,7 +53,11 @@ class Profile:
         return f"Profile({self.as_dict()})"
 
     def is_empty(self) -> bool:
-        return self == Profile()
+        """Nothing told of the person (a region read from the language setting was not)."""
+        told = self.as_dict()
+        if self.locale:
+            told["region"] = None
+        return told == Profile().as_dict()
 
     def with_run_options(
         self,

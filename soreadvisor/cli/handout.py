@@ -59,8 +59,8 @@ def handout(
         typer.Option(
             "--date",
             metavar="WHEN",
-            help="The appointment: today, tomorrow, a date (2026-12-09: a sheet can be made "
-            "ahead), or as for `massage --at` (yesterday ...).",
+            help="The appointment: today, tomorrow, yesterday or a date such as 2026-12-09 "
+            "(up to a year ahead: a sheet can be made before the day).",
         ),
     ] = "now",
     intensity: Annotated[
@@ -99,6 +99,7 @@ def handout(
     from ..advice.handout import Appointment
     from ..advice.handout import handout as build
     from ..render import is_terminal, say
+    from ..timeparse import parse_day
 
     given = {"therapist": therapist, "practice": practice, "contact": contact}
     if save:
@@ -113,7 +114,7 @@ def handout(
 
         refuse_existing(output, force)
     mine = {**details.load(), **{k: v for k, v in given.items() if v is not None}}
-    day = _day(date)
+    day = parse_day(date)
     t = load_topic(topic, kb)
     who = person(t, asked)
     note = region_note(t, who)
@@ -155,22 +156,6 @@ def handout(
     else:
         pages = phrase(t, "handout.pages", n=n)
     say(phrase(t, "handout.wrote", file=str(output), pages=pages))
-
-
-def _day(text: str):  # type: ignore[no-untyped-def]
-    """The appointment's local date: a date or tomorrow (a sheet can be made for
-    an appointment to come), else the words `massage --at` takes, which refuse
-    the future (soreness cannot start tomorrow; an appointment can)."""
-    from datetime import date, datetime, timedelta
-
-    from ..timeparse import parse_when
-
-    if text.strip().casefold() == "tomorrow":
-        return datetime.now().astimezone().date() + timedelta(days=1)
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        return parse_when(text).astimezone().date()
 
 
 def _to_stdout(text: str) -> None:

@@ -38,7 +38,8 @@ MIN_WIDTH = 20
 
 class _Console(Console):
     def on_broken_pipe(self) -> None:
-        """Rich would exit 1 here; let emit() end the run as for every other format (141)."""
+        """Rich would exit 1 here; the one output rule (``application.run``) ends the
+        run as for every other format (141)."""
         raise BrokenPipeError
 
 
