@@ -316,6 +316,28 @@ def test_a_saved_entry_exits_0_whatever_happens_to_stderr(private_home, tmp_path
 
 # --- 7: exports -------------------------------------------------------------------------------
 
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
+@pytest.mark.parametrize("fmt", ["csv", "json", "markdown"])
+def test_an_export_to_a_full_stdout_is_one_line_and_status_1(private_home, tmp_path, fmt):
+    data = tmp_path / "data"
+    args = [sys.executable, "-m", "soreadvisor", "log", "3", "--data-dir", str(data)]
+    assert subprocess.run(args, env=with_changes(None), timeout=60).returncode == 0
+    export = [sys.executable, "-m", "soreadvisor", "diary", "export", "--format", fmt]
+    with open("/dev/full", "wb") as full:
+        proc = subprocess.run(
+            [*export, "--data-dir", str(data)],
+            env=with_changes(None),
+            stdout=full,
+            stderr=subprocess.PIPE,
+            timeout=60,
+        )
+    assert proc.returncode == 1
+    lines = proc.stderr.decode().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("soreadvisor: error: cannot write"), lines
+    with sqlite3.connect(data / "diary.sqlite3") as con:  # the diary is untouched
+        assert con.execute("SELECT COUNT(*) FROM scores").fetchone()[0] == 1
+
+
 FORMULAS = ["=1+1", "+41", "-2+3", "@SUM(A1)", "\tx", "\rx"]
 
 

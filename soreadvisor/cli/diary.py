@@ -286,7 +286,6 @@ def diary_export(
     """
     from ..diary.export import as_report, export
     from ..diary.store import Diary
-    from .options import quiet_stdout
 
     def write(diary: Diary, out, terminal: bool = False) -> None:  # type: ignore[no-untyped-def]
         if Format(format) is Format.markdown:  # for people: a Report, in their words
@@ -306,24 +305,16 @@ def diary_export(
         return
     out = sys.stdout
     with Diary.open(data_dir, warn=warning) as diary:
-        try:
-            # UTF-8 whatever the locale says: an export is a file for another
-            # program, and a narrow encoding would turn notes into '?'.
-            out.flush()
-            if hasattr(out, "reconfigure"):
-                out.reconfigure(encoding="utf-8", errors="strict")
-            from ..render import is_terminal
+        # UTF-8 whatever the locale says: an export is a file for another
+        # program, and a narrow encoding would turn notes into '?'. A closed
+        # pipe or a failed write is the one output rule's (``application.run``).
+        out.flush()
+        if hasattr(out, "reconfigure"):
+            out.reconfigure(encoding="utf-8", errors="strict")
+        from ..render import is_terminal
 
-            write(diary, out, terminal=is_terminal(out))
-            out.flush()
-        except BrokenPipeError:
-            quiet_stdout()
-            raise typer.Exit(141) from None
-        except OSError as exc:
-            quiet_stdout()  # what is still buffered cannot be written either
-            raise UserError(
-                f"cannot write the export: {exc.strerror or exc}; nothing more was written"
-            ) from None
+        write(diary, out, terminal=is_terminal(out))
+        out.flush()
 
 
 class _Utf8:

@@ -254,8 +254,8 @@ class _Builder:
         node = self.yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
             return self.constructor.construct_object(node)
-        except ConstructorError as exc:
-            self.problems.append(Problem(*where, f"cannot read value: {exc.problem}"))
+        except ConstructorError:  # a tag the safe constructor has no reader for
+            self.problems.append(Problem(*where, f"cannot read value: tag {tag!r}"))
         except (ValueError, KeyError, AttributeError):
             # The safe constructor trusts an explicit tag (``!!bool maybe``), and
             # Python converts no integer of thousands of digits (sys.int_info).
