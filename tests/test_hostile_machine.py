@@ -316,6 +316,7 @@ def test_a_saved_entry_exits_0_whatever_happens_to_stderr(private_home, tmp_path
 
 # --- 7: exports -------------------------------------------------------------------------------
 
+
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
 @pytest.mark.parametrize("fmt", ["csv", "json", "markdown"])
 def test_an_export_to_a_full_stdout_is_one_line_and_status_1(private_home, tmp_path, fmt):
