@@ -118,3 +118,14 @@ def test_the_handout_leaves_your_own_profile_out_unless_asked(cli):
     mine = cli("handout", "--format", "plain", "--use-profile").out
     assert sheet != mine
     assert "Raynaud" in mine and "Raynaud" not in sheet.split("Not for you if")[0]
+
+
+def test_the_region_note_stands_under_the_warning_lists_not_after_the_remedies(cli, monkeypatch):
+    """Where the number is read: a person elsewhere learns it before any remedy."""
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    doc = json.loads(cli("cope", "--severity", "high", "--format", "json").out)
+    plain = cli("cope", "--severity", "high", "--format", "plain").out
+    note = doc["region_note"]
+    assert plain.index(note) > plain.index("CALL 999 NOW")
+    for remedy in doc["remedies"]:
+        assert plain.index(note) < plain.index(remedy["title"]), remedy["id"]

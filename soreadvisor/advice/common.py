@@ -38,7 +38,7 @@ def new_report(topic: Topic, command: str, key: str, **values: object) -> Report
 def finish(report: Report, topic: Topic, profile: Profile | None = None) -> Report:
     """Attach every reference the report cites, in order of first citation; with
     no region, the generic emergency line in full once per answer; with a region
-    taken from the locale, a note that says so."""
+    taken from the locale, a note that says so, under the warning lists."""
     report.cite(topic.references, report.cited_ids())
     if topic.triage is not None:
         from .triage import generic_once
@@ -49,11 +49,16 @@ def finish(report: Report, topic: Topic, profile: Profile | None = None) -> Repo
         from ..report import Item, Section
 
         report.meta["region_from_locale"] = profile.locale  # type: ignore[union-attr]
-        report.add(
-            Section(
-                "region_note", phrase(topic, "names.region"), [Item(title=note)], kind="sentence"
-            )
+        said = Section(
+            "region_note", phrase(topic, "names.region"), [Item(title=note)], kind="sentence"
         )
+        # under the warning lists that give the number (the first run of them
+        # that an emergency one opens), else last
+        sections = report.sections
+        at = next((i for i, s in enumerate(sections) if s.tone == "critical"), len(sections))
+        while at < len(sections) and sections[at].tone in ("critical", "warning"):
+            at += 1
+        sections.insert(at, said)
     return report
 
 
